@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = () => z.preprocess(blankIsUnset, z.string().optional());
+
+const EnvSchema = z.object({
+  PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(blankIsUnset, z.string().default('127.0.0.1')),
+  DATA_DIR: z.preprocess(blankIsUnset, z.string().default('data')),
+  DB_FILE: opt(),
+  DATABASE_URL: opt(),
+  ADMIN_TOKEN: opt(),
+  IMPLEMENTER_NAME: opt(),
+  LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  FEISHU_APP_ID: opt(),
+  FEISHU_APP_SECRET: opt(),
+  FEISHU_VERIFICATION_TOKEN: opt(),
+  FEISHU_ENCRYPT_KEY: opt(),
+  FEISHU_DOMAIN: z.preprocess(blankIsUnset, z.string().default('feishu')),
+  FEISHU_MODE: z.preprocess(blankIsUnset, z.enum(['http', 'ws']).default('http')),
+  SLACK_BOT_TOKEN: opt(),
+  SLACK_SIGNING_SECRET: opt(),
+  SLACK_APP_TOKEN: opt(),
+  SLACK_API_URL: opt(),
+});
+
+export interface FeishuConfig {
+  appId: string;
+  appSecret: string;
+  verificationToken?: string;
+  encryptKey?: string;
+  domain: string;
+  mode: 'http' | 'ws';
+}
+export interface SlackConfig {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  dbFile: string;
+  databaseUrl?: string;
+  adminToken?: string;
+  /** Shown in answers in place of the implementer named in the source rulebook. */
+  implementerName?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  feishu?: FeishuConfig;
+  slack?: SlackConfig;
+  /** Why a platform is off, one line each, for the start-up log. */
+  disabled: string[];
+}
+
+/** Validates the environment; a half-configured platform is an error that names what is missing. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`${first} (see .env.example)`);
+  }
+  const e = parsed.data;
+  const disabled: string[] = [];
+  const missing = (names: string[]) => names.filter((n) => !(e as Record<string, unknown>)[n]);
+
+  let feishu: FeishuConfig | undefined;
+  const feishuNeeds = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET'];
+  const fm = missing(feishuNeeds);
+  if (fm.length === 0) {
+    feishu = {
+      appId: e.FEISHU_APP_ID!,
+      appSecret: e.FEISHU_APP_SECRET!,
+      verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+      encryptKey: e.FEISHU_ENCRYPT_KEY,
+      domain: e.FEISHU_DOMAIN,
+      mode: e.FEISHU_MODE,
+    };
+  } else if (fm.length < feishuNeeds.length || e.FEISHU_VERIFICATION_TOKEN || e.FEISHU_ENCRYPT_KEY) {
+    throw new ConfigError(`${fm.join(' and ')} ${fm.length > 1 ? 'are' : 'is'} missing: Feishu is half configured (see .env.example)`);
+  } else {
+    disabled.push('Feishu is off: FEISHU_APP_ID and FEISHU_APP_SECRET are not set');
+  }
+
+  let slack: SlackConfig | undefined;
+  const slackNeeds = e.SLACK_APP_TOKEN ? ['SLACK_BOT_TOKEN'] : ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'];
+  const sm = missing(slackNeeds);
+  if (sm.length === 0) {
+    slack = { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+  } else if (sm.length < slackNeeds.length || e.SLACK_APP_TOKEN) {
+    throw new ConfigError(`${sm.join(' and ')} ${sm.length > 1 ? 'are' : 'is'} missing: Slack is half configured (see .env.example)`);
+  } else {
+    disabled.push('Slack is off: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set');
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    dbFile: e.DB_FILE ?? `${e.DATA_DIR}/db.json`,
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.ADMIN_TOKEN,
+    implementerName: e.IMPLEMENTER_NAME,
+    logLevel: e.LOG_LEVEL,
+    feishu,
+    slack,
+    disabled,
+  };
+}

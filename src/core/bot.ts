@@ -1,0 +1,76 @@
+import type { Answerer } from '../qa/types.ts';
+import type { Rulebook } from '../rulebook/model.ts';
+import type { Store } from '../store/store.ts';
+import type { Card } from './card.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './log.ts';
+import type { Incoming, Platform } from './message.ts';
+import type { Transport } from './transport.ts';
+
+export interface BotDeps {
+  rulebook: Rulebook;
+  answerer: Answerer;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Shown in answers instead of the implementer named in the source rulebook. */
+  implementerName?: string;
+}
+
+/** What a handler sees: the message, the dependencies, and ways to speak back. */
+export interface Ctx {
+  msg: Incoming;
+  deps: BotDeps;
+  /** Reply in the thread of the message (or of the clicked card). */
+  reply(card: Card): Promise<{ messageId: string }>;
+  /** Post a new top-level message in the same chat. */
+  post(card: Card): Promise<{ messageId: string }>;
+  /** Replace a message the bot sent earlier in this chat. */
+  update(messageId: string, card: Card): Promise<void>;
+}
+
+/** A handler returns true when the message was its to handle; the first one that does wins. */
+export type Handler = (ctx: Ctx) => Promise<boolean>;
+
+/** Delivery keys are kept this long: longer than any platform's redelivery window. */
+export const EVENT_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface Bot {
+  readonly deps: BotDeps;
+  /** Registers the platform's way of speaking; adapters call this once at start. */
+  useTransport(platform: Platform, transport: Transport): void;
+  transport(platform: Platform): Transport;
+  /** The one door into the core. Resolves when the message is fully handled. */
+  handle(msg: Incoming): Promise<void>;
+}
+
+export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
+  const transports = new Map<Platform, Transport>();
+  const transport = (p: Platform) => {
+    const t = transports.get(p);
+    if (!t) throw new Error(`no transport registered for ${p}`);
+    return t;
+  };
+  return {
+    deps,
+    useTransport: (p, t) => void transports.set(p, t),
+    transport,
+    async handle(msg) {
+      if (msg.user.isBot) return; // never answer ourselves or other bots
+      // Redelivered events (Slack retries, Feishu redelivery, double clicks) are handled once.
+      if (!(await deps.store.claimEvent(`${msg.chat.platform}:${msg.eventId}`, deps.clock.now(), EVENT_TTL_MS))) {
+        deps.log.debug('duplicate event ignored', { eventId: msg.eventId });
+        return;
+      }
+      const t = transport(msg.chat.platform);
+      const ctx: Ctx = {
+        msg,
+        deps,
+        reply: (card) => t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card),
+        post: (card) => t.post(msg.chat, card),
+        update: (id, card) => t.update(msg.chat, id, card),
+      };
+      for (const h of handlers) if (await h(ctx)) return;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+export type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * One JSON line per record on stderr. Every configured secret is masked wherever it
+ * appears (message or fields), so a token echoed back in an SDK error never reaches a log.
+ */
+export function createLogger(level: Level = 'info', secrets: (string | undefined)[] = [], sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+  const masks = secrets.filter((s): s is string => !!s && s.length >= 4);
+  const redact = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s);
+  const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
+    if (order[lvl] < order[level]) return;
+    let line: string;
+    try {
+      line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields }, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+    } catch {
+      line = JSON.stringify({ level: lvl, msg });
+    }
+    sink(redact(line));
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+export const silentLogger: Logger = createLogger('silent');

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The platform-neutral message: every adapter (Feishu, Slack, web playground)
+ * turns its platform event into one of these and hands it to `bot.handle`.
+ */
+export const Platform = z.enum(['feishu', 'slack', 'web']);
+export type Platform = z.infer<typeof Platform>;
+
+export const UserRef = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  isBot: z.boolean().default(false),
+});
+export type UserRef = z.infer<typeof UserRef>;
+
+export const ChatRef = z.object({
+  platform: Platform,
+  chatId: z.string().min(1),
+  chatType: z.enum(['group', 'direct']),
+});
+export type ChatRef = z.infer<typeof ChatRef>;
+
+/** What a button carries. Kept small: Slack limits a button value to 2,000 characters. */
+export const Action = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ask'), question: z.string().min(1).max(500) }),
+  z.object({ type: z.literal('show'), id: z.string().min(1).max(40) }),
+  z.object({ type: z.literal('feedback'), vote: z.enum(['up', 'down']), id: z.string().max(40), question: z.string().max(500) }),
+  z.object({ type: z.literal('confirm'), item: z.number().int().positive() }),
+  z.object({ type: z.literal('undo'), item: z.number().int().positive() }),
+]);
+export type Action = z.infer<typeof Action>;
+
+const Common = {
+  chat: ChatRef,
+  user: UserRef,
+  /** Dedupe key: platform event id, or a derived one for button clicks. */
+  eventId: z.string().min(1),
+  at: z.date(),
+  /** Root of the thread the message or the clicked card sits in (Slack thread_ts, Feishu root_id / parent_id), if any. */
+  replyTo: z.string().optional(),
+};
+
+export const TextMessage = z.object({
+  kind: z.literal('text'),
+  ...Common,
+  messageId: z.string().min(1),
+  /** Text with the bot's own mention removed and other mentions kept as `@{userId}`. */
+  text: z.string(),
+  mentionsBot: z.boolean(),
+  /** Other people mentioned, in order of appearance. */
+  mentions: z.array(UserRef).default([]),
+});
+export type TextMessage = z.infer<typeof TextMessage>;
+
+export const ActionMessage = z.object({
+  kind: z.literal('action'),
+  ...Common,
+  /** The message that carries the clicked button. */
+  messageId: z.string().min(1),
+  action: Action,
+});
+export type ActionMessage = z.infer<typeof ActionMessage>;
+
+export const Incoming = z.discriminatedUnion('kind', [TextMessage, ActionMessage]);
+export type Incoming = z.infer<typeof Incoming>;

@@ -1,0 +1,23 @@
+import type { Card } from './card.ts';
+import type { ChatRef } from './message.ts';
+
+/** Where a reply goes: the chat, the message being answered, and its thread root if it has one. */
+export interface ReplyTarget {
+  chat: ChatRef;
+  messageId: string;
+  replyTo?: string;
+}
+
+/**
+ * What the core needs from a platform to speak. Each adapter implements it and
+ * renders the card in its own format; the core never sees an SDK.
+ * Every method resolves with the platform message id or rejects after bounded retries.
+ */
+export interface Transport {
+  /** A new top-level message in the chat (daily checklist, `清单`). */
+  post(chat: ChatRef, card: Card): Promise<{ messageId: string }>;
+  /** A reply in the thread of `to`. */
+  reply(to: ReplyTarget, card: Card): Promise<{ messageId: string }>;
+  /** Replace a message the bot sent earlier (checklist progress). */
+  update(chat: ChatRef, messageId: string, card: Card): Promise<void>;
+}

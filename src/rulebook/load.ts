@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import type { Entry, Phrases, RiskEntry, Rulebook, StageEntry } from './model.ts';
+import { AlternatesFile, ChapterFile, LexiconFile, StageFile } from './schema.ts';
+
+export class RulebookError extends Error {
+  override name = 'RulebookError';
+}
+
+/** "risks[3].countermeasure" from a zod path. */
+function pathText(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || '(top level)';
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  const where = pathText(issue.path);
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${where} is required`;
+  return `${where}: ${issue.message}`;
+}
+
+/** Reads and validates one YAML file; errors name the file and the field. */
+function readYaml<S extends z.ZodType>(file: string, schema: S, shownAs: string): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RulebookError(`${shownAs}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new RulebookError(`${shownAs}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new RulebookError(`${shownAs}: ${parsed.error.issues.map(issueText).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+const none = (): Phrases => ({ zh: [], en: [] });
+
+/**
+ * Loads the rulebook from `dataDir` (rulebook/chapter.yaml, rulebook/<stage>.yaml,
+ * qa/alternates.yaml, qa/lexicon.yaml). Any broken file throws a RulebookError that
+ * names the file, the entry and the field.
+ */
+export function loadRulebook(dataDir = 'data'): Rulebook {
+  const shown = (f: string) => relative(process.cwd(), f) || f;
+  const hash = createHash('sha256');
+  const files: string[] = [];
+  const read = <S extends z.ZodType>(rel: string, schema: S): z.infer<S> => {
+    const file = join(dataDir, rel);
+    files.push(file);
+    const value = readYaml(file, schema, shown(file));
+    hash.update(rel).update(readFileSync(file));
+    return value;
+  };
+
+  const chapter = read('rulebook/chapter.yaml', ChapterFile);
+  const stages: StageEntry[] = [];
+  const risks: RiskEntry[] = [];
+  const byId = new Map<string, Entry>();
+  for (const stageId of chapter.stages) {
+    const rel = `rulebook/${stageId}.yaml`;
+    const s = read(rel, StageFile);
+    if (s.id !== stageId) throw new RulebookError(`${shown(join(dataDir, rel))}: id is "${s.id}" but the file is listed as stage "${stageId}"`);
+    const stage: StageEntry = { kind: 'stage', ...s, questions: none(), keywords: none() };
+    stages.push(stage);
+    byId.set(stage.id, stage);
+    s.risks.forEach((r, i) => {
+      const id = `${s.id}-${r.row}`;
+      if (byId.has(id)) throw new RulebookError(`${shown(join(dataDir, rel))}: risks[${i}].row ${r.row} appears twice (${id})`);
+      const risk: RiskEntry = { kind: 'risk', id, stageId: s.id, ...r, questions: none(), keywords: none() };
+      risks.push(risk);
+      byId.set(id, risk);
+    });
+  }
+
+  const alternates = read('qa/alternates.yaml', AlternatesFile);
+  for (const [id, alt] of Object.entries(alternates)) {
+    const entry = byId.get(id);
+    if (!entry) throw new RulebookError(`${shown(join(dataDir, 'qa/alternates.yaml'))}: ${id} is not an entry of the rulebook`);
+    entry.questions = alt.questions;
+    entry.keywords = alt.keywords;
+  }
+  const lexicon = read('qa/lexicon.yaml', LexiconFile);
+
+  return {
+    chapter: chapter.chapter,
+    title: chapter.title,
+    implementerSource: chapter.implementer.source,
+    stages,
+    risks,
+    byId,
+    lexicon,
+    version: hash.digest('hex').slice(0, 12),
+  };
+}

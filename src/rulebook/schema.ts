@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** A text in both languages. The Chinese is the source; the English a reviewed translation. */
+export const Bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) });
+export type Bilingual = z.infer<typeof Bilingual>;
+
+export const SubPoint = Bilingual.extend({ label: z.string().min(1) });
+
+export const WorkPoint = z.object({
+  text: Bilingual,
+  sub: z.array(SubPoint).default([]),
+});
+
+export const RiskFile = z.object({
+  row: z.number().int().positive(),
+  problem: Bilingual,
+  countermeasure: Bilingual,
+});
+
+export const StageFile = z.object({
+  id: z.string().regex(/^\d+\.\d+$/, 'must look like "5.2"'),
+  title: Bilingual,
+  purpose: Bilingual,
+  preparation: Bilingual,
+  deliverables: z.array(Bilingual).default([]),
+  workPoints: z.array(WorkPoint).min(1),
+  risks: z.array(RiskFile),
+});
+export type StageFile = z.infer<typeof StageFile>;
+
+export const ChapterFile = z.object({
+  chapter: z.string().min(1),
+  title: Bilingual,
+  implementer: z.object({ source: Bilingual }),
+  stages: z.array(z.string()).min(1),
+});
+export type ChapterFile = z.infer<typeof ChapterFile>;
+
+const Phrases = z.object({
+  zh: z.array(z.string().min(1)).default([]),
+  en: z.array(z.string().min(1)).default([]),
+});
+
+/** Alternate questions and keywords per entry id (a stage "5.2" or a risk "5.2-10"). */
+export const AlternatesFile = z.record(
+  z.string().regex(/^\d+\.\d+(-\d+)?$/, 'keys are entry ids such as "5.2" or "5.2-10"'),
+  z.object({ questions: Phrases.default({ zh: [], en: [] }), keywords: Phrases.default({ zh: [], en: [] }) }),
+);
+export type AlternatesFile = z.infer<typeof AlternatesFile>;
+
+/**
+ * The answering lexicon: synonym groups (every member is read as the first one),
+ * filler words stripped from questions, and number rules such as "一百多人" → 人数多.
+ */
+export const LexiconFile = z.object({
+  synonyms: z.object({
+    zh: z.array(z.array(z.string().min(1)).min(2)).default([]),
+    en: z.array(z.array(z.string().min(1)).min(2)).default([]),
+  }),
+  fillers: z.object({
+    zh: z.array(z.string().min(1)).default([]),
+    en: z.array(z.string().min(1)).default([]),
+  }),
+  headcount: z
+    .object({ many: z.number().int().positive(), few: z.number().int().positive(), manyTerm: z.string(), fewTerm: z.string() })
+    .optional(),
+});
+export type LexiconFile = z.infer<typeof LexiconFile>;
