@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
-import { FeedbackRecord, type Store } from './store.ts';
+import { ChecklistMessage, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent, type Store } from './store.ts';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -12,6 +12,10 @@ export class StoreError extends Error {
 const DbShape = z.object({
   events: z.record(z.string(), z.number()).default({}), // key → first seen (ms)
   feedback: z.array(FeedbackRecord).default([]),
+  projects: z.record(z.string(), ProjectRecord).default({}),
+  posts: z.record(z.string(), PostClaim).default({}), // `${projectId}|${slot}` → claim
+  checklistMessages: z.array(ChecklistMessage).default([]),
+  signoffs: z.array(SignoffEvent).default([]),
 });
 type DbShape = z.infer<typeof DbShape>;
 
@@ -55,6 +59,115 @@ export async function openLowdbStore(file: string): Promise<Store> {
     },
     async listFeedback() {
       return structuredClone(db.data.feedback);
+    },
+    async getProject(id) {
+      const p = db.data.projects[id];
+      return p && structuredClone(p);
+    },
+    async listProjects() {
+      return structuredClone(Object.values(db.data.projects));
+    },
+    async bindProject(p) {
+      let result!: { project: ProjectRecord; created: boolean };
+      await db.update((d) => {
+        const old = d.projects[p.id];
+        const project = old ? { ...old, name: p.name, goLive: p.goLive, updatedAt: p.updatedAt } : structuredClone(p);
+        d.projects[p.id] = project;
+        result = { project: structuredClone(project), created: !old };
+      });
+      return result;
+    },
+    async putProject(p) {
+      await db.update((d) => {
+        d.projects[p.id] = structuredClone(p);
+      });
+    },
+    async setRole(projectId, user, role, at) {
+      let out: ProjectRecord | undefined;
+      await db.update((d) => {
+        const p = d.projects[projectId];
+        if (!p) return;
+        p.roles = p.roles.filter((r) => r.userId !== user.userId);
+        if (role) p.roles.push({ userId: user.userId, ...(user.name ? { name: user.name } : {}), role });
+        p.updatedAt = at;
+        out = structuredClone(p);
+      });
+      return out;
+    },
+    async updateSchedule(projectId, change, at) {
+      let out: ProjectRecord | undefined;
+      await db.update((d) => {
+        const p = d.projects[projectId];
+        if (!p) return;
+        if (change.postTime) p.postTime = change.postTime;
+        if (change.timeZone) p.timeZone = change.timeZone;
+        p.updatedAt = at;
+        out = structuredClone(p);
+      });
+      return out;
+    },
+    async claimPost(projectId, slot, now, staleMs) {
+      let out: 'claimed' | 'sent' | 'busy' = 'busy';
+      await db.update((d) => {
+        const key = `${projectId}|${slot}`;
+        const c = d.posts[key];
+        if (!c) {
+          d.posts[key] = { projectId, slot, status: 'claimed', claimedAt: now.getTime(), attempts: 1 };
+          out = 'claimed';
+        } else if (c.status === 'sent') {
+          out = 'sent';
+        } else if (now.getTime() - c.claimedAt >= staleMs) {
+          c.claimedAt = now.getTime();
+          c.attempts += 1;
+          out = 'claimed';
+        } else {
+          out = 'busy';
+        }
+      });
+      return out;
+    },
+    async completePost(projectId, slot, message) {
+      await db.update((d) => {
+        const key = `${projectId}|${slot}`;
+        const c = d.posts[key] ?? { projectId, slot, status: 'claimed' as const, claimedAt: Date.parse(message.postedAt), attempts: 1 };
+        d.posts[key] = { ...c, status: 'sent', messageId: message.messageId };
+        d.checklistMessages.push(structuredClone(message));
+      });
+    },
+    async releasePost(projectId, slot) {
+      await db.update((d) => {
+        const key = `${projectId}|${slot}`;
+        if (d.posts[key]?.status === 'claimed') delete d.posts[key];
+      });
+    },
+    async getPost(projectId, slot) {
+      const c = db.data.posts[`${projectId}|${slot}`];
+      return c && structuredClone(c);
+    },
+    async addChecklistMessage(m) {
+      await db.update((d) => {
+        d.checklistMessages.push(structuredClone(m));
+      });
+    },
+    async findChecklistMessage(platform, chatId, messageId) {
+      const m = db.data.checklistMessages.find((x) => x.platform === platform && x.chatId === chatId && x.messageId === messageId);
+      return m && structuredClone(m);
+    },
+    async latestChecklistMessage(projectId) {
+      const m = db.data.checklistMessages.findLast((x) => x.projectId === projectId);
+      return m && structuredClone(m);
+    },
+    async appendSignoffs(events) {
+      let out: SignoffEvent[] = [];
+      await db.update((d) => {
+        let seq = d.signoffs.at(-1)?.seq ?? 0;
+        out = events.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
+        d.signoffs.push(...structuredClone(out));
+      });
+      return out;
+    },
+    async listSignoffs(projectId) {
+      return structuredClone(db.data.signoffs.filter((e) => e.projectId === projectId));
     },
     async ping() {
       return true;

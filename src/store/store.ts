@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { Platform } from '../core/message.ts';
+import type { ChecklistMessage, NewSignoffEvent, PostClaim, ProjectRecord, Role, SignoffEvent } from './records.ts';
+
+export * from './records.ts';
 
 export const FeedbackRecord = z.object({
   question: z.string(),
@@ -24,6 +27,47 @@ export interface Store {
   claimEvent(key: string, now: Date, ttlMs: number): Promise<boolean>;
   addFeedback(record: FeedbackRecord): Promise<void>;
   listFeedback(): Promise<FeedbackRecord[]>;
+
+  // ---- projects (one per group chat; id = `${platform}:${chatId}`) ----
+  getProject(id: string): Promise<ProjectRecord | undefined>;
+  listProjects(): Promise<ProjectRecord[]>;
+  /**
+   * Creates the project, or, when it exists, changes only its name and go-live date
+   * (roles, admin, time zone, posting time and sign-offs are kept). Atomic.
+   */
+  bindProject(p: ProjectRecord): Promise<{ project: ProjectRecord; created: boolean }>;
+  /** Replaces the whole record (declared projects from data/projects.yaml). */
+  putProject(p: ProjectRecord): Promise<void>;
+  /** Gives `user` the role, or takes every role away with `null`. Atomic; undefined when no such project. */
+  setRole(projectId: string, user: { userId: string; name?: string }, role: Role | null, at: string): Promise<ProjectRecord | undefined>;
+  /** Changes the posting time and/or time zone. Atomic; undefined when no such project. */
+  updateSchedule(projectId: string, change: { postTime?: string; timeZone?: string }, at: string): Promise<ProjectRecord | undefined>;
+
+  // ---- scheduled posts: exactly once per (project, slot) ----
+  /**
+   * Claims the post for (project, slot). 'claimed': the caller must send, then call
+   * completePost (or releasePost on failure). 'sent': already posted. 'busy': another
+   * caller holds a fresh claim. A claim older than `staleMs` that never completed is
+   * handed out again (PostgreSQL: INSERT ... ON CONFLICT DO NOTHING, then a conditional
+   * UPDATE ... WHERE status = 'claimed' AND claimed_at < now - stale).
+   */
+  claimPost(projectId: string, slot: string, now: Date, staleMs: number): Promise<'claimed' | 'sent' | 'busy'>;
+  /** Marks the claim sent and records the posted checklist message, in one write. */
+  completePost(projectId: string, slot: string, message: ChecklistMessage): Promise<void>;
+  /** Drops a claim whose send failed, so the next run retries. A sent post is never released. */
+  releasePost(projectId: string, slot: string): Promise<void>;
+  getPost(projectId: string, slot: string): Promise<PostClaim | undefined>;
+
+  // ---- checklist messages (what replies and buttons refer to) ----
+  addChecklistMessage(m: ChecklistMessage): Promise<void>;
+  findChecklistMessage(platform: Platform, chatId: string, messageId: string): Promise<ChecklistMessage | undefined>;
+  latestChecklistMessage(projectId: string): Promise<ChecklistMessage | undefined>;
+
+  // ---- sign-offs: append-only audit trail ----
+  /** Appends all events or none; returns them with their sequence numbers. Nothing is ever updated or deleted. */
+  appendSignoffs(events: NewSignoffEvent[]): Promise<SignoffEvent[]>;
+  /** In the order they were written. */
+  listSignoffs(projectId: string): Promise<SignoffEvent[]>;
   /** For /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { Platform } from '../core/message.ts';
+
+/** A day in a project's own time zone, never a Date: "2026-10-10". */
+export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-20');
+/** A wall-clock time in a project's own time zone: "09:00". */
+export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 09:00');
+
+/** Who may confirm what. Anyone without a role is a member; the admin is whoever bound the project. */
+export const Role = z.enum(['customer-lead', 'vendor-pm', 'it-lead']);
+export type Role = z.infer<typeof Role>;
+
+export const RoleHolder = z.object({ userId: z.string().min(1), name: z.string().optional(), role: Role });
+export type RoleHolder = z.infer<typeof RoleHolder>;
+
+/** One group chat bound to one go-live. The id is `${platform}:${chatId}`. */
+export const ProjectRecord = z.object({
+  id: z.string().min(1),
+  platform: Platform,
+  chatId: z.string().min(1),
+  name: z.string().min(1),
+  goLive: LocalDate,
+  timeZone: z.string().min(1),
+  postTime: LocalTime,
+  lang: z.enum(['zh', 'en']),
+  adminId: z.string().min(1),
+  adminName: z.string().optional(),
+  roles: z.array(RoleHolder),
+  /** Where it was declared: a chat command or data/projects.yaml. */
+  source: z.enum(['chat', 'file']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ProjectRecord = z.infer<typeof ProjectRecord>;
+
+/**
+ * A checklist the bot posted. `items` maps the numbers shown in that message
+ * (index + 1) to template item ids, so "确认 3" means what the message showed
+ * even after the template changed.
+ */
+export const ChecklistMessage = z.object({
+  projectId: z.string().min(1),
+  platform: Platform,
+  chatId: z.string().min(1),
+  messageId: z.string().min(1),
+  items: z.array(z.string().min(1)),
+  postedAt: z.string(),
+  kind: z.enum(['daily', 'manual', 'final']),
+});
+export type ChecklistMessage = z.infer<typeof ChecklistMessage>;
+
+/**
+ * A scheduled post's claim. `slot` is the project-local date ("2026-10-10") for the
+ * daily post, or "final" for the readiness summary. A claim that stays `claimed`
+ * (the process died between claim and send) can be taken again once stale.
+ */
+export const PostClaim = z.object({
+  projectId: z.string().min(1),
+  slot: z.string().min(1),
+  status: z.enum(['claimed', 'sent']),
+  claimedAt: z.number(), // ms
+  attempts: z.number().int().nonnegative(),
+  messageId: z.string().optional(),
+});
+export type PostClaim = z.infer<typeof PostClaim>;
+
+export const SignoffVia = z.enum(['reply', 'button', 'web']);
+
+/** One line of the append-only audit trail. `seq` is assigned by the store. */
+export const SignoffEvent = z.object({
+  seq: z.number().int().positive(),
+  projectId: z.string().min(1),
+  action: z.enum(['confirm', 'undo']),
+  itemId: z.string().min(1),
+  /** The item's text when it was signed, in the project's language. */
+  itemText: z.string(),
+  userId: z.string().min(1),
+  userName: z.string().optional(),
+  /** The signer's role at that moment; "admin" or "member" when they hold none. */
+  role: z.union([Role, z.literal('admin'), z.literal('member')]),
+  /** ISO 8601 with the project's UTC offset, e.g. 2026-10-09T09:12:00+08:00. */
+  at: z.string(),
+  via: SignoffVia,
+  platform: Platform,
+  /** The platform message id of the reply or of the clicked card. */
+  evidenceMessageId: z.string().min(1),
+  /** The literal reply text, or a description of the click. */
+  text: z.string(),
+});
+export type SignoffEvent = z.infer<typeof SignoffEvent>;
+export type NewSignoffEvent = Omit<SignoffEvent, 'seq'>;

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, Store } from '../src/store/store.ts';
+
+/**
+ * What every Store implementation must do. `open()` gives a fresh, empty store;
+ * `reopen()` (optional) opens the same storage again, as after a restart.
+ */
+export interface StoreFixture {
+  open(): Promise<Store>;
+  reopen?(): Promise<Store>;
+}
+
+const project = (over: Partial<ProjectRecord> = {}): ProjectRecord => ({
+  id: 'feishu:oc_1',
+  platform: 'feishu',
+  chatId: 'oc_1',
+  name: 'ACME OA',
+  goLive: '2026-10-20',
+  timeZone: 'Asia/Shanghai',
+  postTime: '09:00',
+  lang: 'zh',
+  adminId: 'ou_admin',
+  roles: [],
+  source: 'chat',
+  createdAt: '2026-09-01T09:00:00+08:00',
+  updatedAt: '2026-09-01T09:00:00+08:00',
+  ...over,
+});
+
+const message = (over: Partial<ChecklistMessage> = {}): ChecklistMessage => ({
+  projectId: 'feishu:oc_1',
+  platform: 'feishu',
+  chatId: 'oc_1',
+  messageId: 'om_1',
+  items: ['a', 'b'],
+  postedAt: '2026-10-09T09:00:00+08:00',
+  kind: 'daily',
+  ...over,
+});
+
+const signoff = (over: Partial<NewSignoffEvent> = {}): NewSignoffEvent => ({
+  projectId: 'feishu:oc_1',
+  action: 'confirm',
+  itemId: 'training-plan-signed',
+  itemText: '培训方案和时间计划已由客户项目负责人签字确认',
+  userId: 'ou_lead',
+  userName: 'Lead',
+  role: 'customer-lead',
+  at: '2026-10-09T09:12:00+08:00',
+  via: 'reply',
+  platform: 'feishu',
+  evidenceMessageId: 'om_reply',
+  text: '确认 3',
+  ...over,
+});
+
+export function storeContract(name: string, fixture: StoreFixture): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    afterEach(async () => store?.close());
+
+    it('binds a project once and rebinding changes name and date but keeps admin and roles', async () => {
+      store = await fixture.open();
+      expect((await store.bindProject(project())).created).toBe(true);
+      await store.setRole('feishu:oc_1', { userId: 'ou_lead', name: 'Lead' }, 'customer-lead', '2026-09-02T09:00:00+08:00');
+      const again = await store.bindProject(project({ goLive: '2026-11-02', name: 'ACME OA 2', adminId: 'ou_other' }));
+      expect(again.created).toBe(false);
+      expect(again.project).toMatchObject({ goLive: '2026-11-02', name: 'ACME OA 2', adminId: 'ou_admin', roles: [{ userId: 'ou_lead', role: 'customer-lead' }] });
+      expect(await store.listProjects()).toHaveLength(1);
+    });
+
+    it('sets, replaces and removes roles, and leaves unknown projects alone', async () => {
+      store = await fixture.open();
+      await store.bindProject(project());
+      await store.setRole('feishu:oc_1', { userId: 'u1' }, 'it-lead', 't');
+      const p = await store.setRole('feishu:oc_1', { userId: 'u1' }, 'vendor-pm', 't');
+      expect(p?.roles).toEqual([{ userId: 'u1', role: 'vendor-pm' }]);
+      expect((await store.setRole('feishu:oc_1', { userId: 'u1' }, null, 't'))?.roles).toEqual([]);
+      expect(await store.setRole('nope', { userId: 'u1' }, 'it-lead', 't')).toBeUndefined();
+      expect((await store.updateSchedule('feishu:oc_1', { postTime: '08:30' }, 't'))?.postTime).toBe('08:30');
+      expect(await store.updateSchedule('nope', { postTime: '08:30' }, 't')).toBeUndefined();
+    });
+
+    it('hands a post claim to exactly one of many concurrent callers', async () => {
+      store = await fixture.open();
+      const now = new Date('2026-10-09T01:00:00Z');
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.claimPost('p', '2026-10-09', now, 600_000)));
+      expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+      expect(results.filter((r) => r === 'busy')).toHaveLength(19);
+    });
+
+    it('never hands out a sent post again, and retries a claim whose send never completed', async () => {
+      store = await fixture.open();
+      const t0 = new Date('2026-10-09T01:00:00Z');
+      expect(await store.claimPost('p', 'd1', t0, 600_000)).toBe('claimed');
+      expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 599_000), 600_000)).toBe('busy');
+      expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 600_000), 600_000)).toBe('claimed');
+      expect((await store.getPost('p', 'd1'))?.attempts).toBe(2);
+      await store.completePost('p', 'd1', message({ projectId: 'p' }));
+      expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 9e9), 600_000)).toBe('sent');
+      await store.releasePost('p', 'd1');
+      expect((await store.getPost('p', 'd1'))?.status).toBe('sent');
+      // A failed send releases its claim, so the next run may try at once.
+      expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('claimed');
+      await store.releasePost('p', 'd2');
+      expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('claimed');
+    });
+
+    it('finds checklist messages by chat and message id, and the latest per project', async () => {
+      store = await fixture.open();
+      await store.completePost('feishu:oc_1', '2026-10-09', message());
+      await store.addChecklistMessage(message({ messageId: 'om_2', kind: 'manual', items: ['b', 'a'] }));
+      expect((await store.findChecklistMessage('feishu', 'oc_1', 'om_1'))?.items).toEqual(['a', 'b']);
+      expect(await store.findChecklistMessage('feishu', 'oc_other', 'om_1')).toBeUndefined();
+      expect(await store.findChecklistMessage('slack', 'oc_1', 'om_1')).toBeUndefined();
+      expect((await store.latestChecklistMessage('feishu:oc_1'))?.messageId).toBe('om_2');
+      expect(await store.latestChecklistMessage('other')).toBeUndefined();
+    });
+
+    it('appends sign-offs with increasing sequence numbers, even concurrently, and lists them per project', async () => {
+      store = await fixture.open();
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.appendSignoffs([signoff({ evidenceMessageId: `om_${i}` })])));
+      await store.appendSignoffs([signoff({ projectId: 'other' })]);
+      const list = await store.listSignoffs('feishu:oc_1');
+      expect(list).toHaveLength(10);
+      expect(new Set(list.map((e) => e.seq)).size).toBe(10);
+      expect(list.map((e) => e.seq)).toEqual([...list.map((e) => e.seq)].sort((a, b) => a - b));
+      expect(list[0]).toMatchObject({ text: '确认 3', evidenceMessageId: expect.any(String), at: '2026-10-09T09:12:00+08:00' });
+    });
+
+    it('writes a batch of sign-offs all or nothing', async () => {
+      store = await fixture.open();
+      const bad = { ...signoff(), userId: '' };
+      await expect(store.appendSignoffs([signoff(), bad])).rejects.toThrow();
+      expect(await store.listSignoffs('feishu:oc_1')).toEqual([]);
+    });
+
+    it('keeps everything it acknowledged across a restart', async () => {
+      if (!fixture.reopen) return;
+      store = await fixture.open();
+      await store.bindProject(project());
+      await store.claimPost('feishu:oc_1', '2026-10-09', new Date(), 600_000);
+      await store.completePost('feishu:oc_1', '2026-10-09', message());
+      await store.appendSignoffs([signoff()]);
+      await store.close();
+      store = await fixture.reopen();
+      expect(await store.getProject('feishu:oc_1')).toMatchObject({ name: 'ACME OA' });
+      expect(await store.claimPost('feishu:oc_1', '2026-10-09', new Date(), 600_000)).toBe('sent');
+      expect(await store.listSignoffs('feishu:oc_1')).toHaveLength(1);
+    });
+  });
+}

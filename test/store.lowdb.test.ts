@@ -1,0 +1,30 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openLowdbStore } from '../src/store/lowdb.ts';
+import { storeContract } from './store.contract.ts';
+
+let file = '';
+storeContract('lowdb', {
+  open: async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db.json');
+    return openLowdbStore(file);
+  },
+  reopen: async () => openLowdbStore(file),
+});
+
+describe('lowdb store file', () => {
+  it('refuses a corrupt file and leaves it untouched', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'store-')), 'db.json');
+    writeFileSync(f, '{"projects": {"x": ');
+    await expect(openLowdbStore(f)).rejects.toThrow(/not a readable store.*left untouched/);
+    expect(readFileSync(f, 'utf8')).toBe('{"projects": {"x": ');
+  });
+
+  it('refuses a file whose records do not validate, naming the field', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'store-')), 'db.json');
+    writeFileSync(f, JSON.stringify({ signoffs: [{ seq: 1 }] }));
+    await expect(openLowdbStore(f)).rejects.toThrow(/signoffs\.0\./);
+  });
+});
