@@ -24,7 +24,7 @@ export type ChatRef = z.infer<typeof ChatRef>;
 /** What a button carries. Kept small: Slack limits a button value to 2,000 characters. */
 export const Action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ask'), question: z.string().min(1).max(500) }),
-  z.object({ type: z.literal('show'), id: z.string().min(1).max(40) }),
+  z.object({ type: z.literal('show'), id: z.string().min(1).max(40), lang: z.enum(['zh', 'en']).optional() }),
   z.object({ type: z.literal('feedback'), vote: z.enum(['up', 'down']), id: z.string().max(40), question: z.string().max(500) }),
   z.object({ type: z.literal('confirm'), item: z.number().int().positive() }),
   z.object({ type: z.literal('undo'), item: z.number().int().positive() }),

@@ -1,0 +1,32 @@
+import { processContext, type CliContext } from './context.ts';
+import { askCommand } from './ask.ts';
+import { evalCommand } from './eval.ts';
+import { rulebookCommand } from './rulebook.ts';
+
+type Command = (args: string[], ctx: CliContext) => Promise<number>;
+
+/** Subcommands; each lives in its own file. */
+const commands: Record<string, { run: Command; help: string }> = {
+  ask: { run: askCommand, help: 'ask "question" | ask --json   answer a question; --json reads stdin, one JSON line per question' },
+  rulebook: { run: rulebookCommand, help: 'rulebook check | show <id> [--en]   validate the data files, print an entry' },
+  eval: { run: evalCommand, help: 'eval FILE.jsonl            score {q, expect} lines: top-1 accuracy, rejection, misses' },
+};
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...args] = argv;
+  const cmd = name ? commands[name] : undefined;
+  if (!cmd) {
+    ctx.err(`usage: npm run cli -- <command>\n${Object.values(commands).map((c) => '  ' + c.help).join('\n')}`);
+    return name ? 2 : 0;
+  }
+  try {
+    return await cmd.run(args, ctx);
+  } catch (e) {
+    ctx.err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2), processContext());
+}
