@@ -1,0 +1,178 @@
+import type { Block, Button, Card } from '../core/card.ts';
+import { cardText } from '../core/card.ts';
+import { holdersOf, roleLabel } from '../projects/roles.ts';
+import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
+import type { Checklist, ChecklistLine } from './build.ts';
+
+type Lang = 'zh' | 'en';
+const T = {
+  zh: {
+    title: (n: string) => `上线准备清单 · ${n}`,
+    finalTitle: (n: string) => `上线准备总结 · ${n}`,
+    goLive: '上线日期',
+    progress: '进度',
+    dueHead: '**到期 / 逾期**',
+    restHead: '**其他事项**',
+    overdue: '⛔ 逾期',
+    due: '⏰ 到期',
+    open: '⬜ 待办',
+    confirmed: (who: string, at: string) => `✅ ${who} 已确认 ${at}`,
+    needs: '需',
+    source: '来源',
+    deadline: '截止',
+    attention: (who: string) => `请处理逾期事项:${who}`,
+    unassigned: (role: string) => `(未设置${role}:@机器人 设置角色 @某人 ${role})`,
+    hint: '回复本消息确认:「确认 3」「确认 3、5」「确认 1-3」「全部确认」;「撤销 2」撤回。也可点按钮。飞书需为机器人开通 im:message.group_msg 权限才能收到不 @机器人 的回复;未开通时请在回复里 @机器人 或点按钮。',
+    beyond: (d: string, y: number) => `⚠️ 上线日期 ${d} 超出已知节假日历(已知至 ${y} 年),该年份按周一至周五发送;请在 data/calendar/ 补充该年安排。`,
+    confirmBtn: (n: number) => `确认 ${n}`,
+    allDone: '全部事项已确认,每日清单到此结束。',
+    wentLive: '已到上线日期,每日清单到此结束。',
+    stillOpen: '**未确认事项**',
+    signoffs: (n: string) => `签字记录 · ${n}`,
+    noSignoffs: '还没有签字记录。',
+    confirmWord: '确认',
+    undoWord: '撤销',
+    moreRows: (n: number) => `…另有 ${n} 条,完整记录请用 CLI 或 /api 导出。`,
+  },
+  en: {
+    title: (n: string) => `Go-live readiness · ${n}`,
+    finalTitle: (n: string) => `Go-live readiness summary · ${n}`,
+    goLive: 'go-live',
+    progress: 'Progress',
+    dueHead: '**Due / overdue**',
+    restHead: '**Other items**',
+    overdue: '⛔ overdue',
+    due: '⏰ due',
+    open: '⬜ open',
+    confirmed: (who: string, at: string) => `✅ confirmed by ${who} ${at}`,
+    needs: 'by',
+    source: 'source',
+    deadline: 'due',
+    attention: (who: string) => `Overdue, please act: ${who}`,
+    unassigned: (role: string) => `(no ${role} set: @bot set role @someone ${role})`,
+    hint: 'Reply to this message to confirm: "confirm 3", "confirm 3,5", "confirm 1-3", "confirm all"; "undo 2" takes one back. Or use the buttons. Feishu delivers replies without an @bot mention only if the app has the im:message.group_msg permission; otherwise @ the bot in your reply or use the buttons.',
+    beyond: (d: string, y: number) => `⚠️ Go-live ${d} is beyond the known holiday calendar (known through ${y}); that year is treated as Monday–Friday. Add it in data/calendar/.`,
+    confirmBtn: (n: number) => `Confirm ${n}`,
+    allDone: 'Every item is confirmed; the daily checklist stops here.',
+    wentLive: 'Go-live date reached; the daily checklist stops here.',
+    stillOpen: '**Not confirmed**',
+    signoffs: (n: string) => `Sign-offs · ${n}`,
+    noSignoffs: 'No sign-offs yet.',
+    confirmWord: 'confirm',
+    undoWord: 'undo',
+    moreRows: (n: number) => `…${n} more; export the full trail with the CLI or /api.`,
+  },
+} as const;
+
+export const countdown = (days: number) => (days >= 0 ? `T-${days}` : `T+${-days}`);
+const bar = (done: number, total: number) => {
+  const full = total ? Math.round((done / total) * 10) : 0;
+  return `${'█'.repeat(full)}${'░'.repeat(10 - full)} ${done}/${total} (${total ? Math.round((done / total) * 100) : 0}%)`;
+};
+/** "10-09 09:12" from an ISO time that already carries the project's offset. */
+const shortAt = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+
+function lineMd(l: ChecklistLine, lang: Lang): string {
+  const t = T[lang];
+  const status =
+    l.state === 'confirmed' ? t.confirmed(l.confirmed!.userName ?? `@{${l.confirmed!.userId}}`, shortAt(l.confirmed!.at)) : l.state === 'overdue' ? t.overdue : l.state === 'due' ? t.due : t.open;
+  const who = l.item.confirm === 'anyone' ? '' : ` · ${t.needs} ${roleLabel[l.item.confirm][lang]}`;
+  return `- **${l.n}.** ${status} ${l.item.text[lang]} (${t.deadline} ${l.dueDate.slice(5)}${who} · ${t.source} ${l.item.rules.join(', ')})`;
+}
+
+/** Slack caps a section at 3,000 characters: long lists go out in chunks. */
+function listBlocks(lines: ChecklistLine[], lang: Lang, head: string): Block[] {
+  const out: Block[] = [];
+  for (let i = 0; i < lines.length; i += 8) {
+    const md = lines.slice(i, i + 8).map((l) => lineMd(l, lang)).join('\n');
+    out.push({ type: 'text', md: i === 0 ? `${head}\n${md}` : md });
+  }
+  return out;
+}
+
+function header(cl: Checklist, lang: Lang): string {
+  const t = T[lang];
+  const p = cl.project;
+  return `**${countdown(cl.daysToGoLive)}** · ${t.goLive} ${p.goLive} (${p.timeZone})\n${t.progress} ${bar(cl.done, cl.total)}`;
+}
+
+/** Who must act on overdue items: the holders of each item's role, or the admin for "anyone" items. */
+function attentionMd(cl: Checklist, lang: Lang): string | undefined {
+  const overdue = cl.lines.filter((l) => l.state === 'overdue');
+  if (!overdue.length) return undefined;
+  const who = new Set<string>();
+  const missing = new Set<string>();
+  for (const l of overdue) {
+    if (l.item.confirm === 'anyone') who.add(cl.project.adminId);
+    else {
+      const h = holdersOf(cl.project, l.item.confirm);
+      if (h.length) h.forEach((u) => who.add(u));
+      else missing.add(roleLabel[l.item.confirm][lang]);
+    }
+  }
+  const t = T[lang];
+  return [t.attention([...who].map((u) => `@{${u}}`).join(' ')), ...[...missing].map(t.unassigned)].join('\n');
+}
+
+export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number } = {}): Card {
+  const lang = cl.project.lang;
+  const t = T[lang];
+  const urgent = cl.lines.filter((l) => l.state === 'overdue' || l.state === 'due').sort((a, b) => (a.state === b.state ? a.n - b.n : a.state === 'overdue' ? -1 : 1));
+  const rest = cl.lines.filter((l) => l.state !== 'overdue' && l.state !== 'due');
+  const blocks: Block[] = [{ type: 'text', md: header(cl, lang) }];
+  if (opts.beyondCalendar !== undefined) blocks.push({ type: 'text', md: t.beyond(cl.project.goLive, opts.beyondCalendar) });
+  const attention = attentionMd(cl, lang);
+  if (attention) blocks.push({ type: 'text', md: attention });
+  if (urgent.length) blocks.push(...listBlocks(urgent, lang, t.dueHead));
+  if (rest.length) blocks.push(...listBlocks(rest, lang, t.restHead));
+  const open = [...urgent, ...rest.filter((l) => l.state !== 'confirmed')];
+  const buttons: Button[] = open.map((l) => ({ label: t.confirmBtn(l.n), action: { type: 'confirm', item: l.n }, style: l.state === 'overdue' ? 'primary' : 'default' }));
+  // Sources of the urgent items, one click away (answered by the rule lookup).
+  const sources = [...new Set(urgent.flatMap((l) => l.item.rules))].slice(0, 5);
+  const rows: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += 5) rows.push(buttons.slice(i, i + 5));
+  if (rows.length) blocks.push({ type: 'divider' }, ...rows.map((r): Block => ({ type: 'buttons', buttons: r })));
+  if (sources.length) blocks.push({ type: 'buttons', buttons: sources.map((id) => ({ label: `${t.source} ${id}`, action: { type: 'show', id } })) });
+  blocks.push({ type: 'context', md: t.hint });
+  const tone = cl.allConfirmed ? 'success' : urgent.some((l) => l.state === 'overdue') ? 'danger' : urgent.length ? 'warning' : 'info';
+  const card: Card = { title: t.title(cl.project.name), tone, blocks, fallback: '' };
+  card.fallback = cardText(card);
+  return card;
+}
+
+/** Posted once, after go-live or when everything is confirmed; then the daily post stops. */
+export function finalCard(cl: Checklist): Card {
+  const lang = cl.project.lang;
+  const t = T[lang];
+  const open = cl.lines.filter((l) => l.state !== 'confirmed');
+  const blocks: Block[] = [{ type: 'text', md: header(cl, lang) }, { type: 'text', md: cl.allConfirmed ? t.allDone : t.wentLive }];
+  if (open.length) blocks.push(...listBlocks(open, lang, t.stillOpen));
+  const card: Card = { title: t.finalTitle(cl.project.name), tone: cl.allConfirmed ? 'success' : 'warning', blocks, fallback: '' };
+  card.fallback = cardText(card);
+  return card;
+}
+
+/** `进度` / `status`: one line. */
+export function statusLine(cl: Checklist): string {
+  const lang = cl.project.lang;
+  const overdue = cl.lines.filter((l) => l.state === 'overdue').length;
+  const due = cl.lines.filter((l) => l.state === 'due').length;
+  return lang === 'zh'
+    ? `${cl.project.name} · ${countdown(cl.daysToGoLive)}(${cl.project.goLive}上线)· 已确认 ${cl.done}/${cl.total} · 逾期 ${overdue} · 即将到期 ${due}`
+    : `${cl.project.name} · ${countdown(cl.daysToGoLive)} (go-live ${cl.project.goLive}) · confirmed ${cl.done}/${cl.total} · overdue ${overdue} · due soon ${due}`;
+}
+
+/** `签字记录` / `sign-offs`: the latest rows of the audit trail as a message. */
+export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], limit = 20): Card {
+  const lang = project.lang;
+  const t = T[lang];
+  const shown = events.slice(-limit);
+  const rows = shown.map(
+    (e) => `- ${e.at.replace('T', ' ').slice(0, 16)} ${e.userName ?? `@{${e.userId}}`} (${roleLabel[e.role][lang]}) ${e.action === 'confirm' ? t.confirmWord : t.undoWord} ${e.itemText} · ${e.via} · ${e.evidenceMessageId}`,
+  );
+  const blocks: Block[] = [{ type: 'text', md: rows.length ? rows.join('\n') : t.noSignoffs }];
+  if (events.length > shown.length) blocks.push({ type: 'context', md: t.moreRows(events.length - shown.length) });
+  const card: Card = { title: t.signoffs(project.name), tone: 'neutral', blocks, fallback: '' };
+  card.fallback = cardText(card);
+  return card;
+}

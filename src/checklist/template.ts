@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Rulebook } from '../rulebook/model.ts';
+import { Role } from '../store/records.ts';
+
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
+export const TemplateItem = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, like "training-plan-signed"'),
+  stage: z.string().regex(/^\d+\.\d+$/, 'must be a stage id like "5.2"'),
+  /** Days relative to go-live: -14 is T-14. */
+  due: z.number().int().min(-365).max(60),
+  confirm: z.union([Role, z.literal('anyone')]),
+  rules: z.array(z.string().regex(/^\d+\.\d+(-\d+)?$/, 'must be a rule id like "5.2-17" or "5.2"')).min(1),
+  text: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
+});
+export type TemplateItem = z.infer<typeof TemplateItem>;
+
+const TemplateFile = z.object({ items: z.array(TemplateItem).min(1).max(99) });
+
+export interface Template {
+  items: TemplateItem[];
+  byId: ReadonlyMap<string, TemplateItem>;
+}
+
+/**
+ * Loads data/checklist/template.yaml. With a rulebook, every stage and rule id must exist
+ * in it, so a typo is caught at start-up rather than shown to a customer.
+ */
+export function loadTemplate(dataDir: string, rulebook?: Rulebook): Template {
+  const file = join(dataDir, 'checklist', 'template.yaml');
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new TemplateError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (the checklist template is required)' : `not valid YAML: ${(e as Error).message.split('\n')[0]}`}`);
+  }
+  const parsed = TemplateFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new TemplateError(`${file}: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return makeTemplate(parsed.data.items, file, rulebook);
+}
+
+export function makeTemplate(items: TemplateItem[], shown = 'template', rulebook?: Rulebook): Template {
+  const byId = new Map<string, TemplateItem>();
+  items.forEach((item, i) => {
+    if (byId.has(item.id)) throw new TemplateError(`${shown}: items.${i}.id "${item.id}" appears twice`);
+    byId.set(item.id, item);
+    if (!rulebook) return;
+    const stage = rulebook.byId.get(item.stage);
+    if (!stage || stage.kind !== 'stage') throw new TemplateError(`${shown}: items.${i} (${item.id}): stage ${item.stage} is not in the rulebook`);
+    for (const r of item.rules) {
+      if (!rulebook.byId.has(r)) throw new TemplateError(`${shown}: items.${i} (${item.id}): rule ${r} is not in the rulebook`);
+    }
+  });
+  return { items, byId };
+}
