@@ -1,6 +1,6 @@
 import type { Entry, Rulebook } from '../rulebook/model.ts';
 import { symbols } from './analyze.ts';
-import { coverage, type Doc, makeDoc } from './index.ts';
+import { coverage, type Doc, makeDoc, SymbolTable } from './index.ts';
 import { createNormalizer } from './normalize.ts';
 import type { Answerer, AnswerResult, Match } from './types.ts';
 
@@ -15,6 +15,8 @@ export interface EngineOptions {
   loneWord: number;
   /** How much a question covered by the entry as a whole (all its phrases together) counts. */
   bagShare: number;
+  /** Entries scored exactly per question (the rest are ruled out by a cheap bound). */
+  shortlist: number;
 }
 
 export const defaultOptions: EngineOptions = {
@@ -24,6 +26,7 @@ export const defaultOptions: EngineOptions = {
   loneCjk: 0.35,
   loneWord: 0.85,
   bagShare: 0.8,
+  shortlist: 24,
 };
 
 /** Every phrase of an entry the engine can match, with how much it counts. */
@@ -58,6 +61,8 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const o = { ...defaultOptions, ...options };
   const normalize = createNormalizer(rulebook.lexicon);
   const entries: Entry[] = [...rulebook.stages, ...rulebook.risks];
+  const table = new SymbolTable();
+  const intern = (x: string) => table.intern(x);
   const docs: Doc[] = [];
   const bags: Doc[] = [];
   entries.forEach((e, i) => {
@@ -65,54 +70,46 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     for (const [text, boost] of phrasesOf(e)) {
       const syms = symbols(normalize(text).text);
       if (!syms.length) continue;
-      docs.push(makeDoc(i, boost, syms));
+      docs.push(makeDoc(i, boost, syms, intern));
       all.push(...syms, '|');
     }
-    bags.push(makeDoc(i, 1, all));
+    bags.push(makeDoc(i, 1, all, intern));
   });
 
   // Document frequency counted per entry, so a word repeated in many phrases of one entry stays specific.
-  const df = new Map<string, number>();
-  for (const bag of bags) for (const s of bag.symSet) df.set(s, (df.get(s) ?? 0) + 1);
+  const df = new Float64Array(table.size);
+  for (const bag of bags) for (const s of bag.symSet) df[s]!++;
   const n = entries.length;
-  const idfCache = new Map<string, number>();
-  const idf = (s: string) => {
-    let v = idfCache.get(s);
-    if (v === undefined) {
-      v = Math.log(1 + n / (df.get(s) ?? 0.5));
-      idfCache.set(s, v);
-    }
-    return v;
-  };
-  const postings = new Map<string, number[]>();
+  const idf = df.map((d) => Math.log(1 + n / d));
+  const unknownWeight = Math.log(1 + n / 0.5);
+  const postings: number[][] = Array.from({ length: table.size }, () => []);
   bags.forEach((bag, i) => {
-    for (const s of bag.symSet) {
-      let list = postings.get(s);
-      if (!list) postings.set(s, (list = []));
-      list.push(i);
-    }
+    for (const s of bag.symSet) postings[s]!.push(i);
   });
   const docsOf: Doc[][] = entries.map(() => []);
   for (const d of docs) docsOf[d.entry]!.push(d);
 
   const lw = { loneCjk: o.loneCjk, loneWord: o.loneWord };
+  const cov = (seq: Int32Array, other: Doc) => coverage(seq, other, idf, unknownWeight, table.cjk, lw);
+  const lookup = (x: string) => table.lookup(x);
 
   return {
     answer(question: string): AnswerResult {
       const { text, lang } = normalize(question);
-      const q = symbols(text);
-      const qPairs = makeDoc(-1, 1, q);
-      // Candidates: entries sharing a symbol, roughly ranked by the weight they share.
+      const query = makeDoc(-1, 1, symbols(text), lookup);
+      const q = query.syms;
+      // Candidates: entries sharing a symbol, ranked by the weight they share; only the best few are scored exactly.
       const bound = new Map<number, number>();
-      for (const s of qPairs.symSet) for (const e of postings.get(s) ?? []) bound.set(e, (bound.get(e) ?? 0) + idf(s));
-      const shortlist = [...bound.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+      for (const s of query.symSet) for (const e of postings[s]!) bound.set(e, (bound.get(e) ?? 0) + idf[s]!);
+      const shortlist = [...bound.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.shortlist);
 
       const scored: Match[] = shortlist.map(([e]) => {
-        let best = o.bagShare * coverage(q, bags[e]!.pairs, bags[e]!.symSet, idf, lw);
+        let best = o.bagShare * cov(q, bags[e]!);
         for (const d of docsOf[e]!) {
-          const qc = coverage(q, d.pairs, d.symSet, idf, lw);
-          if (qc === 0) continue;
-          const dc = coverage(d.syms, qPairs.pairs, qPairs.symSet, idf, lw);
+          const qc = cov(q, d);
+          // Phrase coverage can add at most (1 - queryShare): skip phrases that cannot win.
+          if (qc === 0 || d.boost * (o.queryShare * qc + (1 - o.queryShare)) <= best) continue;
+          const dc = cov(d.syms, query);
           best = Math.max(best, d.boost * (o.queryShare * qc + (1 - o.queryShare) * dc));
         }
         return { id: entries[e]!.id, score: Math.round(best * 1000) / 1000 };

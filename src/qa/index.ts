@@ -1,22 +1,53 @@
 import { GAP, isCjk } from './analyze.ts';
 
-const SEP = '\u0001';
-const pairKey = (a: string, b: string) => a + SEP + b;
+/** Symbols are interned to small integers so pairs become one number and lookups stay cheap. */
+export const NO_SYM = -1; // a symbol the rulebook never uses
+export const BREAK = -2; // GAP
 
-/** One matchable phrase of an entry: a problem text, an alternate question, a keyword … */
+export class SymbolTable {
+  private ids = new Map<string, number>();
+  readonly cjk: boolean[] = [];
+  intern(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(s, id);
+      this.cjk.push(isCjk(s));
+    }
+    return id;
+  }
+  lookup(s: string): number {
+    return this.ids.get(s) ?? NO_SYM;
+  }
+  get size() {
+    return this.ids.size;
+  }
+}
+
+const pairKey = (a: number, b: number) => a * 1_048_576 + b;
+
+/** One matchable phrase of an entry (a problem text, an alternate question, a keyword), or a whole query. */
 export interface Doc {
   entry: number;
   /** How much a match on this phrase counts (alternate questions 1, countermeasures less). */
   boost: number;
-  syms: string[];
-  pairs: Set<string>;
-  symSet: Set<string>;
+  syms: Int32Array;
+  pairs: Set<number>;
+  symSet: Set<number>;
 }
 
-export function makeDoc(entry: number, boost: number, syms: string[]): Doc {
-  const pairs = new Set<string>();
-  for (let i = 1; i < syms.length; i++) if (syms[i] !== GAP && syms[i - 1] !== GAP) pairs.add(pairKey(syms[i - 1]!, syms[i]!));
-  return { entry, boost, syms, pairs, symSet: new Set(syms.filter((s) => s !== GAP)) };
+export function makeDoc(entry: number, boost: number, syms: string[], toId: (s: string) => number): Doc {
+  const ids = Int32Array.from(syms, (s) => (s === GAP ? BREAK : toId(s)));
+  const pairs = new Set<number>();
+  const symSet = new Set<number>();
+  for (let i = 0; i < ids.length; i++) {
+    const s = ids[i]!;
+    if (s < 0) continue;
+    symSet.add(s);
+    const p = ids[i - 1];
+    if (i > 0 && p! >= 0) pairs.add(pairKey(p!, s));
+  }
+  return { entry, boost, syms: ids, pairs, symSet };
 }
 
 export interface Weights {
@@ -28,21 +59,25 @@ export interface Weights {
 /**
  * IDF-weighted share of `seq` that the other side covers. A symbol is fully covered
  * when a pair it belongs to is shared, partly when only the symbol itself is.
+ * Unknown symbols (NO_SYM) weigh `unknown` and are never covered.
  */
-export function coverage(seq: string[], pairs: Set<string>, symSet: Set<string>, idf: (s: string) => number, w: Weights): number {
+export function coverage(seq: Int32Array, other: Doc, idf: Float64Array, unknown: number, cjk: boolean[], w: Weights): number {
   let total = 0;
   let got = 0;
-  for (let i = 0; i < seq.length; i++) {
+  const n = seq.length;
+  for (let i = 0; i < n; i++) {
     const s = seq[i]!;
-    if (s === GAP) continue;
-    const weight = idf(s);
+    if (s === BREAK) continue;
+    if (s === NO_SYM) {
+      total += unknown;
+      continue;
+    }
+    const weight = idf[s]!;
     total += weight;
-    const prev = seq[i - 1];
-    const next = seq[i + 1];
-    if ((prev !== undefined && prev !== GAP && pairs.has(pairKey(prev, s))) || (next !== undefined && next !== GAP && pairs.has(pairKey(s, next)))) got += weight;
-    else if (symSet.has(s)) got += weight * (isCjk(s) ? w.loneCjk : w.loneWord);
+    const prev = i > 0 ? seq[i - 1]! : -1;
+    const next = i + 1 < n ? seq[i + 1]! : -1;
+    if ((prev >= 0 && other.pairs.has(pairKey(prev, s))) || (next >= 0 && other.pairs.has(pairKey(s, next)))) got += weight;
+    else if (other.symSet.has(s)) got += weight * (cjk[s] ? w.loneCjk : w.loneWord);
   }
   return total ? got / total : 0;
 }
-
-export { pairKey };

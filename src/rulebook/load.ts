@@ -52,7 +52,10 @@ const none = (): Phrases => ({ zh: [], en: [] });
  * names the file, the entry and the field.
  */
 export function loadRulebook(dataDir = 'data'): Rulebook {
-  const shown = (f: string) => relative(process.cwd(), f) || f;
+  const shown = (f: string) => {
+    const r = relative(process.cwd(), f);
+    return r && !r.startsWith('..') ? r : f;
+  };
   const hash = createHash('sha256');
   const files: string[] = [];
   const read = <S extends z.ZodType>(rel: string, schema: S): z.infer<S> => {

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadRulebook } from '../src/rulebook/load.ts';
+
+const cli = (args: string[], input?: string, env: Record<string, string> = {}) =>
+  spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+
+describe('the CLI', () => {
+  it('ask --json writes one stable JSON object per input line', () => {
+    const res = cli(['ask', '--json'], '培训人数多怎么办\n\n今天中午吃什么\ntoo many trainees in one session\n');
+    expect(res.status).toBe(0);
+    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    for (const l of lines) {
+      expect(Object.keys(l)).toEqual(['question', 'id', 'score', 'candidates']);
+      expect(typeof l.score).toBe('number');
+      for (const c of l.candidates) expect(Object.keys(c)).toEqual(['id', 'score']);
+    }
+    expect(lines.map((l) => l.id)).toEqual(['5.2-10', null, '5.2-10']);
+  });
+
+  it('ask prints the countermeasure verbatim and cites the rule', () => {
+    const res = cli(['ask', '培训人数多怎么办']);
+    expect(res.stdout).toContain('单场培训人员控制在60人以下');
+    expect(res.stdout).toContain('5.2 上线前培训准备 · 5.2-10');
+  });
+
+  it('shows the configured implementer name instead of the source one', () => {
+    const res = cli(['rulebook', 'show', '5.2-13'], undefined, { IMPLEMENTER_NAME: '星河科技' });
+    expect(res.stdout).toContain('星河科技是提供产品化实施');
+    expect(res.stdout).not.toContain('泛普软件');
+  });
+
+  it('eval scores a JSONL file and lists misses', () => {
+    const res = cli(['eval', '../shared/eval/dev-qa.jsonl']);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/in-scope top-1: \d+\/\d+/);
+    expect(res.stdout).toMatch(/out-of-scope rejected: \d+\/\d+/);
+  });
+
+  it('rulebook check reports the version; an unknown id is a clear error', () => {
+    const version = loadRulebook('data').version;
+    expect(cli(['rulebook', 'check']).stdout).toContain(`31 risks, version ${version}`);
+    const bad = cli(['rulebook', 'show', '5.9-1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('5.9-1 is not in the rulebook');
+  });
+
+  it('a broken data directory stops the CLI with the file named', () => {
+    const res = cli(['rulebook', 'check'], undefined, { DATA_DIR: 'test/fixtures/no-such-dir' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/no-such-dir\/rulebook\/chapter\.yaml: cannot read/);
+  });
+});
+
+// The development set must stay at 100%: it is the floor, not the goal.
+describe('the development question set', () => {
+  it('is answered completely', async () => {
+    const { createEngine } = await import('../src/qa/engine.ts');
+    const { evaluate, parseEvalFile } = await import('../src/qa/evaluate.ts');
+    const lines = parseEvalFile(readFileSync('../shared/eval/dev-qa.jsonl', 'utf8'), 'dev-qa.jsonl');
+    const r = evaluate(createEngine(loadRulebook('data')), lines);
+    expect(r.misses).toEqual([]);
+  });
+});

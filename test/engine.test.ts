@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../src/qa/engine.ts';
+import { loadRulebook } from '../src/rulebook/load.ts';
+
+const rb = loadRulebook('data');
+const engine = createEngine(rb);
+
+describe('answering questions', () => {
+  const answered: [string, string][] = [
+    // colloquial Chinese, with question words, mentions and punctuation around the topic
+    ['@bot 培训人数多怎么办', '5.2-10'],
+    ['一场培训来了一百多号人，咋整？', '5.2-10'],
+    ['每次培训就来五六个人', '5.2-9'],
+    ['客户一直拖着不安排培训', '5.2-11'],
+    ['老板们都不来参加培训怎么办', '5.2-15'],
+    ['上线期间出了问题找谁，有没有热线', '5.1-9'],
+    ['甲方说所有培训都得我们来讲', '5.3-4'],
+    ['培训方案定了甲方领导一直不签字', '5.2-17'],
+    ['有人打卡签到完就溜了', '5.3-5'],
+    // traditional characters and full-width forms
+    ['培訓人數太多怎麼辦', '5.2-10'],
+    ['客戶不安排培訓', '5.2-11'],
+    ['ＯＡ上线前没有备份策略？', '5.1-8'],
+    // stage questions
+    ['上线前检查要做哪些事', '5.1'],
+    ['培训材料要准备哪些', '5.2'],
+    // English
+    ['too many people in a single training session', '5.2-10'],
+    ['the client keeps postponing the training', '5.2-11'],
+    ['what if senior management skips the training', '5.2-15'],
+    ['We have no data backup plan for go-live', '5.1-8'],
+  ];
+  it.each(answered)('%s → %s', (q, id) => {
+    const r = engine.answer(q);
+    expect(r.id).toBe(id);
+    expect(r.score).toBeGreaterThan(0);
+  });
+
+  const offTopic = ['中午吃什么', '帮我订个会议室', '报销单怎么填', '你好', '哈哈哈', 'asdfghjkl', "what's the weather tomorrow", 'good morning', 'how do I claim travel expenses'];
+  it.each(offTopic)('off-topic "%s" gets no answer', (q) => {
+    expect(engine.answer(q).id).toBeNull();
+  });
+
+  it('replies in the language of the question', () => {
+    expect(engine.answer('培训人数多怎么办').lang).toBe('zh');
+    expect(engine.answer('too many trainees').lang).toBe('en');
+  });
+
+  it('offers at most three candidates, all of them real entries, best first', () => {
+    for (const q of ['培训', 'training', '客户', '文档怎么办']) {
+      const r = engine.answer(q);
+      expect(r.candidates.length).toBeLessThanOrEqual(3);
+      for (const c of r.candidates) expect(rb.byId.has(c.id)).toBe(true);
+      const scores = r.candidates.map((c) => c.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    }
+  });
+
+  it('is deterministic', () => {
+    expect(engine.answer('培训的人不认真听')).toEqual(engine.answer('培训的人不认真听'));
+  });
+});
