@@ -1,6 +1,7 @@
 import { processContext, type CliContext } from './context.ts';
 import { askCommand } from './ask.ts';
 import { evalCommand } from './eval.ts';
+import { feedbackCommand } from './feedback.ts';
 import { rulebookCommand } from './rulebook.ts';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
@@ -9,6 +10,7 @@ type Command = (args: string[], ctx: CliContext) => Promise<number>;
 const commands: Record<string, { run: Command; help: string }> = {
   ask: { run: askCommand, help: 'ask "question" | ask --json   answer a question; --json reads stdin, one JSON line per question' },
   rulebook: { run: rulebookCommand, help: 'rulebook check | show <id> [--en]   validate the data files, print an entry' },
+  feedback: { run: feedbackCommand, help: 'feedback [--json]          👍/👎 votes on answers, worst first' },
   eval: { run: evalCommand, help: 'eval FILE.jsonl            score {q, expect} lines: top-1 accuracy, rejection, misses' },
 };
 
