@@ -19,7 +19,12 @@ export function createLogger(level: Level = 'info', secrets: (string | undefined
     if (order[lvl] < order[level]) return;
     let line: string;
     try {
-      line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields }, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+      // `this[k]` is the value before toJSON(): errors such as AxiosError serialise their
+      // request config (with the Authorization header) through toJSON otherwise.
+      line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields }, function (this: Record<string, unknown>, k, v) {
+        const orig = k === '' ? v : this[k];
+        return orig instanceof Error ? { name: orig.name, message: orig.message } : v;
+      });
     } catch {
       line = JSON.stringify({ level: lvl, msg });
     }
