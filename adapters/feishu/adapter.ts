@@ -1,0 +1,148 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Bot } from '../../src/core/bot.ts';
+import type { Logger } from '../../src/core/log.ts';
+import type { ChatRef } from '../../src/core/message.ts';
+import type { FeishuConfig } from '../../src/config.ts';
+import type { PlatformAdapter } from '../../src/server/routes.ts';
+import { createClickGuard } from '../clicks.ts';
+import { createInflight } from '../inflight.ts';
+import { sdkLogger } from '../sdk-log.ts';
+import { withRetry, type RetryPolicy } from '../retry.ts';
+import { createNameCache } from '../names.ts';
+import { cardActionToIncoming, messageToIncoming, type FeishuCardAction, type FeishuMessageEvent } from './translate.ts';
+import { classifyFeishuError, FeishuApiError, feishuTransport } from './transport.ts';
+import { checkFeishuRequest } from './verify.ts';
+
+export const FEISHU_PATH = '/feishu/events';
+
+export function feishuDomain(domain: string): lark.Domain | string {
+  if (domain === 'feishu') return lark.Domain.Feishu;
+  if (domain === 'lark') return lark.Domain.Lark;
+  return domain.replace(/\/+$/, '');
+}
+
+const BAD_BUTTON = '这个按钮无效或已过期 / This button is invalid or outdated.';
+
+/**
+ * Feishu through the official SDK: Client for sending, EventDispatcher for events and
+ * card callbacks, over HTTP (POST /feishu/events, behind our own checks) or the
+ * long connection (FEISHU_MODE=ws). Events are acknowledged at once; the answer is
+ * computed and sent afterwards.
+ */
+export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log: Logger; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
+  const { config, bot, log } = opts;
+  const clock = bot.deps.clock;
+  const client = new lark.Client({
+    appId: config.appId,
+    appSecret: config.appSecret,
+    domain: feishuDomain(config.domain),
+    cache: new lark.DefaultCache(), // the default cache is process-wide per appId
+    logger: sdkLogger(log, 'feishu sdk'),
+    loggerLevel: lark.LoggerLevel.warn,
+  });
+  const inflight = createInflight(log);
+  const clicks = createClickGuard(clock);
+  // Card callbacks do not say whether the chat is a group; remember it from messages.
+  const chatTypes = new Map<string, ChatRef['chatType']>();
+  let botOpenId: string | undefined;
+  let ws: lark.WSClient | undefined;
+
+  const names = createNameCache(log, async (openId) => {
+    const res = await client.contact.v3.user.get({ path: { user_id: openId }, params: { user_id_type: 'open_id' } });
+    if (res.code !== 0) throw new FeishuApiError(res.code ?? -1, res.msg ?? '');
+    return res.data?.user?.name || undefined;
+  });
+
+  async function fetchBotOpenId(): Promise<string | undefined> {
+    if (botOpenId) return botOpenId;
+    try {
+      const res = await withRetry(
+        'feishu bot info',
+        async () => {
+          const r = (await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { code?: number; msg?: string; bot?: { open_id?: string } };
+          if (r.code !== 0) throw new FeishuApiError(r.code ?? -1, r.msg ?? '');
+          return r;
+        },
+        classifyFeishuError,
+        { log, fields: { platform: 'feishu' }, policy: opts.retry },
+      );
+      botOpenId = res.bot?.open_id;
+    } catch {
+      /* logged by withRetry; tried again on the next message */
+    }
+    return botOpenId;
+  }
+
+  const dispatcher = new lark.EventDispatcher({ encryptKey: config.encryptKey, verificationToken: config.verificationToken, logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn }).register({
+    'im.message.receive_v1': async (data: unknown) => {
+      const e = data as FeishuMessageEvent;
+      inflight.run('feishu message', { platform: 'feishu', messageId: e.message?.message_id, eventId: e.event_id }, async () => {
+        const msg = messageToIncoming(e, await fetchBotOpenId(), clock.now());
+        if (!msg) return;
+        chatTypes.set(msg.chat.chatId, msg.chat.chatType);
+        if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
+        await bot.handle(msg);
+      });
+      return {};
+    },
+  });
+  // card.action.trigger is missing from the SDK's typings: the generic form registers it.
+  dispatcher.register({
+    'card.action.trigger': async (data: unknown) => {
+      const e = data as FeishuCardAction;
+      const r = cardActionToIncoming(e, chatTypes.get(e.context?.open_chat_id ?? '') ?? 'group', clock.now());
+      if (!r.ok) {
+        log.warn('feishu card action refused', { reason: r.reason, messageId: e.context?.open_message_id });
+        return { toast: { type: 'error', content: BAD_BUTTON } };
+      }
+      if (!clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action))) return {};
+      inflight.run('feishu card action', { platform: 'feishu', messageId: r.msg.messageId, eventId: r.msg.eventId }, async () => {
+        r.msg.user.name = await names.get(r.msg.user.id);
+        await bot.handle(r.msg);
+      });
+      return {};
+    },
+  } as Record<string, (data: unknown) => Promise<unknown>>);
+
+  bot.useTransport('feishu', feishuTransport(client, log, opts.retry));
+
+  return {
+    platform: 'feishu',
+    routes:
+      config.mode === 'http'
+        ? (router) => {
+            router.post(FEISHU_PATH, async (ctx) => {
+              const checked = checkFeishuRequest(ctx.state.rawBody ?? Buffer.alloc(0), ctx.req.headers, config, clock.now().getTime());
+              if (!checked.ok) {
+                log.warn('feishu request refused', { status: checked.status, reason: checked.reason });
+                ctx.status = checked.status;
+                ctx.body = { error: checked.reason };
+                return;
+              }
+              if (checked.challenge !== undefined) {
+                ctx.body = { challenge: checked.challenge };
+                return;
+              }
+              // Checked above over the raw bytes; the SDK's own check hashes re-serialised JSON.
+              const data = Object.assign(Object.create({ headers: ctx.req.headers }), checked.outer);
+              const ret = await dispatcher.invoke(data, { needCheck: false });
+              ctx.body = ret && typeof ret === 'object' ? ret : {};
+            });
+          }
+        : undefined,
+    async start() {
+      await fetchBotOpenId();
+      if (config.mode === 'ws') {
+        ws = new lark.WSClient({ appId: config.appId, appSecret: config.appSecret, domain: feishuDomain(config.domain), logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn });
+        await ws.start({ eventDispatcher: dispatcher });
+      }
+      if (!config.encryptKey && !config.verificationToken && config.mode === 'http') log.warn('Feishu requests are not authenticated: set FEISHU_ENCRYPT_KEY (see .env.example)');
+    },
+    isUp: () => !!botOpenId,
+    idle: () => inflight.idle(),
+    async stop() {
+      ws?.close();
+      await inflight.idle();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { Action, type ActionMessage, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
+
+/** The flattened im.message.receive_v1 event as the SDK's dispatcher hands it over. */
+export interface FeishuMessageEvent {
+  event_id?: string;
+  sender?: { sender_id?: { open_id?: string }; sender_type?: string };
+  message?: {
+    message_id?: string;
+    root_id?: string;
+    parent_id?: string;
+    chat_id?: string;
+    chat_type?: string;
+    message_type?: string;
+    content?: string;
+    create_time?: string;
+    mentions?: { key?: string; id?: { open_id?: string }; name?: string }[];
+  };
+}
+
+/**
+ * im.message.receive_v1 → TextMessage, or null for what the core cannot use (non-text
+ * messages, malformed events). The bot's own mention is removed from the text; other
+ * mentions become `@{open_id}` and are listed in `mentions`.
+ */
+export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | undefined, now: Date): TextMessage | null {
+  const m = e.message;
+  const senderId = e.sender?.sender_id?.open_id;
+  if (!m?.message_id || !m.chat_id || !e.event_id || !senderId) return null;
+  if (m.message_type !== 'text') return null;
+  let text: string;
+  try {
+    const c: unknown = JSON.parse(m.content ?? '');
+    text = typeof c === 'object' && c && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : '';
+  } catch {
+    return null;
+  }
+  let mentionsBot = false;
+  const mentions: UserRef[] = [];
+  for (const mention of m.mentions ?? []) {
+    const id = mention.id?.open_id;
+    if (!mention.key || !id) continue;
+    if (botOpenId && id === botOpenId) {
+      mentionsBot = true;
+      text = text.split(mention.key).join('');
+    } else {
+      mentions.push({ id, name: mention.name, isBot: false });
+      text = text.split(mention.key).join(`@{${id}}`);
+    }
+  }
+  const created = Number(m.create_time);
+  return {
+    kind: 'text',
+    chat: { platform: 'feishu', chatId: m.chat_id, chatType: m.chat_type === 'p2p' ? 'direct' : 'group' },
+    user: { id: senderId, isBot: e.sender?.sender_type === 'app' || senderId === botOpenId },
+    eventId: e.event_id,
+    at: Number.isFinite(created) && created > 0 ? new Date(created) : now,
+    // The checklist feature needs parent_id: a reply to its card names the card there.
+    replyTo: m.parent_id || m.root_id || undefined,
+    messageId: m.message_id,
+    text: text.replace(/\s+/g, ' ').trim(),
+    mentionsBot,
+    mentions,
+  };
+}
+
+/** The flattened card.action.trigger callback. */
+export interface FeishuCardAction {
+  event_id?: string;
+  operator?: { open_id?: string };
+  action?: { value?: unknown };
+  context?: { open_message_id?: string; open_chat_id?: string };
+}
+
+export type CardActionResult = { ok: true; msg: ActionMessage } | { ok: false; reason: string };
+
+/** card.action.trigger → ActionMessage; a forged or outdated button value is refused. */
+export function cardActionToIncoming(e: FeishuCardAction, chatType: ChatRef['chatType'], now: Date): CardActionResult {
+  const userId = e.operator?.open_id;
+  const messageId = e.context?.open_message_id;
+  const chatId = e.context?.open_chat_id;
+  if (!e.event_id || !userId || !messageId || !chatId) return { ok: false, reason: 'callback without operator, message or chat' };
+  const action = Action.safeParse(e.action?.value);
+  if (!action.success) return { ok: false, reason: 'invalid button value' };
+  return {
+    ok: true,
+    msg: {
+      kind: 'action',
+      chat: { platform: 'feishu', chatId, chatType },
+      user: { id: userId, isBot: false },
+      eventId: e.event_id,
+      at: now,
+      messageId,
+      action: action.data,
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { Logger } from '../src/core/log.ts';
+
+const LOOKUP_TIMEOUT_MS = 1500;
+const FAILED_RETRY_MS = 10 * 60 * 1000;
+const MAX_ENTRIES = 5000;
+
+/**
+ * Display names by user id, cached. A lookup that fails or is slow gives undefined
+ * (the core then shows the id) and is not retried for a while, so a missing contact
+ * scope does not cost a call per message.
+ */
+export function createNameCache(log: Logger, lookup: (id: string) => Promise<string | undefined>) {
+  const names = new Map<string, string>();
+  const failedAt = new Map<string, number>();
+  return {
+    async get(id: string): Promise<string | undefined> {
+      const hit = names.get(id);
+      if (hit) return hit;
+      const f = failedAt.get(id);
+      if (f && Date.now() - f < FAILED_RETRY_MS) return undefined;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const name = await Promise.race([lookup(id), new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOOKUP_TIMEOUT_MS)))]);
+        if (name) {
+          if (names.size >= MAX_ENTRIES) names.clear();
+          names.set(id, name);
+        } else failedAt.set(id, Date.now());
+        return name;
+      } catch (err) {
+        log.debug('user name lookup failed', { userId: id, err });
+        failedAt.set(id, Date.now());
+        return undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

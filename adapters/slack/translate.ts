@@ -1,0 +1,94 @@
+import { Action, type ActionMessage, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
+
+export interface SlackMessageEvent {
+  type?: string;
+  subtype?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts?: string;
+  thread_ts?: string;
+  channel?: string;
+  channel_type?: string;
+}
+
+const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const chatTypeOf = (channel: string, channelType?: string): ChatRef['chatType'] => (channelType === 'im' || (!channelType && channel.startsWith('D')) ? 'direct' : 'group');
+
+/**
+ * app_mention / message → TextMessage, or null for what the bot must not see: subtypes
+ * (edits, deletions, bot_message, joins), and top-level channel messages (a mention
+ * there arrives as app_mention). The event id is channel+ts, so the same message
+ * delivered as app_mention and as message, or twice with different event ids, is handled once.
+ */
+export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: string; botId?: string }, viaMention: boolean): TextMessage | null {
+  if (e.subtype) return null;
+  if (!e.user || !e.ts || !e.channel) return null;
+  const chatType = chatTypeOf(e.channel, e.channel_type);
+  if (!viaMention && chatType === 'group' && !e.thread_ts) return null;
+  let mentionsBot = viaMention;
+  const mentions: UserRef[] = [];
+  const text = unescape(
+    (e.text ?? '').replace(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, id: string) => {
+      if (id === bot.userId) {
+        mentionsBot = true;
+        return '';
+      }
+      mentions.push({ id, isBot: false });
+      return `@{${id}}`;
+    }),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+  return {
+    kind: 'text',
+    chat: { platform: 'slack', chatId: e.channel, chatType },
+    user: { id: e.user, isBot: !!e.bot_id || e.user === bot.userId },
+    eventId: `${e.channel}:${e.ts}`,
+    at: new Date(Number(e.ts) * 1000),
+    replyTo: e.thread_ts,
+    messageId: e.ts,
+    text,
+    mentionsBot,
+    mentions,
+  };
+}
+
+export interface SlackBlockActions {
+  trigger_id?: string;
+  user?: { id?: string; name?: string };
+  channel?: { id?: string };
+  container?: { channel_id?: string; message_ts?: string; thread_ts?: string };
+  message?: { ts?: string; thread_ts?: string };
+}
+
+export type ActionResult = { ok: true; msg: ActionMessage } | { ok: false; reason: string; channel?: string; user?: string };
+
+/** A button click (block_actions) → ActionMessage; a forged or outdated value is refused. */
+export function slackActionToIncoming(body: SlackBlockActions, value: string | undefined, actionTs: string | undefined, now: Date): ActionResult {
+  const user = body.user?.id;
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const ts = body.message?.ts ?? body.container?.message_ts;
+  if (!user || !channel || !ts) return { ok: false, reason: 'click without user, channel or message', channel, user };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value ?? '');
+  } catch {
+    return { ok: false, reason: 'button value is not JSON', channel, user };
+  }
+  const action = Action.safeParse(raw);
+  if (!action.success) return { ok: false, reason: 'invalid button value', channel, user };
+  return {
+    ok: true,
+    msg: {
+      kind: 'action',
+      chat: { platform: 'slack', chatId: channel, chatType: chatTypeOf(channel) },
+      user: { id: user, name: body.user?.name, isBot: false },
+      eventId: `click:${body.trigger_id ?? `${actionTs}:${user}`}`,
+      at: now,
+      messageId: ts,
+      replyTo: body.message?.thread_ts ?? body.container?.thread_ts,
+      action: action.data,
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { Server } from 'node:http';
+import { createFeishuAdapter } from '../adapters/feishu/adapter.ts';
+import type { RetryPolicy } from '../adapters/retry.ts';
+import { createSlackAdapter } from '../adapters/slack/adapter.ts';
+import type { Config } from './config.ts';
+import { createBot, type Bot, type Handler } from './core/bot.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import type { Logger } from './core/log.ts';
+import { allHandlers } from './handlers.ts';
+import { createEngine } from './qa/engine.ts';
+import { loadRulebook } from './rulebook/load.ts';
+import { createServer, listen } from './server/app.ts';
+import type { PlatformAdapter, RouteModule } from './server/routes.ts';
+import { openStore } from './store/open.ts';
+
+export interface RunningApp {
+  url: string;
+  server: Server;
+  bot: Bot;
+  adapters: PlatformAdapter[];
+  /** Resolves when every event accepted so far is fully handled. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  clock?: Clock;
+  handlers?: Handler[];
+  routes?: RouteModule[];
+  /** Overrides the listening port (tests pass 0). */
+  port?: number;
+  retry?: RetryPolicy;
+}
+
+/**
+ * The composition root (the one place where core and adapters meet):
+ * rulebook → engine → store → bot → adapters → Koa server. Throws RulebookError,
+ * StoreError as they come; an adapter that cannot reach its platform is logged and
+ * left off (/healthz shows it), it does not stop the server.
+ */
+export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
+  const { log } = opts;
+  const rulebook = loadRulebook(config.dataDir);
+  const answerer = createEngine(rulebook);
+  // DATABASE_URL selects PostgreSQL (replicas); otherwise the lowdb file.
+  const store = await openStore(config, { onError: (err) => log.warn('database connection lost; it will reconnect', { err }) });
+  const bot = createBot({ rulebook, answerer, store, clock: opts.clock ?? systemClock, log, implementerName: config.implementerName }, opts.handlers ?? allHandlers());
+
+  const adapters: (PlatformAdapter & { start(): Promise<void> })[] = [];
+  if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, retry: opts.retry }));
+  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, retry: opts.retry }));
+  for (const line of config.disabled) log.info(line);
+
+  const app = createServer({ config, bot, log, adapters, routes: opts.routes });
+  const { server, url } = await listen(app, opts.port ?? config.port, config.host);
+  for (const a of adapters) {
+    try {
+      await a.start();
+      log.info(`${a.platform} is on`, { mode: a.platform === 'feishu' ? config.feishu?.mode : config.slack?.appToken ? 'socket' : 'http' });
+    } catch (err) {
+      log.error(`${a.platform} could not start; it stays off until restart`, { err });
+    }
+  }
+  log.info('listening', { url, rulebook: rulebook.version });
+
+  const idle = async () => {
+    for (const a of adapters) await a.idle();
+  };
+  return {
+    url,
+    server,
+    bot,
+    adapters,
+    idle,
+    async close() {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
+      for (const a of adapters) await a.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { RecordingServer, type RecordedCall } from './recorder.ts';
+
+export const FAKE_BOT_OPEN_ID = 'ou_bot0000000000000000000000000001';
+
+/**
+ * A fake Feishu Open API: tenant token, bot info, contact user names, and the
+ * message calls (create, reply, patch). Every call is recorded in `calls`;
+ * `sent()` lists only the message calls, in order.
+ */
+export class FakeFeishu extends RecordingServer {
+  private n = 0;
+  /** open_id → display name answered by contact.v3.user.get. */
+  readonly names = new Map<string, string>();
+
+  constructor() {
+    super((c) => this.answer(c));
+  }
+
+  static async start(): Promise<FakeFeishu> {
+    return new FakeFeishu().start();
+  }
+
+  /** The im.message create / reply / patch calls, with `card` = the parsed card JSON. */
+  sent(): (RecordedCall & { kind: 'create' | 'reply' | 'patch'; card: any; messageId?: string })[] {
+    return this.calls.filter(isMessageCall).filter((c) => c.status === 200).map(describe);
+  }
+
+  /** Waits for `count` successful message calls and returns them all. */
+  async waitSent(count = 1, timeoutMs = 5000) {
+    await this.waitFor((c) => isMessageCall(c) && c.status === 200, count, timeoutMs);
+    return this.sent();
+  }
+
+  private answer(c: RecordedCall) {
+    const ok = (data: unknown = {}) => ({ body: { code: 0, msg: 'success', data } });
+    if (c.path === '/open-apis/auth/v3/tenant_access_token/internal') return { body: { code: 0, msg: 'ok', tenant_access_token: 't-fake-token', expire: 7200 } };
+    if (c.path === '/open-apis/bot/v3/info') return { body: { code: 0, msg: 'ok', bot: { open_id: FAKE_BOT_OPEN_ID, app_name: 'OA Bot', activate_status: 2 } } };
+    const user = c.path.match(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/);
+    if (user) {
+      const name = this.names.get(decodeURIComponent(user[1]!));
+      return name ? ok({ user: { open_id: user[1], name } }) : { body: { code: 41050, msg: 'no user authority error' } };
+    }
+    if (c.method === 'POST' && c.path === '/open-apis/im/v1/messages') return ok({ message_id: `om_sent_${++this.n}`, chat_id: c.body?.receive_id });
+    if (c.method === 'POST' && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(c.path)) return ok({ message_id: `om_sent_${++this.n}` });
+    if (c.method === 'PATCH' && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(c.path)) return ok();
+    return undefined;
+  }
+}
+
+function isMessageCall(c: RecordedCall): boolean {
+  return c.path.startsWith('/open-apis/im/v1/messages');
+}
+
+function describe(c: RecordedCall) {
+  const kind = c.method === 'PATCH' ? ('patch' as const) : c.path.endsWith('/reply') ? ('reply' as const) : ('create' as const);
+  let card: any;
+  try {
+    card = JSON.parse(c.body?.content ?? 'null');
+  } catch {
+    card = undefined;
+  }
+  const messageId = kind === 'create' ? undefined : c.path.split('/')[5];
+  return { ...c, kind, card, messageId };
+}
