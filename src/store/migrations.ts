@@ -1,0 +1,132 @@
+import type pg from 'pg';
+
+/**
+ * Versioned schema changes, applied in order at start-up. Never edit a migration
+ * that has shipped: add a new one with the next version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE events (
+        key     text PRIMARY KEY,
+        seen_at bigint NOT NULL                 -- ms since epoch, from the bot's clock
+      );
+      CREATE INDEX events_seen_at ON events (seen_at);
+
+      CREATE TABLE feedback (
+        id       bigserial PRIMARY KEY,
+        question text NOT NULL,
+        rule_id  text NOT NULL,
+        vote     text NOT NULL CHECK (vote IN ('up', 'down')),
+        platform text NOT NULL,
+        user_id  text NOT NULL,
+        at       text NOT NULL
+      );
+
+      -- The record itself is the zod-validated ProjectRecord; only the key is a column.
+      CREATE TABLE projects (
+        id   text PRIMARY KEY,
+        data jsonb NOT NULL
+      );
+
+      -- One row per (project, slot): the row is the claim, so exactly one caller wins it.
+      CREATE TABLE posts (
+        project_id text NOT NULL,
+        slot       text NOT NULL,
+        status     text NOT NULL CHECK (status IN ('claimed', 'sent')),
+        claimed_at bigint NOT NULL,
+        attempts   integer NOT NULL,
+        message_id text,
+        PRIMARY KEY (project_id, slot)
+      );
+
+      CREATE TABLE checklist_messages (
+        id         bigserial PRIMARY KEY,
+        project_id text NOT NULL,
+        platform   text NOT NULL,
+        chat_id    text NOT NULL,
+        message_id text NOT NULL,
+        items      jsonb NOT NULL,
+        posted_at  text NOT NULL,
+        kind       text NOT NULL
+      );
+      CREATE INDEX checklist_messages_by_message ON checklist_messages (platform, chat_id, message_id);
+      CREATE INDEX checklist_messages_by_project ON checklist_messages (project_id, id);
+
+      CREATE TABLE signoffs (
+        seq                 bigserial PRIMARY KEY,
+        project_id          text NOT NULL,
+        action              text NOT NULL CHECK (action IN ('confirm', 'undo')),
+        item_id             text NOT NULL,
+        item_text           text NOT NULL,
+        user_id             text NOT NULL,
+        user_name           text,
+        role                text NOT NULL,
+        at                  text NOT NULL,
+        via                 text NOT NULL,
+        platform            text NOT NULL,
+        evidence_message_id text NOT NULL,
+        text                text NOT NULL
+      );
+      CREATE INDEX signoffs_by_project ON signoffs (project_id, seq);
+
+      -- The audit trail is append-only, also for anyone with a SQL prompt.
+      CREATE FUNCTION signoffs_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'signoffs is append-only: record an undo instead of changing or deleting a row';
+      END $$;
+      CREATE TRIGGER signoffs_append_only BEFORE UPDATE OR DELETE ON signoffs
+        FOR EACH ROW EXECUTE FUNCTION signoffs_append_only();
+    `,
+  },
+];
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * Brings `schema` up to the latest version. Several replicas may start at once:
+ * a session advisory lock (keyed by the schema name) lets one of them migrate while
+ * the others wait, then find nothing left to do. Each migration commits with its
+ * row in schema_migrations, so a crash mid-way leaves a consistent version.
+ */
+export async function migrate(client: pg.ClientBase, schema: string): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [`oa-golive-bot:migrate:${schema}`]);
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`SET search_path TO ${quoteIdent(schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const have = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...have);
+    const known = Math.max(...migrations.map((m) => m.version));
+    if (newest > known) {
+      throw new Error(`the database schema is at version ${newest}, newer than this bot knows (${known}); upgrade the bot or use another schema`);
+    }
+    for (const m of migrations) {
+      if (have.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+        applied.push(m.version);
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`oa-golive-bot:migrate:${schema}`]).catch(() => {});
+  }
+  return applied;
+}

@@ -1,0 +1,9 @@
+import type { Config } from '../config.ts';
+import { openLowdbStore } from './lowdb.ts';
+import { openPostgresStore, type PostgresOptions } from './postgres.ts';
+import type { Store } from './store.ts';
+
+/** DATABASE_URL selects PostgreSQL (several replicas); without it, the lowdb file (one process). */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dbFile'>, opts: PostgresOptions = {}): Promise<Store> {
+  return config.databaseUrl ? openPostgresStore(config.databaseUrl, opts) : openLowdbStore(config.dbFile);
+}

@@ -1,0 +1,297 @@
+import pg from 'pg';
+import { StoreError } from './lowdb.ts';
+import { migrate } from './migrations.ts';
+import { ChecklistMessage, FeedbackRecord, ProjectRecord, SignoffEvent, type PostClaim, type Store } from './store.ts';
+
+const NewSignoff = SignoffEvent.omit({ seq: true });
+
+/** Where to connect, with the password masked, for error messages and logs. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+/**
+ * Splits our own `schema` query parameter off the URL (pg does not know it): it lets
+ * several installations, or parallel test runs, share one database.
+ */
+export function parseDatabaseUrl(url: string): { connectionString: string; schema: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new StoreError(`DATABASE_URL is not a URL; expected postgres://user@host:5432/dbname (see .env.example)`);
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new StoreError(`DATABASE_URL must start with postgres:// (got ${u.protocol}//) (see .env.example)`);
+  }
+  const schema = u.searchParams.get('schema') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError(`DATABASE_URL schema=${schema} is not a plain lower-case identifier (letters, digits, _)`);
+  }
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), schema };
+}
+
+export interface PostgresOptions {
+  /** Pool size per process; each replica holds this many connections at most. */
+  max?: number;
+  /** Called when an idle connection breaks (e.g. PostgreSQL restarted); the pool replaces it. */
+  onError?: (err: Error) => void;
+}
+
+type Row = Record<string, unknown>;
+const toSignoff = (r: Row): SignoffEvent => ({
+  seq: Number(r.seq),
+  projectId: r.project_id as string,
+  action: r.action as SignoffEvent['action'],
+  itemId: r.item_id as string,
+  itemText: r.item_text as string,
+  userId: r.user_id as string,
+  ...(r.user_name != null ? { userName: r.user_name as string } : {}),
+  role: r.role as SignoffEvent['role'],
+  at: r.at as string,
+  via: r.via as SignoffEvent['via'],
+  platform: r.platform as SignoffEvent['platform'],
+  evidenceMessageId: r.evidence_message_id as string,
+  text: r.text as string,
+});
+const toMessage = (r: Row): ChecklistMessage => ({
+  projectId: r.project_id as string,
+  platform: r.platform as ChecklistMessage['platform'],
+  chatId: r.chat_id as string,
+  messageId: r.message_id as string,
+  items: r.items as string[],
+  postedAt: r.posted_at as string,
+  kind: r.kind as ChecklistMessage['kind'],
+});
+const toClaim = (r: Row): PostClaim => ({
+  projectId: r.project_id as string,
+  slot: r.slot as string,
+  status: r.status as PostClaim['status'],
+  claimedAt: Number(r.claimed_at),
+  attempts: Number(r.attempts),
+  ...(r.message_id != null ? { messageId: r.message_id as string } : {}),
+});
+
+/**
+ * The store for several replicas: every method is one statement or one transaction,
+ * so concurrent processes on one database never lose or duplicate a write.
+ * Each write resolves only after PostgreSQL committed it.
+ */
+export async function openPostgresStore(url: string, opts: PostgresOptions = {}): Promise<Store> {
+  const { connectionString, schema } = parseDatabaseUrl(url);
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.max ?? 10,
+    options: `-c search_path=${schema}`,
+    connectionTimeoutMillis: 5_000,
+    // A request during an outage fails within seconds (the platform retries it) instead of hanging.
+    query_timeout: 10_000,
+  });
+  // Without a listener, a connection dropped by a PostgreSQL restart would crash the process.
+  pool.on('error', (err) => opts.onError?.(err));
+
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw new StoreError(`PostgreSQL at ${describeUrl(url)} is not usable: ${(e as Error).message}; check DATABASE_URL and that the server is running`);
+  }
+
+  const q = <R extends Row = Row>(text: string, values: unknown[] = []) => pool.query<R>(text, values);
+  /** Runs fn in one transaction on one connection. */
+  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+  /** Changes one project under a row lock; undefined when it does not exist. */
+  async function changeProject(id: string, change: (p: ProjectRecord) => void): Promise<ProjectRecord | undefined> {
+    return tx(async (c) => {
+      const { rows } = await c.query<{ data: ProjectRecord }>('SELECT data FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      const p = rows[0]?.data;
+      if (!p) return undefined;
+      change(p);
+      await c.query('UPDATE projects SET data = $2 WHERE id = $1', [id, ProjectRecord.parse(p)]);
+      return p;
+    });
+  }
+
+  let lastPurge = 0;
+  return {
+    async claimEvent(key, now, ttlMs) {
+      const t = now.getTime();
+      // A key seen before but expired counts as new: the conditional update takes it over.
+      const { rowCount } = await q(
+        `INSERT INTO events (key, seen_at) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE events.seen_at < $3`,
+        [key, t, t - ttlMs],
+      );
+      // Forget old keys now and then rather than on every event.
+      if (t - lastPurge > 60_000) {
+        lastPurge = t;
+        await q('DELETE FROM events WHERE seen_at < $1', [t - ttlMs]);
+      }
+      return rowCount === 1;
+    },
+    async addFeedback(r) {
+      const v = FeedbackRecord.parse(r);
+      await q('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at) VALUES ($1,$2,$3,$4,$5,$6)', [
+        v.question, v.ruleId, v.vote, v.platform, v.userId, v.at,
+      ]);
+    },
+    async listFeedback() {
+      const { rows } = await q('SELECT * FROM feedback ORDER BY id');
+      return rows.map((r) => ({
+        question: r.question as string,
+        ruleId: r.rule_id as string,
+        vote: r.vote as 'up' | 'down',
+        platform: r.platform as FeedbackRecord['platform'],
+        userId: r.user_id as string,
+        at: r.at as string,
+      }));
+    },
+    async getProject(id) {
+      const { rows } = await q<{ data: ProjectRecord }>('SELECT data FROM projects WHERE id = $1', [id]);
+      return rows[0]?.data;
+    },
+    async listProjects() {
+      const { rows } = await q<{ data: ProjectRecord }>('SELECT data FROM projects ORDER BY id');
+      return rows.map((r) => r.data);
+    },
+    async bindProject(p) {
+      const v = ProjectRecord.parse(p);
+      // xmax = 0 only on a freshly inserted row: that is how we tell "created".
+      const { rows } = await q<{ data: ProjectRecord; created: boolean }>(
+        `INSERT INTO projects (id, data) VALUES ($1, $2)
+         ON CONFLICT (id) DO UPDATE SET data = projects.data
+           || jsonb_build_object('name', $2::jsonb->'name', 'goLive', $2::jsonb->'goLive', 'updatedAt', $2::jsonb->'updatedAt')
+         RETURNING data, (xmax = 0) AS created`,
+        [v.id, v],
+      );
+      return { project: rows[0]!.data, created: rows[0]!.created };
+    },
+    async putProject(p) {
+      const v = ProjectRecord.parse(p);
+      await q('INSERT INTO projects (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data', [v.id, v]);
+    },
+    async setRole(projectId, user, role, at) {
+      return changeProject(projectId, (p) => {
+        p.roles = p.roles.filter((r) => r.userId !== user.userId);
+        if (role) p.roles.push({ userId: user.userId, ...(user.name ? { name: user.name } : {}), role });
+        p.updatedAt = at;
+      });
+    },
+    async updateSchedule(projectId, change, at) {
+      return changeProject(projectId, (p) => {
+        if (change.postTime) p.postTime = change.postTime;
+        if (change.timeZone) p.timeZone = change.timeZone;
+        p.updatedAt = at;
+      });
+    },
+    async claimPost(projectId, slot, now, staleMs) {
+      const t = now.getTime();
+      // The unique row is the claim; a stale unsent claim is taken over by exactly one caller
+      // (ON CONFLICT DO UPDATE locks the row and re-checks the condition on its newest version).
+      const won = await q(
+        `INSERT INTO posts (project_id, slot, status, claimed_at, attempts) VALUES ($1, $2, 'claimed', $3, 1)
+         ON CONFLICT (project_id, slot) DO UPDATE SET claimed_at = EXCLUDED.claimed_at, attempts = posts.attempts + 1
+           WHERE posts.status = 'claimed' AND posts.claimed_at <= $4`,
+        [projectId, slot, t, t - staleMs],
+      );
+      if (won.rowCount === 1) return 'claimed';
+      const { rows } = await q<{ status: string }>('SELECT status FROM posts WHERE project_id = $1 AND slot = $2', [projectId, slot]);
+      return rows[0]?.status === 'sent' ? 'sent' : 'busy';
+    },
+    async completePost(projectId, slot, message) {
+      const m = ChecklistMessage.parse(message);
+      await tx(async (c) => {
+        await c.query(
+          `INSERT INTO posts (project_id, slot, status, claimed_at, attempts, message_id) VALUES ($1, $2, 'sent', $3, 1, $4)
+           ON CONFLICT (project_id, slot) DO UPDATE SET status = 'sent', message_id = EXCLUDED.message_id`,
+          [projectId, slot, Date.parse(m.postedAt) || 0, m.messageId],
+        );
+        await insertMessage(c, m);
+      });
+    },
+    async releasePost(projectId, slot) {
+      await q(`DELETE FROM posts WHERE project_id = $1 AND slot = $2 AND status = 'claimed'`, [projectId, slot]);
+    },
+    async getPost(projectId, slot) {
+      const { rows } = await q('SELECT * FROM posts WHERE project_id = $1 AND slot = $2', [projectId, slot]);
+      return rows[0] && toClaim(rows[0]);
+    },
+    async addChecklistMessage(m) {
+      await insertMessage(pool, ChecklistMessage.parse(m));
+    },
+    async findChecklistMessage(platform, chatId, messageId) {
+      const { rows } = await q('SELECT * FROM checklist_messages WHERE platform = $1 AND chat_id = $2 AND message_id = $3 ORDER BY id LIMIT 1', [
+        platform, chatId, messageId,
+      ]);
+      return rows[0] && toMessage(rows[0]);
+    },
+    async latestChecklistMessage(projectId) {
+      const { rows } = await q('SELECT * FROM checklist_messages WHERE project_id = $1 ORDER BY id DESC LIMIT 1', [projectId]);
+      return rows[0] && toMessage(rows[0]);
+    },
+    async appendSignoffs(events) {
+      // Validate the whole batch before writing anything: all or nothing.
+      const valid = events.map((e) => NewSignoff.parse(e));
+      if (valid.length === 0) return [];
+      return tx(async (c) => {
+        const out: SignoffEvent[] = [];
+        for (const e of valid) {
+          const { rows } = await c.query(
+            `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
+            [e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text],
+          );
+          out.push(toSignoff(rows[0]!));
+        }
+        return out;
+      });
+    },
+    async listSignoffs(projectId) {
+      const { rows } = await q('SELECT * FROM signoffs WHERE project_id = $1 ORDER BY seq', [projectId]);
+      return rows.map(toSignoff);
+    },
+    async ping() {
+      try {
+        await q('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+function insertMessage(c: pg.Pool | pg.PoolClient, m: ChecklistMessage) {
+  return c.query(
+    'INSERT INTO checklist_messages (project_id, platform, chat_id, message_id, items, posted_at, kind) VALUES ($1,$2,$3,$4,$5,$6,$7)',
+    [m.projectId, m.platform, m.chatId, m.messageId, JSON.stringify(m.items), m.postedAt, m.kind],
+  );
+}

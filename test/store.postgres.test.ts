@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../src/store/postgres.ts';
+import { storeContract } from './store.contract.ts';
+import { PG_BASE_URL, PG_SKIP, assertPostgresReachable, dropSchemas, freshSchema, urlWithSchema } from './helpers/postgres.ts';
+
+const schemas: string[] = [];
+let url = '';
+
+if (PG_SKIP) {
+  describe.skip('PostgreSQL store (DATABASE_URL_TEST=skip)', () => it('skipped', () => {}));
+} else {
+  beforeAll(assertPostgresReachable);
+  afterAll(() => dropSchemas(schemas));
+
+  storeContract('PostgreSQL', {
+    open: async () => {
+      const s = freshSchema();
+      schemas.push(s);
+      url = urlWithSchema(s);
+      return openPostgresStore(url);
+    },
+    reopen: async () => openPostgresStore(url),
+  });
+
+  describe('PostgreSQL store specifics', () => {
+    it('migrates once when several replicas start at the same moment', async () => {
+      const s = freshSchema('mig');
+      schemas.push(s);
+      const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresStore(urlWithSchema(s))));
+      const c = new pg.Client({ connectionString: PG_BASE_URL });
+      await c.connect();
+      const { rows } = await c.query(`SELECT version FROM "${s}".schema_migrations`);
+      await c.end();
+      expect(rows).toEqual([{ version: 1 }]);
+      for (const st of stores) await st.close();
+    });
+
+    it('refuses to change or delete a sign-off row, even from SQL', async () => {
+      const s = freshSchema();
+      schemas.push(s);
+      const store = await openPostgresStore(urlWithSchema(s));
+      await store.appendSignoffs([
+        { projectId: 'p', action: 'confirm', itemId: 'i', itemText: 't', userId: 'u', role: 'member', at: 'x', via: 'reply', platform: 'slack', evidenceMessageId: 'm', text: 'confirm 1' },
+      ]);
+      const c = new pg.Client({ connectionString: PG_BASE_URL });
+      await c.connect();
+      await expect(c.query(`DELETE FROM "${s}".signoffs`)).rejects.toThrow(/append-only/);
+      await expect(c.query(`UPDATE "${s}".signoffs SET text = 'forged'`)).rejects.toThrow(/append-only/);
+      await c.end();
+      expect((await store.listSignoffs('p'))[0]?.text).toBe('confirm 1');
+      await store.close();
+    });
+
+    it('answers a redelivered event once across two stores (two replicas) racing', async () => {
+      const s = freshSchema();
+      schemas.push(s);
+      const [a, b] = await Promise.all([openPostgresStore(urlWithSchema(s)), openPostgresStore(urlWithSchema(s))]);
+      const now = new Date('2026-10-09T01:00:00Z');
+      const firsts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claimEvent('slack:Ev1', now, 86_400_000)));
+      expect(firsts.filter(Boolean)).toHaveLength(1);
+      // Once expired, the key is new again.
+      expect(await a.claimEvent('slack:Ev1', new Date(now.getTime() + 86_400_001), 86_400_000)).toBe(true);
+      await a.close();
+      await b.close();
+    });
+
+    it('says what is wrong when the server cannot be reached, without the password', async () => {
+      await expect(openPostgresStore('postgres://bob:hunter2@127.0.0.1:1/test')).rejects.toThrow(/bob:\*\*\*@127\.0\.0\.1:1\/test is not usable.*check DATABASE_URL/);
+      await expect(openPostgresStore('mysql://x')).rejects.toThrow(/must start with postgres:\/\//);
+    });
+  });
+}
