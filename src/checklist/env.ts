@@ -1,0 +1,24 @@
+import type { Card } from '../core/card.ts';
+import { cardText } from '../core/card.ts';
+import type { DailyJob } from '../schedule/job.ts';
+import type { WorkCalendar } from '../schedule/calendar.ts';
+import type { Template } from './template.ts';
+
+/** What the project and sign-off handlers need besides the bot's deps. */
+export interface ChecklistEnv {
+  template: Template;
+  calendar: WorkCalendar;
+  job: DailyJob;
+  /** Called after a project was bound or changed its posting time or zone. */
+  scheduleChanged(): Promise<void>;
+}
+
+export type Lang = 'zh' | 'en';
+export const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
+
+/** A short reply card. */
+export function note(title: string, md: string, tone: Card['tone'] = 'info'): Card {
+  const card: Card = { title, tone, blocks: [{ type: 'text', md }], fallback: '' };
+  card.fallback = cardText(card);
+  return card;
+}

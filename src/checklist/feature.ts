@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { Handler } from '../core/bot.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Platform } from '../core/message.ts';
+import type { Transport } from '../core/transport.ts';
+import { loadDeclaredProjects, syncDeclaredProjects } from '../projects/declared.ts';
+import { commandHandler } from '../projects/handlers.ts';
+import type { Rulebook } from '../rulebook/model.ts';
+import { createCalendar } from '../schedule/calendar.ts';
+import { createDailyJob } from '../schedule/job.ts';
+import { createScheduler, type CronSchedule, type Scheduler } from '../schedule/scheduler.ts';
+import type { RouteModule } from '../server/routes.ts';
+import { signoffHandler } from '../signoff/handlers.ts';
+import type { Store } from '../store/store.ts';
+import type { ChecklistEnv } from './env.ts';
+import { checklistRoutes } from './routes.ts';
+import { loadTemplate } from './template.ts';
+
+export interface ChecklistFeature {
+  env: ChecklistEnv;
+  scheduler: Scheduler;
+  /** Project commands and sign-offs: put them before question answering. */
+  handlers(): Handler[];
+  routes: RouteModule;
+  /** Writes data/projects.yaml into the store, posts what is overdue (catch-up), schedules. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ChecklistFeatureDeps {
+  dataDir: string;
+  rulebook: Rulebook;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Usually `(p) => bot.transport(p)`; only called when posting. */
+  transport(platform: Platform): Transport;
+  cron?: CronSchedule;
+}
+
+/**
+ * Projects, daily checklists and sign-offs, wired together. Loading throws (TemplateError,
+ * CalendarError, ProjectsFileError) naming the broken file, so a bad edit stops start-up.
+ */
+export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFeature {
+  const template = loadTemplate(deps.dataDir, deps.rulebook);
+  const calendar = createCalendar({ dir: join(deps.dataDir, 'calendar') });
+  const declared = loadDeclaredProjects(deps.dataDir);
+  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport });
+  const scheduler = createScheduler({ store: deps.store, job, log: deps.log, ...(deps.cron ? { cron: deps.cron } : {}) });
+  let started = false;
+  const env: ChecklistEnv = {
+    template,
+    calendar,
+    job,
+    scheduleChanged: async () => {
+      if (started) await scheduler.refresh();
+    },
+  };
+  return {
+    env,
+    scheduler,
+    handlers: () => projectHandlers(env),
+    routes: checklistRoutes(job),
+    async start() {
+      await syncDeclaredProjects(deps.store, declared, deps.clock);
+      await scheduler.start();
+      started = true;
+    },
+    async stop() {
+      started = false;
+      await scheduler.stop();
+    },
+  };
+}
+
+/** Commands first, then sign-offs (a reply "确认 3" is never mistaken for a question). */
+export function projectHandlers(env: ChecklistEnv): Handler[] {
+  return [commandHandler(env), signoffHandler(env)];
+}

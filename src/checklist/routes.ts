@@ -1,0 +1,58 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import type { DailyJob } from '../schedule/job.ts';
+import type { RouteModule } from '../server/routes.ts';
+import { signoffsCsv } from '../signoff/export.ts';
+
+function bearerOk(ctx: Context, token: string): boolean {
+  const got = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] ?? '';
+  const a = Buffer.from(got);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * POST /admin/jobs/daily-checklists: runs the daily job now (same code path and claims
+ * as the schedule). Needs `Authorization: Bearer $ADMIN_TOKEN`; 404 when ADMIN_TOKEN is unset.
+ * GET /api/projects, GET /api/projects/:id/signoffs[?format=csv]: bearer ADMIN_TOKEN when set.
+ */
+export function checklistRoutes(job: DailyJob): RouteModule {
+  return (router, { config, bot }) => {
+    const store = bot.deps.store;
+    const guard = (ctx: Context, required: boolean): boolean => {
+      const token = config.adminToken;
+      if (!token) {
+        if (required) ctx.throw(404, 'the admin job endpoint is disabled: set ADMIN_TOKEN to enable it');
+        return true;
+      }
+      if (!bearerOk(ctx, token)) {
+        ctx.set('WWW-Authenticate', 'Bearer');
+        ctx.throw(401, 'missing or wrong bearer token (Authorization: Bearer $ADMIN_TOKEN)');
+      }
+      return true;
+    };
+
+    router.post('/admin/jobs/daily-checklists', async (ctx) => {
+      guard(ctx, true);
+      ctx.body = { results: await job.run() };
+    });
+
+    router.get('/api/projects', async (ctx) => {
+      guard(ctx, false);
+      ctx.body = { projects: await store.listProjects() };
+    });
+
+    router.get('/api/projects/:id/signoffs', async (ctx) => {
+      guard(ctx, false);
+      const id = ctx.params.id!;
+      if (!(await store.getProject(id))) ctx.throw(404, `no project ${id} (GET /api/projects lists them)`);
+      const events = await store.listSignoffs(id);
+      if (ctx.query.format === 'csv') {
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.body = signoffsCsv(events);
+      } else {
+        ctx.body = { projectId: id, signoffs: events };
+      }
+    });
+  };
+}

@@ -1,0 +1,127 @@
+import type { Card } from '../core/card.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Platform } from '../core/message.ts';
+import type { Transport } from '../core/transport.ts';
+import { buildChecklist, type Checklist } from '../checklist/build.ts';
+import { checklistCard, finalCard } from '../checklist/card.ts';
+import type { Template } from '../checklist/template.ts';
+import type { ChecklistMessage, ProjectRecord, Store } from '../store/store.ts';
+import type { WorkCalendar } from './calendar.ts';
+import { isoWithOffset, localDate, localTime } from './dates.ts';
+
+/** A claim whose send has not completed after this long is taken to have died and is retried. */
+export const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+export type JobOutcome = 'posted' | 'final' | 'already-posted' | 'busy' | 'not-working-day' | 'before-time' | 'finished' | 'failed';
+export interface JobResult {
+  projectId: string;
+  outcome: JobOutcome;
+  slot?: string;
+  messageId?: string;
+  error?: string;
+}
+
+export interface JobDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  template: Template;
+  calendar: WorkCalendar;
+  transport(platform: Platform): Transport;
+  staleMs?: number;
+}
+
+/** The final summary's slot: one per go-live date, so rebinding to a later date starts again. */
+export const finalSlot = (p: ProjectRecord) => `final:${p.goLive}`;
+
+export interface DailyJob {
+  /** Posts every project's checklist that is due now and not yet posted today. */
+  run(): Promise<JobResult[]>;
+  runProject(projectId: string): Promise<JobResult>;
+  /** Posts the final summary now if everything is confirmed (after the last sign-off). */
+  finishIfComplete(projectId: string): Promise<JobResult | undefined>;
+  /** The checklist card as it stands now, with the calendar warning when needed. */
+  card(project: ProjectRecord, order?: string[]): Promise<{ checklist: Checklist; card: Card }>;
+}
+
+export function createDailyJob(deps: JobDeps): DailyJob {
+  const { store, clock, log, template, calendar } = deps;
+  const staleMs = deps.staleMs ?? STALE_CLAIM_MS;
+
+  const card = async (project: ProjectRecord, order?: string[]) => {
+    const today = localDate(clock.now(), project.timeZone);
+    const checklist = buildChecklist(template, project, await store.listSignoffs(project.id), today, order);
+    const beyond = calendar.knows(project.goLive, project.timeZone) ? undefined : calendar.knownYears().at(-1);
+    return { checklist, card: checklistCard(checklist, beyond === undefined ? {} : { beyondCalendar: beyond }) };
+  };
+
+  /** Claim, send, record. The claim makes it exactly once; a failed send releases it for the next run. */
+  const postOnce = async (project: ProjectRecord, slot: string, kind: ChecklistMessage['kind'], c: Checklist, body: Card): Promise<JobResult> => {
+    const now = clock.now();
+    const claim = await store.claimPost(project.id, slot, now, staleMs);
+    if (claim === 'sent') return { projectId: project.id, outcome: kind === 'final' ? 'finished' : 'already-posted', slot };
+    if (claim === 'busy') return { projectId: project.id, outcome: 'busy', slot };
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.transport(project.platform).post({ platform: project.platform, chatId: project.chatId, chatType: 'group' }, body));
+    } catch (err) {
+      await store.releasePost(project.id, slot);
+      log.error('checklist post failed; will retry on the next run', { projectId: project.id, slot, err });
+      return { projectId: project.id, outcome: 'failed', slot, error: (err as Error).message };
+    }
+    await store.completePost(project.id, slot, {
+      projectId: project.id,
+      platform: project.platform,
+      chatId: project.chatId,
+      messageId,
+      items: c.order,
+      postedAt: isoWithOffset(now, project.timeZone),
+      kind,
+    });
+    log.info(kind === 'final' ? 'final readiness summary posted' : 'checklist posted', { projectId: project.id, slot, messageId });
+    return { projectId: project.id, outcome: kind === 'final' ? 'final' : 'posted', slot, messageId };
+  };
+
+  const runFor = async (project: ProjectRecord): Promise<JobResult> => {
+    const id = project.id;
+    if ((await store.getPost(id, finalSlot(project)))?.status === 'sent') return { projectId: id, outcome: 'finished' };
+    const now = clock.now();
+    const today = localDate(now, project.timeZone);
+    if (!calendar.isWorkingDay(today, project.timeZone)) return { projectId: id, outcome: 'not-working-day', slot: today };
+    if (localTime(now, project.timeZone) < project.postTime) return { projectId: id, outcome: 'before-time', slot: today };
+    const { checklist, card: daily } = await card(project);
+    if (today > project.goLive || checklist.allConfirmed) return postOnce(project, finalSlot(project), 'final', checklist, finalCard(checklist));
+    return postOnce(project, today, 'daily', checklist, daily);
+  };
+
+  const safe = async (project: ProjectRecord): Promise<JobResult> => {
+    try {
+      return await runFor(project);
+    } catch (err) {
+      log.error('daily checklist job failed for a project', { projectId: project.id, err });
+      return { projectId: project.id, outcome: 'failed', error: (err as Error).message };
+    }
+  };
+
+  return {
+    card,
+    async run() {
+      const out: JobResult[] = [];
+      for (const p of await store.listProjects()) out.push(await safe(p));
+      return out;
+    },
+    async runProject(projectId) {
+      const p = await store.getProject(projectId);
+      if (!p) return { projectId, outcome: 'failed', error: 'no such project' };
+      return safe(p);
+    },
+    async finishIfComplete(projectId) {
+      const p = await store.getProject(projectId);
+      if (!p) return undefined;
+      const { checklist } = await card(p);
+      if (!checklist.allConfirmed) return undefined;
+      return postOnce(p, finalSlot(p), 'final', checklist, finalCard(checklist));
+    },
+  };
+}

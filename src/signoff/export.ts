@@ -1,0 +1,15 @@
+import type { SignoffEvent } from '../store/records.ts';
+
+export const CSV_COLUMNS = ['seq', 'projectId', 'action', 'itemId', 'itemText', 'userId', 'userName', 'role', 'at', 'via', 'platform', 'evidenceMessageId', 'text'] as const;
+
+/** RFC 4180, with a leading ' on cells a spreadsheet would run as a formula (=, +, -, @). */
+function cell(v: unknown): string {
+  let s = v === undefined || v === null ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function signoffsCsv(events: SignoffEvent[]): string {
+  const rows = [CSV_COLUMNS.join(','), ...events.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','))];
+  return rows.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,161 @@
+import type { Ctx, Handler } from '../core/bot.ts';
+import { itemStates } from '../checklist/build.ts';
+import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
+import type { TemplateItem } from '../checklist/template.ts';
+import { projectIdOf } from '../projects/handlers.ts';
+import { auditRole, rolesOf, roleLabel } from '../projects/roles.ts';
+import { isoWithOffset } from '../schedule/dates.ts';
+import type { ChecklistMessage, NewSignoffEvent, ProjectRecord } from '../store/records.ts';
+import { parseSignoff, type SignoffRequest } from './parse.ts';
+
+interface Target {
+  project: ProjectRecord;
+  /** The checklist message the request refers to; absent when none was posted yet. */
+  message?: ChecklistMessage;
+  order: string[];
+}
+
+interface Request {
+  req: SignoffRequest;
+  via: 'reply' | 'button';
+  /** The literal reply text, or what was clicked. */
+  text: string;
+  evidenceMessageId: string;
+}
+
+const itemLine = (n: number, item: TemplateItem, lang: Lang) => `- **${n}.** ${item.text[lang]} (${item.rules.join(', ')})`;
+
+/** Which checklist a message refers to: the one it replies to or was clicked on, else (when @-mentioned) the latest. */
+async function findTarget(ctx: Ctx, env: ChecklistEnv): Promise<Target | undefined> {
+  const { store } = ctx.deps;
+  const m = ctx.msg;
+  const ref = m.kind === 'action' ? m.messageId : m.replyTo;
+  const message = ref ? await store.findChecklistMessage(m.chat.platform, m.chat.chatId, ref) : undefined;
+  if (message) {
+    const project = await store.getProject(message.projectId);
+    return project && { project, message, order: message.items };
+  }
+  if (m.kind !== 'text' || !m.mentionsBot || m.chat.chatType !== 'group') return undefined;
+  const project = await store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
+  if (!project) return undefined;
+  const latest = await store.latestChecklistMessage(project.id);
+  return latest ? { project, message: latest, order: latest.items } : { project, order: env.template.items.map((i) => i.id) };
+}
+
+/** Re-renders the checklist message(s) in place after a change; a failed update never undoes a sign-off. */
+async function refreshCards(ctx: Ctx, env: ChecklistEnv, t: Target): Promise<void> {
+  const latest = await ctx.deps.store.latestChecklistMessage(t.project.id);
+  const msgs = [t.message, latest].filter((m, i, a): m is ChecklistMessage => !!m && m.kind !== 'final' && a.findIndex((x) => x?.messageId === m.messageId) === i);
+  for (const m of msgs) {
+    try {
+      const { card } = await env.job.card(t.project, m.items);
+      await ctx.update(m.messageId, card);
+    } catch (err) {
+      ctx.deps.log.warn('checklist message could not be updated in place', { projectId: t.project.id, messageId: m.messageId, err });
+    }
+  }
+}
+
+async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promise<void> {
+  const { store, clock, log } = ctx.deps;
+  const { project } = t;
+  const lang = project.lang;
+  const user = ctx.msg.user;
+  const items = t.order.map((id) => env.template.byId.get(id));
+  const valid = items.flatMap((it, i) => (it ? [i + 1] : []));
+  const wanted = r.req.items === 'all' ? valid : r.req.items;
+  const unknown = wanted.filter((n) => !items[n - 1]);
+  if (unknown.length) {
+    const range = valid.length ? `${valid[0]}–${valid.at(-1)}` : '-';
+    await ctx.reply(note(say(lang, '没有这个编号', 'No such item'), say(lang, `清单里没有第 ${unknown.join('、')} 项;有效编号为 ${range}。未记录任何确认。`, `The checklist has no item ${unknown.join(', ')}; valid numbers are ${range}. Nothing was recorded.`), 'warning'));
+    return;
+  }
+  const states = itemStates(await store.listSignoffs(project.id));
+  const myRoles = rolesOf(project, user.id);
+  const mine = auditRole(project, user.id);
+  const toWrite: { n: number; item: TemplateItem }[] = [];
+  const skipped: string[] = [];
+  const refused: string[] = [];
+
+  for (const n of wanted) {
+    const item = items[n - 1]!;
+    const state = states.get(item.id);
+    if (r.req.kind === 'confirm') {
+      if (state) skipped.push(say(lang, `第 ${n} 项已由 ${state.userName ?? `@{${state.userId}}`} 确认`, `item ${n} was already confirmed by ${state.userName ?? `@{${state.userId}}`}`));
+      else if (item.confirm !== 'anyone' && !myRoles.includes(item.confirm)) refused.push(say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`));
+      else toWrite.push({ n, item });
+    } else {
+      if (!state) skipped.push(say(lang, `第 ${n} 项尚未确认`, `item ${n} is not confirmed`));
+      else if (state.userId !== user.id && project.adminId !== user.id) refused.push(say(lang, `第 ${n} 项只能由确认人 ${state.userName ?? `@{${state.userId}}`} 或项目管理员撤销`, `item ${n} can only be undone by ${state.userName ?? `@{${state.userId}}`}, who confirmed it, or the project admin`));
+      else toWrite.push({ n, item });
+    }
+  }
+
+  // An explicit list is all or nothing; "全部确认" confirms what this person may and names the rest.
+  if (refused.length && r.req.items !== 'all') {
+    const yours = say(lang, `你的角色:${roleLabel[mine].zh}。未记录任何确认。`, `Your role: ${roleLabel[mine].en}. Nothing was recorded.`);
+    await ctx.reply(note(say(lang, '无权确认', 'Not allowed'), [...refused.map((x) => `- ${x}`), yours].join('\n'), 'warning'));
+    return;
+  }
+  if (!toWrite.length) {
+    const why = [...skipped, ...refused].map((x) => `- ${x}`).join('\n') || say(lang, '没有可确认的事项。', 'Nothing to confirm.');
+    await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), why, 'info'));
+    return;
+  }
+
+  const at = isoWithOffset(clock.now(), project.timeZone);
+  const events: NewSignoffEvent[] = toWrite.map(({ item }) => ({
+    projectId: project.id,
+    action: r.req.kind,
+    itemId: item.id,
+    itemText: item.text[lang],
+    userId: user.id,
+    ...(user.name ? { userName: user.name } : {}),
+    role: mine,
+    at,
+    via: r.via,
+    platform: ctx.msg.chat.platform,
+    evidenceMessageId: r.evidenceMessageId,
+    text: r.text,
+  }));
+  try {
+    await store.appendSignoffs(events);
+  } catch (err) {
+    log.error('sign-off could not be written', { projectId: project.id, err });
+    await ctx.reply(note(say(lang, '未能记录', 'Not recorded'), say(lang, '写入失败,本次确认没有记录,请稍后重试。', 'The sign-off could not be written and was not recorded; please try again.'), 'danger'));
+    return;
+  }
+  // Acknowledged only now that it is written.
+  const who = user.name ?? `@{${user.id}}`;
+  const head =
+    r.req.kind === 'confirm' ? say(lang, `${who}(${roleLabel[mine].zh})确认了:`, `${who} (${roleLabel[mine].en}) confirmed:`) : say(lang, `${who}(${roleLabel[mine].zh})撤销了确认:`, `${who} (${roleLabel[mine].en}) took back:`);
+  const lines = [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang)), ...[...skipped, ...refused].map((x) => `- ${x}`)];
+  await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '已确认', 'Confirmed') : say(lang, '已撤销', 'Undone'), lines.join('\n'), 'success'));
+  log.info('sign-off recorded', { projectId: project.id, action: r.req.kind, items: toWrite.map((x) => x.item.id), via: r.via });
+  await refreshCards(ctx, env, t);
+  if (r.req.kind === 'confirm') await env.job.finishIfComplete(project.id);
+}
+
+/**
+ * Sign-offs: a reply to a checklist message (no mention needed), a confirm/undo button
+ * on it, or "@bot 确认 3" in the group (the latest checklist). Anything else is left alone.
+ */
+export function signoffHandler(env: ChecklistEnv): Handler {
+  return async (ctx) => {
+    const m = ctx.msg;
+    let r: Request;
+    if (m.kind === 'action') {
+      const a = m.action;
+      if (a.type !== 'confirm' && a.type !== 'undo') return false;
+      r = { req: { kind: a.type, items: [a.item] }, via: 'button', text: `[button] ${a.type} ${a.item}`, evidenceMessageId: m.messageId };
+    } else {
+      const req = parseSignoff(m.text);
+      if (!req) return false;
+      r = { req, via: 'reply', text: m.text, evidenceMessageId: m.messageId };
+    }
+    const target = await findTarget(ctx, env);
+    if (!target) return false;
+    await apply(ctx, env, target, r);
+    return true;
+  };
+}
