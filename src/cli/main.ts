@@ -12,6 +12,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   rulebook: { run: rulebookCommand, help: 'rulebook check | show <id> [--en]   validate the data files, print an entry' },
   feedback: { run: feedbackCommand, help: 'feedback [--json]          👍/👎 votes on answers, worst first' },
   eval: { run: evalCommand, help: 'eval FILE.jsonl            score {q, expect} lines: top-1 accuracy, rejection, misses' },
+  migrate: { run: async (a, c) => (await import('./migrate.ts')).migrateCommand(a, c), help: 'migrate --from data/db.json --to $DATABASE_URL   copy a lowdb installation into PostgreSQL' },
 };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
