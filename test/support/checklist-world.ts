@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Card } from '../../src/core/card.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import { silentLogger } from '../../src/core/log.ts';
+import type { ChatRef, Platform } from '../../src/core/message.ts';
+import type { Transport } from '../../src/core/transport.ts';
+import { loadRulebook } from '../../src/rulebook/load.ts';
+import { loadTemplate } from '../../src/checklist/template.ts';
+import { createCalendar } from '../../src/schedule/calendar.ts';
+import { createDailyJob } from '../../src/schedule/job.ts';
+import { openLowdbStore } from '../../src/store/lowdb.ts';
+import type { ProjectRecord, Store } from '../../src/store/store.ts';
+
+export const rulebook = loadRulebook('data');
+export const template = loadTemplate('data', rulebook);
+
+/** A Transport that records what the bot said: the edge between the core and a platform. */
+export function recordingTransport() {
+  const posts: { chat: ChatRef; card: Card; messageId: string }[] = [];
+  const replies: { messageId: string; card: Card }[] = [];
+  const updates: { messageId: string; card: Card }[] = [];
+  let n = 0;
+  let failNext = 0;
+  const t: Transport = {
+    async post(chat, card) {
+      if (failNext > 0) {
+        failNext--;
+        throw new Error('platform down');
+      }
+      const messageId = `m${++n}`;
+      posts.push({ chat, card, messageId });
+      return { messageId };
+    },
+    async reply(to, card) {
+      replies.push({ messageId: to.messageId, card });
+      return { messageId: `r${++n}` };
+    },
+    async update(_chat, messageId, card) {
+      updates.push({ messageId, card });
+    },
+  };
+  return { t, posts, replies, updates, failNextPosts: (k: number) => void (failNext = k) };
+}
+
+export const shanghaiProject = (over: Partial<ProjectRecord> = {}): ProjectRecord => ({
+  id: 'feishu:oc_1',
+  platform: 'feishu',
+  chatId: 'oc_1',
+  name: 'ACME OA',
+  goLive: '2026-10-20',
+  timeZone: 'Asia/Shanghai',
+  postTime: '09:00',
+  lang: 'zh',
+  adminId: 'ou_admin',
+  roles: [],
+  source: 'chat',
+  createdAt: '2026-09-01T09:00:00+08:00',
+  updatedAt: '2026-09-01T09:00:00+08:00',
+  ...over,
+});
+
+export async function tempStore(file?: string): Promise<{ store: Store; file: string }> {
+  const f = file ?? join(mkdtempSync(join(tmpdir(), 'cl-')), 'db.json');
+  return { store: await openLowdbStore(f), file: f };
+}
+
+export function jobWorld(store: Store, start: string, transport: Transport, calendarDir?: string) {
+  const clock = fixedClock(start);
+  const calendar = createCalendar(calendarDir ? { dir: calendarDir } : {});
+  const job = createDailyJob({ store, clock, log: silentLogger, template, calendar, transport: (_p: Platform) => transport });
+  return { clock, calendar, job };
+}
