@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './core/log.ts';
 import { RulebookError } from './rulebook/load.ts';
 import { StoreError } from './store/lowdb.ts';
+import { TemplateError } from './checklist/template.ts';
+import { CalendarError } from './schedule/calendar.ts';
+import { ProjectsFileError } from './projects/declared.ts';
 import { startApp } from './wire.ts';
 
 const SECRET_VARS = ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ADMIN_TOKEN', 'DATABASE_URL'];
@@ -21,7 +24,7 @@ async function main() {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof RulebookError || err instanceof StoreError) {
+    if (err instanceof ConfigError || err instanceof RulebookError || err instanceof StoreError || err instanceof TemplateError || err instanceof CalendarError || err instanceof ProjectsFileError) {
       log.error(err.message, { kind: err.name });
       process.exit(1);
     }

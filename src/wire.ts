@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { createBot, type Bot, type Handler } from './core/bot.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/log.ts';
+import { createChecklistFeature } from './checklist/feature.ts';
 import { allHandlers } from './handlers.ts';
 import { createEngine } from './qa/engine.ts';
 import { loadRulebook } from './rulebook/load.ts';
@@ -45,14 +46,17 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   const answerer = createEngine(rulebook);
   // DATABASE_URL selects PostgreSQL (replicas); otherwise the lowdb file.
   const store = await openStore(config, { onError: (err) => log.warn('database connection lost; it will reconnect', { err }) });
-  const bot = createBot({ rulebook, answerer, store, clock: opts.clock ?? systemClock, log, implementerName: config.implementerName }, opts.handlers ?? allHandlers());
+  const clock = opts.clock ?? systemClock;
+  // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
+  const checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, transport: (p) => bot.transport(p) });
+  const bot: Bot = createBot({ rulebook, answerer, store, clock, log, implementerName: config.implementerName }, opts.handlers ?? allHandlers(checklists.env));
 
   const adapters: (PlatformAdapter & { start(): Promise<void> })[] = [];
   if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, retry: opts.retry }));
   if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, retry: opts.retry }));
   for (const line of config.disabled) log.info(line);
 
-  const app = createServer({ config, bot, log, adapters, routes: opts.routes });
+  const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, ...(opts.routes ?? [])] });
   const { server, url } = await listen(app, opts.port ?? config.port, config.host);
   for (const a of adapters) {
     try {
@@ -63,6 +67,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     }
   }
   log.info('listening', { url, rulebook: rulebook.version });
+  // Declared projects, catch-up of a post missed while down, then node-cron per project.
+  await checklists.start();
 
   const idle = async () => {
     for (const a of adapters) await a.idle();
@@ -78,6 +84,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
         server.close(() => r());
         server.closeIdleConnections();
       });
+      await checklists.stop();
       for (const a of adapters) await a.stop();
       await store.close();
     },
