@@ -44,12 +44,14 @@ export function checkFeishuRequest(
     } catch {
       return { ok: false, status: 401, reason: 'body does not decrypt with FEISHU_ENCRYPT_KEY' };
     }
+    // Feishu only ever encrypts JSON objects: anything else was encrypted with another key
+    // (CBC padding passes by chance about once in 256 tries), so it is unauthenticated: 401.
     try {
       const parsed: unknown = JSON.parse(plain);
-      if (!isObject(parsed)) return { ok: false, status: 400, reason: 'decrypted body is not a JSON object' };
+      if (!isObject(parsed)) return { ok: false, status: 401, reason: 'decrypted body is not a JSON object' };
       inner = parsed;
     } catch {
-      return { ok: false, status: 400, reason: 'decrypted body is not JSON' };
+      return { ok: false, status: 401, reason: 'body does not decrypt with FEISHU_ENCRYPT_KEY' };
     }
   } else if ('encrypt' in outer) {
     return { ok: false, status: 400, reason: 'encrypted body but FEISHU_ENCRYPT_KEY is not set' };
