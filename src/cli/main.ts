@@ -3,11 +3,13 @@ import { askCommand } from './ask.ts';
 import { evalCommand } from './eval.ts';
 import { feedbackCommand } from './feedback.ts';
 import { rulebookCommand } from './rulebook.ts';
+import { SIGNOFFS_HELP, signoffsCommand } from './signoffs.ts';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
 
 /** Subcommands; each lives in its own file. */
 const commands: Record<string, { run: Command; help: string }> = {
+  signoffs: { run: signoffsCommand, help: SIGNOFFS_HELP },
   ask: { run: askCommand, help: 'ask "question" | ask --json   answer a question; --json reads stdin, one JSON line per question' },
   rulebook: { run: rulebookCommand, help: 'rulebook check | show <id> [--en]   validate the data files, print an entry' },
   feedback: { run: feedbackCommand, help: 'feedback [--json]          👍/👎 votes on answers, worst first' },
