@@ -1,14 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.ts';
+import { processContext } from '../src/cli/context.ts';
 import { loadRulebook } from '../src/rulebook/load.ts';
 
-const cli = (args: string[], input?: string, env: Record<string, string> = {}) =>
-  spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+/** The real CLI in a child process: stdin, stdout and exit code as a user sees them. */
+const spawnCli = (args: string[], input?: string) =>
+  spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { input, encoding: 'utf8' });
+
+/** The same commands in-process (a child process per case is slow on a busy machine). */
+async function cli(args: string[], input?: string, env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx = { ...processContext({ ...process.env, ...env }), out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) };
+  if (input !== undefined) ctx.stdin = async function* () { yield* input.split('\n'); };
+  const status = await runCli(args, ctx);
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
 
 describe('the CLI', () => {
   it('ask --json writes one stable JSON object per input line', () => {
-    const res = cli(['ask', '--json'], '培训人数多怎么办\n\n今天中午吃什么\ntoo many trainees in one session\n');
+    const res = spawnCli(['ask', '--json'], '培训人数多怎么办\n\n今天中午吃什么\ntoo many trainees in one session\n');
     expect(res.status).toBe(0);
     const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
@@ -20,35 +33,35 @@ describe('the CLI', () => {
     expect(lines.map((l) => l.id)).toEqual(['5.2-10', null, '5.2-10']);
   });
 
-  it('ask prints the countermeasure verbatim and cites the rule', () => {
-    const res = cli(['ask', '培训人数多怎么办']);
+  it('ask prints the countermeasure verbatim and cites the rule', async () => {
+    const res = await cli(['ask', '培训人数多怎么办']);
     expect(res.stdout).toContain('单场培训人员控制在60人以下');
     expect(res.stdout).toContain('5.2 上线前培训准备 · 5.2-10');
   });
 
-  it('shows the configured implementer name instead of the source one', () => {
-    const res = cli(['rulebook', 'show', '5.2-13'], undefined, { IMPLEMENTER_NAME: '星河科技' });
+  it('shows the configured implementer name instead of the source one', async () => {
+    const res = await cli(['rulebook', 'show', '5.2-13'], undefined, { IMPLEMENTER_NAME: '星河科技' });
     expect(res.stdout).toContain('星河科技是提供产品化实施');
     expect(res.stdout).not.toContain('泛普软件');
   });
 
-  it('eval scores a JSONL file and lists misses', () => {
-    const res = cli(['eval', '../shared/eval/dev-qa.jsonl']);
+  it('eval scores a JSONL file and lists misses', async () => {
+    const res = await cli(['eval', '../shared/eval/dev-qa.jsonl']);
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/in-scope top-1: \d+\/\d+/);
     expect(res.stdout).toMatch(/out-of-scope rejected: \d+\/\d+/);
   });
 
-  it('rulebook check reports the version; an unknown id is a clear error', () => {
+  it('rulebook check reports the version; an unknown id is a clear error', async () => {
     const version = loadRulebook('data').version;
-    expect(cli(['rulebook', 'check']).stdout).toContain(`31 risks, version ${version}`);
-    const bad = cli(['rulebook', 'show', '5.9-1']);
+    expect((await cli(['rulebook', 'check'])).stdout).toContain(`31 risks, version ${version}`);
+    const bad = await cli(['rulebook', 'show', '5.9-1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('5.9-1 is not in the rulebook');
   });
 
-  it('a broken data directory stops the CLI with the file named', () => {
-    const res = cli(['rulebook', 'check'], undefined, { DATA_DIR: 'test/fixtures/no-such-dir' });
+  it('a broken data directory stops the CLI with the file named', async () => {
+    const res = await cli(['rulebook', 'check'], undefined, { DATA_DIR: 'test/fixtures/no-such-dir' });
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/no-such-dir\/rulebook\/chapter\.yaml: cannot read/);
   });
