@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import { openLowdbStore } from '../../src/store/lowdb.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
+import { slackEvent } from '../helpers/slack.ts';
+
+const ADMIN_TOKEN = 'admin-token-TEST-1234';
+// 2026-09-29 09:00 in Shanghai (a Tuesday), three weeks before go-live.
+const START = '2026-09-29T01:00:00Z';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const cliRun = async (env: Record<string, string>, args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => void out.push(l), err: (l) => void err.push(l), env, stdin: async function* () {}, load: () => { throw new Error('not needed'); } });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (r: Response): Promise<any> => r.json();
+
+const runJob = async (app: TestApp, token: string | undefined = ADMIN_TOKEN) =>
+  fetch(`${app.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('checklists and sign-offs through Feishu', () => {
+  it('bind → customer-lead → checklist → member refused → lead accepted → card patched → audit exported', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    const ts = () => Math.floor(clock.now().getTime() / 1000);
+    const say = async (text: string, o: { senderId: string; parentId?: string; messageId?: string }) => {
+      const res = await app.postFeishu(feishuTextEvent({ text, token, chatId: 'oc_group1', ...o }), { timestamp: ts() });
+      expect(res.status).toBe(200);
+      await app.idle();
+    };
+    const replies = () => app.feishu.sent().filter((c) => c.kind === 'reply');
+    const lastReply = () => JSON.stringify(replies().at(-1)?.card);
+
+    app.feishu.names.set('ou_lead', '王经理');
+    app.feishu.names.set('ou_member', '小李');
+    await say('@bot 绑定项目 ACME OA 上线日期 2026-10-20', { senderId: 'ou_admin' });
+    expect(lastReply()).toContain('项目已绑定');
+    await say('@bot 设置角色 @ou_lead 客户项目负责人', { senderId: 'ou_admin' });
+    expect(lastReply()).toContain('客户项目负责人');
+
+    // The admin job posts today's checklist once, through the same claim as the schedule.
+    const first = await json(await runJob(app));
+    expect(first.results).toEqual([expect.objectContaining({ projectId: 'feishu:oc_group1', outcome: 'posted' })]);
+    expect((await json(await runJob(app))).results[0].outcome).toBe('already-posted');
+    expect((await runJob(app, 'wrong-token')).status).toBe(401);
+    const checklistId: string = first.results[0].messageId;
+    const created = app.feishu.sent().filter((c) => c.kind === 'create');
+    expect(created).toHaveLength(1);
+    const posted = JSON.stringify(created[0]!.card);
+    expect(posted).toContain('上线准备清单 · ACME OA');
+    expect(posted).toContain('T-21');
+    expect(posted).toContain('im:message.group_msg');
+    expect(posted).toMatch(/3\.\*\* ⏰ 到期 培训方案和时间计划已由客户项目负责人签字确认.*5\.2-17/);
+
+    // A member's 确认 of the 5.2-17 item: refused, naming the role, nothing recorded.
+    await say('确认 3', { senderId: 'ou_member', parentId: checklistId, messageId: 'om_member_reply' });
+    expect(lastReply()).toContain('无权确认');
+    expect(lastReply()).toContain('客户项目负责人');
+    expect(app.feishu.sent().filter((c) => c.kind === 'patch')).toHaveLength(0);
+    expect((await json(await fetch(`${app.url}/api/projects/feishu:oc_group1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs).toEqual([]);
+
+    // Unknown numbers get the valid range.
+    await say('确认 99', { senderId: 'ou_lead', parentId: checklistId });
+    expect(lastReply()).toContain('有效编号为 1–27');
+
+    // The customer-lead's reply is accepted and the card is patched in place.
+    clock.set('2026-09-29T02:12:00Z');
+    await say('确认 3', { senderId: 'ou_lead', parentId: checklistId, messageId: 'om_lead_reply' });
+    expect(lastReply()).toContain('已确认');
+    expect(lastReply()).toContain('王经理');
+    const patches = app.feishu.sent().filter((c) => c.kind === 'patch');
+    expect(patches.map((p) => p.messageId)).toEqual([checklistId]);
+    expect(JSON.stringify(patches[0]!.card)).toMatch(/3\.\*\* ✅ 王经理 已确认 09-29 10:12/);
+    expect(JSON.stringify(patches[0]!.card)).toContain('1/27');
+
+    // Confirming twice is harmless; the button does the same as a reply.
+    await say('确认 3', { senderId: 'ou_lead', parentId: checklistId });
+    expect(lastReply()).toContain('已由 王经理 确认');
+    const button = JSON.stringify(created[0]!.card).includes('"type":"confirm","item":5');
+    expect(button).toBe(true);
+    await app.postFeishu(feishuCardAction({ value: { type: 'confirm', item: 5 }, token, messageId: checklistId, chatId: 'oc_group1', userId: 'ou_lead' }), { timestamp: ts() });
+    await app.idle();
+
+    // Export: CLI (JSON and CSV) and the API agree, with the literal text and the evidence id.
+    const cli = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--json']);
+    expect(cli.code).toBe(0);
+    const rows = JSON.parse(cli.out);
+    expect(rows[0]).toMatchObject({
+      projectId: 'feishu:oc_group1',
+      action: 'confirm',
+      itemId: 'training-plan-signed',
+      itemText: '培训方案和时间计划已由客户项目负责人签字确认',
+      userId: 'ou_lead',
+      userName: '王经理',
+      role: 'customer-lead',
+      at: '2026-09-29T10:12:00+08:00',
+      via: 'reply',
+      platform: 'feishu',
+      evidenceMessageId: 'om_lead_reply',
+      text: '确认 3',
+    });
+    expect(rows[1]).toMatchObject({ itemId: 'leaders-training-scheduled', via: 'button', evidenceMessageId: checklistId });
+    expect(rows).toHaveLength(2);
+    const csv = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--csv']);
+    expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text');
+    expect(csv.out).toContain('om_lead_reply,确认 3');
+    const api = await json(await fetch(`${app.url}/api/projects/feishu:oc_group1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    expect(api.signoffs).toEqual(rows);
+    expect((await fetch(`${app.url}/api/projects`)).status).toBe(401);
+
+    // Undo: only by the person who confirmed or the admin; the undo is itself audited.
+    await say('撤销 3', { senderId: 'ou_member', parentId: checklistId });
+    expect(lastReply()).toContain('只能由确认人 王经理 或项目管理员撤销');
+    await say('撤销 3', { senderId: 'ou_admin', parentId: checklistId, messageId: 'om_admin_undo' });
+    expect(lastReply()).toContain('已撤销');
+    const after = await openLowdbStore(app.dbFile);
+    expect((await after.listSignoffs('feishu:oc_group1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['confirm training-plan-signed', 'confirm leaders-training-scheduled', 'undo training-plan-signed']);
+  });
+
+  it('leaves unrelated group chatter alone and refers "@bot 确认 3" to the latest checklist', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    const say = async (text: string, o: { senderId: string; parentId?: string }) => {
+      await app.postFeishu(feishuTextEvent({ text, token, chatId: 'oc_group2', ...o }), { timestamp: Math.floor(clock.now().getTime() / 1000) });
+      await app.idle();
+    };
+    await say('@bot 绑定项目 B 上线日期 2026-10-20', { senderId: 'ou_admin' });
+    await say('@bot 清单', { senderId: 'ou_admin' });
+    const before = app.feishu.sent().length;
+    await say('确认 13', { senderId: 'ou_x' }); // no mention, not a reply: not for the bot
+    await say('大家辛苦了', { senderId: 'ou_x', parentId: 'om_sent_2' }); // chatter in the checklist thread
+    expect(app.feishu.sent()).toHaveLength(before);
+    await say('@bot 确认 13', { senderId: 'ou_x' }); // item 13 is for anyone
+    expect(JSON.stringify(app.feishu.sent().at(-2)?.card)).toContain('已确认');
+    expect(app.feishu.sent().at(-1)?.kind).toBe('patch');
+  });
+});
+
+describe('checklists and sign-offs through Slack', () => {
+  it('bind → customer-lead → checklist → member refused in thread → lead accepted → chat.update → API', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' } });
+    const app = t;
+    const send = async (text: string, o: { user: string; threadTs?: string; type?: 'app_mention' | 'message'; ts?: string }) => {
+      const res = await app.postSlack(slackEvent({ text, channel: 'C0PROJ1', ...o }));
+      expect(res.status).toBe(200);
+      await app.idle();
+    };
+    const lastText = () => JSON.stringify(app.slack.sent().at(-1));
+    await send('@bot bind project ACME go-live 2026-10-20 tz Asia/Shanghai', { user: 'U0ADMIN' });
+    expect(lastText()).toContain('Project bound');
+    await send('@bot set role <@U0LEAD> customer-lead', { user: 'U0ADMIN' });
+    expect(lastText()).toContain('customer-lead');
+
+    const job = await json(await runJob(app));
+    expect(job.results[0]).toMatchObject({ projectId: 'slack:C0PROJ1', outcome: 'posted' });
+    const checklistTs: string = job.results[0].messageId;
+    expect(JSON.stringify(app.slack.sent().find((c) => c.api === 'chat.postMessage' && JSON.stringify(c).includes('Go-live readiness')))).toContain('customer-lead');
+
+    await send('confirm 3', { user: 'U0MEMBER', type: 'message', threadTs: checklistTs, ts: '1700009999.000001' });
+    expect(lastText()).toContain('must be confirmed by the customer-lead');
+    expect(app.slack.sent().filter((c) => c.api === 'chat.update')).toHaveLength(0);
+
+    await send('confirm 3', { user: 'U0LEAD', type: 'message', threadTs: checklistTs, ts: '1700009999.000002' });
+    const updates = app.slack.sent().filter((c) => c.api === 'chat.update');
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0])).toContain(checklistTs);
+    expect(JSON.stringify(updates[0])).toContain('1/27');
+
+    const api = await json(await fetch(`${app.url}/api/projects/slack:C0PROJ1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    expect(api.signoffs).toEqual([expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack' })]);
+    const projects = await json(await fetch(`${app.url}/api/projects`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    expect(projects.projects.map((p: { id: string }) => p.id)).toEqual(['slack:C0PROJ1']);
+  });
+
+  it('keeps the admin job endpoint off without ADMIN_TOKEN', async () => {
+    t = await startTestApp({ clock: fixedClock(START), env: { FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' } });
+    expect((await runJob(t, undefined)).status).toBe(404);
+  });
+});
