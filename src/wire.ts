@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createFeishuAdapter } from '../adapters/feishu/adapter.ts';
 import type { RetryPolicy } from '../adapters/retry.ts';
 import { createSlackAdapter } from '../adapters/slack/adapter.ts';
+import { playgroundRoutes } from '../adapters/web/routes.ts';
 import type { Config } from './config.ts';
 import { createBot, type Bot, type Handler } from './core/bot.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -13,6 +14,7 @@ import { loadRulebook } from './rulebook/load.ts';
 import { createServer, listen } from './server/app.ts';
 import type { PlatformAdapter, RouteModule } from './server/routes.ts';
 import { openStore } from './store/open.ts';
+import { webRoutes } from './web/routes.ts';
 
 export interface RunningApp {
   url: string;
@@ -56,7 +58,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, retry: opts.retry }));
   for (const line of config.disabled) log.info(line);
 
-  const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, ...(opts.routes ?? [])] });
+  const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
   const { server, url } = await listen(app, opts.port ?? config.port, config.host);
   for (const a of adapters) {
     try {

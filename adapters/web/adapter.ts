@@ -1,0 +1,117 @@
+import type { Bot } from '../../src/core/bot.ts';
+import type { ChatRef, UserRef } from '../../src/core/message.ts';
+import type { Transport } from '../../src/core/transport.ts';
+import { DEMO_USERS } from '../../src/web/demo.ts';
+import { createClickGuard } from '../clicks.ts';
+import { createMessageLog, type MessageLog, type WebMessage } from './log.ts';
+
+export const WEB_BOT = { id: 'bot', bot: true } as const;
+
+export class WebInputError extends Error {
+  override name = 'WebInputError';
+  readonly status = 400;
+  readonly expose = true;
+}
+
+const BOT_MENTION = /@(?:bot|机器人)(?![A-Za-z0-9_])/gi;
+
+/**
+ * What the person typed → the core's text: the bot's mention removed (and noted), demo
+ * people's mentions (`@张三`, `@zhangsan`, `@Zhang San`) written `@{zhangsan}`, and the
+ * people mentioned, in order.
+ */
+export function readMentions(typed: string): { shown: string; text: string; mentionsBot: boolean; mentions: UserRef[] } {
+  let shown = typed;
+  for (const u of DEMO_USERS) {
+    for (const alias of [u.name.zh, u.name.en, u.id].sort((a, b) => b.length - a.length)) {
+      shown = shown.split(`@${alias}`).join(`@{${u.id}}`);
+    }
+  }
+  const mentions: UserRef[] = [];
+  for (const m of shown.matchAll(/@\{([A-Za-z0-9_.:-]+)\}/g)) mentions.push({ id: m[1]!, isBot: false });
+  const mentionsBot = BOT_MENTION.test(shown);
+  BOT_MENTION.lastIndex = 0;
+  const text = shown.replace(BOT_MENTION, ' ').replace(/\s+/g, ' ').trim();
+  return { shown, text, mentionsBot, mentions };
+}
+
+/**
+ * The playground as a third adapter: a browser message or click becomes the core's
+ * `Incoming` (platform 'web') and goes through `bot.handle` once; the bot's cards land in
+ * the in-memory message log the page polls. Threads work as on Slack: a reply sits under
+ * its thread root, and `replyTo` is that root.
+ */
+export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
+  const { bot } = deps;
+  const { clock, store } = bot.deps;
+  const messages = deps.messages ?? createMessageLog();
+  const clicks = createClickGuard(clock);
+  const chatRef = (chatId: string): ChatRef => ({ platform: 'web', chatId, chatType: 'group' });
+  const now = () => clock.now().toISOString();
+
+  const transport: Transport = {
+    async post(chat, card) {
+      return { messageId: messages.append({ chatId: chat.chatId, at: now(), from: WEB_BOT, card }).id };
+    },
+    async reply(to, card) {
+      return { messageId: messages.append({ chatId: to.chat.chatId, at: now(), from: WEB_BOT, replyTo: to.replyTo ?? to.messageId, card }).id };
+    },
+    async update(chat, messageId, card) {
+      messages.update(chat.chatId, messageId, card);
+    },
+  };
+  bot.useTransport('web', transport);
+
+  return {
+    messages,
+    /**
+     * A person writes in the group, optionally replying to a message. In the playground a
+     * message is addressed to the bot unless it is a reply under a checklist (there it is
+     * a sign-off reply, as a reply without @bot would be in Feishu or Slack).
+     */
+    async say(chatId: string, user: { id: string; name?: string }, typed: string, replyToId?: string): Promise<WebMessage> {
+      const text = typed.trim();
+      if (!text) throw new WebInputError('the message is empty');
+      if (text.length > 2000) throw new WebInputError('the message is over 2,000 characters');
+      const target = replyToId ? messages.get(chatId, replyToId) : undefined;
+      if (replyToId && !target) throw new WebInputError(`no message ${replyToId} in this group (it may be from before a restart)`);
+      const root = target ? (target.replyTo ?? target.id) : undefined;
+      const read = readMentions(text);
+      const msg = messages.append({ chatId, at: now(), from: { id: user.id, name: user.name, bot: false }, text: read.shown, ...(root ? { replyTo: root } : {}) });
+      const underChecklist = root ? !!(await store.findChecklistMessage('web', chatId, root)) : false;
+      await bot.handle({
+        kind: 'text',
+        chat: chatRef(chatId),
+        user: { id: user.id, name: user.name, isBot: false },
+        eventId: msg.id,
+        at: new Date(msg.at),
+        messageId: msg.id,
+        ...(root ? { replyTo: root } : {}),
+        text: read.text,
+        mentionsBot: read.mentionsBot || !underChecklist,
+        mentions: read.mentions,
+      });
+      return msg;
+    },
+    /** A click on button `button` of block `block` of a card in the log; the action is the stored one. */
+    async click(chatId: string, user: { id: string; name?: string }, messageId: string, block: number, button: number): Promise<'handled' | 'double-click'> {
+      const msg = messages.get(chatId, messageId);
+      const b = msg?.card?.blocks[block];
+      const btn = b?.type === 'buttons' ? b.buttons[button] : undefined;
+      if (!msg || !btn) throw new WebInputError('no such button (the message may have changed; reload)');
+      if (!clicks.first(messageId, user.id, JSON.stringify(btn.action))) return 'double-click';
+      await bot.handle({
+        kind: 'action',
+        chat: chatRef(chatId),
+        user: { id: user.id, name: user.name, isBot: false },
+        eventId: `click:${messages.newId()}`,
+        at: clock.now(),
+        messageId,
+        ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+        action: btn.action,
+      });
+      return 'handled';
+    },
+  };
+}
+export type WebAdapter = ReturnType<typeof createWebAdapter>;

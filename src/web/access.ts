@@ -1,0 +1,130 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import type { Config } from '../config.ts';
+import type { Clock } from '../core/clock.ts';
+
+export const SESSION_COOKIE = 'oa_session';
+const SESSION_MS = 12 * 60 * 60 * 1000;
+const LOGIN_WINDOW_MS = 10 * 60 * 1000;
+const LOGIN_MAX_FAILURES = 10;
+
+/** 127.0.0.0/8, ::1 and localhost. 0.0.0.0 and :: listen on every interface, so they are not. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected)) && given.length === expected.length;
+}
+
+export type Access = ReturnType<typeof createAccess>;
+
+/**
+ * Who may use the web pages and their JSON API. Open only when the server listens on
+ * loopback and ADMIN_TOKEN is unset; otherwise a request needs `Authorization: Bearer
+ * $ADMIN_TOKEN` or the session cookie set by /login. The cookie holds an expiry and an
+ * HMAC keyed by the token, never the token itself, so changing ADMIN_TOKEN signs everyone out.
+ * Beyond loopback without ADMIN_TOKEN the pages stay closed.
+ */
+export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock) {
+  const token = config.adminToken;
+  const open = isLoopback(config.host) && !token;
+  const failures = new Map<string, number[]>();
+
+  const mac = (exp: number) => createHmac('sha256', token ?? '').update(`oa-web-session:${exp}`).digest('base64url');
+
+  function bearer(ctx: Context): boolean {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
+    return !!token && !!m && sameSecret(m[1]!, token);
+  }
+
+  function session(ctx: Context): boolean {
+    const v = ctx.cookies.get(SESSION_COOKIE);
+    const m = v ? /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(v) : null;
+    if (!token || !m) return false;
+    const exp = Number(m[1]);
+    return exp > clock.now().getTime() && sameSecret(m[2]!, mac(exp));
+  }
+
+  /**
+   * In open mode the Host header must name loopback too: a page that rebinds its own
+   * domain name to 127.0.0.1 (DNS rebinding) would otherwise drive the open server.
+   * The raw header is used: X-Forwarded-Host can be set by such a page.
+   */
+  const loopbackHost = (ctx: Context) => isLoopback((ctx.req.headers.host ?? '').replace(/:\d+$/, ''));
+
+  return {
+    open,
+    /** False beyond loopback without ADMIN_TOKEN: nobody can sign in. */
+    canSignIn: !!token,
+    authorized(ctx: Context): boolean {
+      if (open) return loopbackHost(ctx);
+      return bearer(ctx) || session(ctx);
+    },
+    usesBearer: bearer,
+    checkToken: (given: string) => !!token && sameSecret(given, token),
+    startSession(ctx: Context): void {
+      const exp = clock.now().getTime() + SESSION_MS;
+      ctx.cookies.set(SESSION_COOKIE, `${exp}.${mac(exp)}`, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: SESSION_MS, overwrite: true });
+    },
+    endSession(ctx: Context): void {
+      ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0, overwrite: true });
+    },
+    /** Sign-in attempts per client address: too many failures in the window → refused. */
+    tooManyFailures(ip: string): boolean {
+      const now = clock.now().getTime();
+      const recent = (failures.get(ip) ?? []).filter((t) => now - t < LOGIN_WINDOW_MS);
+      if (recent.length) failures.set(ip, recent);
+      else failures.delete(ip);
+      return recent.length >= LOGIN_MAX_FAILURES;
+    },
+    failed(ip: string): void {
+      if (failures.size > 10_000) failures.clear();
+      failures.set(ip, [...(failures.get(ip) ?? []), clock.now().getTime()]);
+    },
+  };
+}
+
+/**
+ * CSRF: a state-changing request must come from our own pages. Browsers send Origin on
+ * every cross-site POST; it must name this host (or the proxy's forwarded host, which a
+ * cross-site form cannot set). Without Origin, Sec-Fetch-Site decides; a client that sends
+ * neither (curl) needs the bearer token, or the open loopback mode.
+ */
+export function sameOrigin(ctx: Context, access: Access): boolean {
+  const hosts = [ctx.req.headers.host, ctx.get('x-forwarded-host').split(',')[0]?.trim()].filter((h): h is string => !!h);
+  const origin = ctx.get('origin');
+  if (origin) {
+    try {
+      return hosts.includes(new URL(origin).host);
+    } catch {
+      return false;
+    }
+  }
+  const site = ctx.get('sec-fetch-site');
+  if (site) return site === 'same-origin' || site === 'none';
+  return access.open || access.usesBearer(ctx);
+}
+
+/**
+ * Headers of a careful web app: a CSP without inline script or style, no sniffing,
+ * no framing, no referrer, nothing cached (the pages show project data).
+ */
+export function securityHeaders(ctx: Context): void {
+  ctx.set(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'no-referrer');
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+  ctx.set('Cache-Control', 'no-store');
+  if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+  ctx.remove('X-Powered-By');
+}

@@ -1,0 +1,137 @@
+import { buildChecklist, type Checklist, type LineState } from '../checklist/build.ts';
+import { countdown } from '../checklist/card.ts';
+import type { Template } from '../checklist/template.ts';
+import type { Clock } from '../core/clock.ts';
+import { roleLabel } from '../projects/roles.ts';
+import { localDate } from '../schedule/dates.ts';
+import type { ProjectRecord, SignoffEvent, Store } from '../store/store.ts';
+import { html, type Raw } from './html.ts';
+import { t, type Lang, type Strings } from './i18n.ts';
+
+/** One project's readiness, computed with the checklist code the bot posts with. */
+export interface ProjectStatus {
+  project: ProjectRecord;
+  checklist: Checklist;
+  signoffs: SignoffEvent[];
+  lastPost?: string;
+  /** Overdue items' responsible people (names), and roles nobody holds. */
+  responsible: string[];
+  unassigned: string[];
+}
+
+export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang): Promise<ProjectStatus> {
+  const [signoffs, latest] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id)]);
+  // Numbered as in the last posted checklist, so "#3" here is "确认 3" there.
+  const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), latest?.items);
+  const responsible = new Set<string>();
+  const unassigned = new Set<string>();
+  for (const l of checklist.lines) {
+    if (l.state !== 'overdue') continue;
+    if (l.item.confirm === 'anyone') responsible.add(project.adminName ?? project.adminId);
+    else {
+      const holders = project.roles.filter((r) => r.role === l.item.confirm);
+      if (holders.length) holders.forEach((h) => responsible.add(`${h.name ?? h.userId} (${roleLabel[h.role][lang]})`));
+      else unassigned.add(roleLabel[l.item.confirm][lang]);
+    }
+  }
+  return { project, checklist, signoffs, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned] };
+}
+
+const stateLabel = (s: Strings, st: LineState) => ({ confirmed: s.stConfirmed, overdue: s.stOverdue, due: s.stDue, open: s.stOpen })[st];
+const shortTime = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+export const projectHref = (id: string) => `/dashboard/projects/${encodeURIComponent(id)}`;
+
+function platformTag(s: Strings, p: ProjectRecord): Raw {
+  return html`<span class="tag">${p.platform === 'web' ? s.dbPlayground : p.platform}</span>`;
+}
+
+function progress(cl: Checklist): Raw {
+  return html`<progress value="${cl.done}" max="${cl.total}"></progress> <span class="nowrap">${cl.done}/${cl.total}</span>`;
+}
+
+export function dashboardBody(lang: Lang, rows: ProjectStatus[]): Raw {
+  const s = t(lang);
+  if (!rows.length) return html`<h1>${s.dbTitle}</h1><p class="muted">${s.dbNone}</p>`;
+  const sorted = [...rows].sort((a, b) => a.project.goLive.localeCompare(b.project.goLive) || a.project.name.localeCompare(b.project.name));
+  return html`<h1>${s.dbTitle}</h1>
+<div class="scroll"><table id="projects"><thead><tr>
+  <th>${s.dbProject}</th><th>${s.dbPlatform}</th><th>${s.dbGoLive}</th><th>${s.dbCountdown}</th><th>${s.dbProgress}</th><th class="num">${s.dbOverdue}</th><th>${s.dbResponsible}</th><th>${s.dbLastPost}</th>
+</tr></thead><tbody>
+${sorted.map((r) => {
+  const overdue = r.checklist.lines.filter((l) => l.state === 'overdue').length;
+  return html`<tr data-project="${r.project.id}">
+  <td><a href="${projectHref(r.project.id)}">${r.project.name}</a></td>
+  <td>${platformTag(s, r.project)}</td>
+  <td class="nowrap">${r.project.goLive}</td>
+  <td class="nowrap">${countdown(r.checklist.daysToGoLive)}</td>
+  <td>${progress(r.checklist)}</td>
+  <td class="num${overdue ? ' state-overdue' : ''}">${overdue}</td>
+  <td>${r.responsible.join(', ')}${r.unassigned.length ? html` <span class="state-overdue">${s.unassigned}: ${r.unassigned.join(', ')}</span>` : ''}</td>
+  <td class="nowrap">${shortTime(r.lastPost) || s.dbNever}</td>
+</tr>`;
+})}
+</tbody></table></div>`;
+}
+
+export interface AuditFilter {
+  user?: string;
+  action?: string;
+  via?: string;
+  item?: string;
+  from?: string;
+  to?: string;
+}
+
+export function readFilter(q: Record<string, unknown>): AuditFilter {
+  const str = (k: string) => (typeof q[k] === 'string' && (q[k] as string).trim() ? (q[k] as string).trim().slice(0, 100) : undefined);
+  const date = (k: string) => (str(k) && /^\d{4}-\d{2}-\d{2}$/.test(str(k)!) ? str(k) : undefined);
+  return { user: str('user'), action: str('action'), via: str('via'), item: str('item'), from: date('from'), to: date('to') };
+}
+
+export function filterSignoffs(events: SignoffEvent[], f: AuditFilter): SignoffEvent[] {
+  return events.filter(
+    (e) =>
+      (!f.user || e.userId === f.user) &&
+      (!f.action || e.action === f.action) &&
+      (!f.via || e.via === f.via) &&
+      (!f.item || e.itemId === f.item) &&
+      (!f.from || e.at.slice(0, 10) >= f.from) &&
+      (!f.to || e.at.slice(0, 10) <= f.to),
+  );
+}
+
+export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query: URLSearchParams): Raw {
+  const s = t(lang);
+  const p = r.project;
+  const cl = r.checklist;
+  const rows = filterSignoffs(r.signoffs, f);
+  const users = [...new Map(r.signoffs.map((e) => [e.userId, e.userName ?? e.userId])).entries()];
+  const opt = (value: string, label: string, current?: string) => html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
+  const csvQuery = new URLSearchParams([...query].filter(([k]) => k !== 'lang'));
+  return html`<p><a href="/dashboard">${s.dbBack}</a></p>
+<h1>${p.name} ${platformTag(s, p)}</h1>
+<p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shortTime(r.lastPost) || s.dbNever}</p>
+<p class="muted">${s.dbRoles}: ${s.dbAdmin} ${p.adminName ?? p.adminId}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${h.name ?? h.userId}`)}</p>
+<h2>${s.dbChecklist}</h2>
+<div class="scroll"><table id="checklist"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
+${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num">${l.n}</td><td>${l.item.text[lang]}</td><td>${l.item.stage}</td><td class="nowrap">${l.dueDate}</td><td>${roleLabel[l.item.confirm][lang]}</td>
+  <td><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shortTime(l.confirmed.at)}</span>` : ''}</td>
+  <td>${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
+</tbody></table></div>
+<h2 id="audit">${s.dbAudit}</h2>
+<form class="filters" method="get" action="${projectHref(p.id)}#audit">
+  <label>${s.dbUser} <select name="user">${opt('', s.dbAll)}${users.map(([id, name]) => opt(id, name, f.user))}</select></label>
+  <label>${s.dbAction} <select name="action">${opt('', s.dbAll)}${opt('confirm', s.acConfirm, f.action)}${opt('undo', s.acUndo, f.action)}</select></label>
+  <label>${s.dbVia} <select name="via">${opt('', s.dbAll)}${['reply', 'button', 'web'].map((v) => opt(v, v, f.via))}</select></label>
+  <label>${s.dbItem} <select name="item">${opt('', s.dbAll)}${cl.lines.map((l) => opt(l.item.id, `${l.n}. ${l.item.text[lang].slice(0, 24)}`, f.item))}</select></label>
+  <label>${s.dbFrom} <input type="date" name="from" value="${f.from ?? ''}"></label>
+  <label>${s.dbTo} <input type="date" name="to" value="${f.to ?? ''}"></label>
+  <button type="submit" class="btn">${s.dbFilter}</button>
+  <a class="btn" id="csv" href="${projectHref(p.id)}/signoffs.csv${csvQuery.size ? `?${csvQuery}` : ''}" download>${s.dbCsv}</a>
+</form>
+${rows.length
+  ? html`<div class="scroll"><table id="audit-rows"><thead><tr><th class="num">#</th><th>${s.dbTime}</th><th>${s.dbUser}</th><th>${s.dbRole}</th><th>${s.dbAction}</th><th>${s.dbItem}</th><th>${s.dbVia}</th><th>${s.dbEvidence}</th><th>${s.dbText}</th></tr></thead><tbody>
+    ${rows.map((e) => html`<tr><td class="num">${e.seq}</td><td class="nowrap">${e.at}</td><td>${e.userName ?? e.userId}</td><td>${roleLabel[e.role][lang]}</td><td>${e.action === 'confirm' ? s.acConfirm : s.acUndo}</td><td>${e.itemText}</td><td>${e.via}</td><td><code>${e.evidenceMessageId}</code></td><td>${e.text}</td></tr>`)}
+    </tbody></table></div>`
+  : html`<p class="muted">${s.dbNoRows}</p>`}`;
+}

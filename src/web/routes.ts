@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import type { Context } from 'koa';
+import { loadTemplate } from '../checklist/template.ts';
+import { formBody } from '../server/body.ts';
+import type { RouteModule } from '../server/routes.ts';
+import { signoffsCsv } from '../signoff/export.ts';
+import { createAccess } from './access.ts';
+import { dashboardBody, filterSignoffs, projectBody, projectStatus, readFilter } from './dashboard.ts';
+import { guarded, safeNext } from './guard.ts';
+import type { Raw } from './html.ts';
+import { pickLang, t } from './i18n.ts';
+import { page, type Section } from './layout.ts';
+import { loginBody } from './login.ts';
+import { playgroundBody } from './playground.ts';
+import { rulebookBody } from './rulebook.ts';
+
+const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'playground.js': 'text/javascript; charset=utf-8' };
+
+/**
+ * The web pages: playground (its API is adapters/web/routes.ts), dashboard with CSV
+ * export, rulebook browser, sign-in. Every page needs access (see access.ts) except
+ * /login, /logout and /static; the webhooks and /healthz are not touched.
+ */
+export function webRoutes(): RouteModule {
+  return (router, { config, bot }) => {
+    const { store, clock, rulebook, answerer } = bot.deps;
+    const access = createAccess(config, clock);
+    const template = loadTemplate(config.dataDir, rulebook);
+    const files = new Map(Object.keys(STATIC).map((f) => [f, readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')]));
+
+    const render = (ctx: Context, section: Section, title: string, body: Raw, scripts?: string[]) => {
+      const lang = pickLang(ctx);
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = page({ lang, title, section, path: ctx.path, query: new URLSearchParams(ctx.querystring), body, scripts, signedIn: !access.open && access.authorized(ctx) });
+    };
+
+    router.get('/static/:file', guarded(access, 'public', (ctx) => {
+      const f = ctx.params.file ?? '';
+      const body = files.get(f);
+      if (!body) ctx.throw(404, 'not found');
+      ctx.type = STATIC[f]!;
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = body;
+    }));
+
+    router.get('/', guarded(access, 'page', (ctx) => ctx.redirect('/playground')));
+
+    router.get('/playground', guarded(access, 'page', (ctx) => {
+      const lang = pickLang(ctx);
+      render(ctx, 'playground', t(lang).navPlayground, playgroundBody(lang, ctx.query.chat), ['/static/playground.js']);
+    }));
+
+    router.get('/rulebook', guarded(access, 'page', async (ctx) => {
+      const lang = pickLang(ctx);
+      const q = typeof ctx.query.q === 'string' ? ctx.query.q : '';
+      render(ctx, 'rulebook', t(lang).rbTitle, rulebookBody({ lang, rulebook, answerer, q, feedback: await store.listFeedback(), implementerName: config.implementerName }));
+    }));
+
+    router.get('/dashboard', guarded(access, 'page', async (ctx) => {
+      const lang = pickLang(ctx);
+      const projects = await store.listProjects();
+      const rows = await Promise.all(projects.map((p) => projectStatus(store, template, clock, p, lang)));
+      render(ctx, 'dashboard', t(lang).dbTitle, dashboardBody(lang, rows));
+    }));
+
+    const projectOr404 = async (ctx: Context) => {
+      const p = await store.getProject(ctx.params.id ?? '');
+      if (!p) ctx.throw(404, `no project ${ctx.params.id} (see /dashboard)`);
+      return p;
+    };
+
+    router.get('/dashboard/projects/:id', guarded(access, 'page', async (ctx) => {
+      const lang = pickLang(ctx);
+      const status = await projectStatus(store, template, clock, await projectOr404(ctx), lang);
+      render(ctx, 'dashboard', status.project.name, projectBody(lang, status, readFilter(ctx.query), new URLSearchParams(ctx.querystring)));
+    }));
+
+    router.get('/dashboard/projects/:id/signoffs.csv', guarded(access, 'api', async (ctx) => {
+      const p = await projectOr404(ctx);
+      const rows = filterSignoffs(await store.listSignoffs(p.id), readFilter(ctx.query));
+      const date = clock.now().toISOString().slice(0, 10);
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="signoffs-${p.id.replace(/[^A-Za-z0-9_-]+/g, '_')}-${date}.csv"`);
+      // The BOM makes Excel read the Chinese as UTF-8.
+      ctx.body = `\uFEFF${signoffsCsv(rows)}`;
+    }));
+
+    router.get('/login', guarded(access, 'public', (ctx) => {
+      const lang = pickLang(ctx);
+      render(ctx, 'login', t(lang).loginTitle, loginBody(lang, { next: safeNext(ctx.query.next), canSignIn: access.canSignIn }));
+    }));
+
+    router.post('/login', guarded(access, 'public', (ctx) => {
+      const lang = pickLang(ctx);
+      const form = formBody(ctx);
+      const next = safeNext(form.get('next'));
+      const ip = ctx.ip;
+      let error: string | undefined;
+      if (!access.canSignIn) error = t(lang).loginNoToken;
+      else if (access.tooManyFailures(ip)) {
+        ctx.status = 429;
+        error = t(lang).loginTooMany;
+      } else if (access.checkToken(form.get('token') ?? '')) {
+        access.startSession(ctx);
+        ctx.redirect(next);
+        return;
+      } else {
+        access.failed(ip);
+        ctx.status = 401;
+        error = t(lang).loginWrong;
+      }
+      const status = ctx.status;
+      render(ctx, 'login', t(lang).loginTitle, loginBody(lang, { next, error, canSignIn: access.canSignIn }));
+      ctx.status = status;
+    }));
+
+    router.post('/logout', guarded(access, 'public', (ctx) => {
+      access.endSession(ctx);
+      ctx.redirect('/login');
+    }));
+  };
+}
