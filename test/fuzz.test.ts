@@ -1,0 +1,194 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encrypt, sign } from '../adapters/feishu/crypto.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { feishuRequest, feishuTextEvent } from './helpers/feishu.ts';
+import { slackEvent, slackHeaders } from './helpers/slack.ts';
+
+/**
+ * Thousands of bad requests at both webhooks and the admin API: each gets the 4xx its
+ * kind deserves, nothing is sent to a platform, the store file does not change by a
+ * byte, and the bot still answers a good question afterwards. Every forged body carries
+ * a real question, so a request that slipped through would show up as an answer.
+ */
+
+// A seeded PRNG so a failure can be replayed (the crypto IVs and nonces still vary).
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rnd = prng(Number(process.env.FUZZ_SEED ?? 20261128));
+const int = (n: number) => Math.floor(rnd() * n);
+const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+const junk = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
+const OVERSIZE = 1024 * 1024 + 1;
+const Q = '@bot 培训人数多怎么办';
+
+interface Case {
+  kind: string;
+  path: string;
+  method?: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  expect: number;
+}
+
+let t: TestApp;
+const ADMIN = 'fuzz-admin-token';
+
+beforeAll(async () => {
+  t = await startTestApp({ env: { ADMIN_TOKEN: ADMIN } });
+});
+afterAll(() => t?.close());
+
+// ---------- Slack ----------
+function slackCase(): Case {
+  const secret = t.env.SLACK_SIGNING_SECRET!;
+  const body = JSON.stringify(slackEvent({ text: Q, eventId: `EvFUZZ${int(1e9)}` }));
+  const signed = (raw: string | Buffer, o: { timestamp?: number; contentType?: string } = {}) => slackHeaders(secret, raw.toString(), o);
+  const path = '/slack/events';
+  const kinds: (() => Case)[] = [
+    () => ({ kind: 'slack: no signature', path, headers: { 'content-type': 'application/json' }, body, expect: 401 }),
+    () => ({ kind: 'slack: forged signature', path, headers: { ...signed(body), 'x-slack-signature': 'v0=' + randomBytes(32).toString('hex') }, body, expect: 401 }),
+    () => ({ kind: 'slack: signed with another secret', path, headers: slackHeaders('not-the-secret', body), body, expect: 401 }),
+    () => ({ kind: 'slack: stale timestamp', path, headers: signed(body, { timestamp: Math.floor(Date.now() / 1000) - 301 - int(1e6) }), body, expect: 401 }),
+    () => ({ kind: 'slack: timestamp not a number', path, headers: { ...signed(body), 'x-slack-request-timestamp': pick(['', 'abc', '1e99', '-1', '17000000000000000000']) }, body, expect: 401 }),
+    () => ({ kind: 'slack: truncated after signing', path, headers: signed(body), body: body.slice(0, int(body.length)), expect: 401 }),
+    () => ({ kind: 'slack: body altered after signing', path, headers: signed(body), body: body.replace('培训', '考试'), expect: 401 }),
+    () => {
+      const raw = pick(['{', '{"type":', '{"type":"event_callback",', 'not json', '\uFEFF{}', junk(1 + int(200)).toString('latin1').replace(/^[[{"\d tfn-]/, 'x')]);
+      return { kind: 'slack: signed malformed JSON', path, headers: signed(raw), body: raw, expect: 400 };
+    },
+    () => {
+      const raw = Buffer.from(body, 'utf16le');
+      return { kind: 'slack: signed UTF-16 body', path, headers: slackHeaders(secret, raw.toString()), body: raw, expect: 400 };
+    },
+    () => {
+      const raw = pick(['1', '"x"', 'null', 'true', '-3.5']);
+      return { kind: 'slack: signed JSON that is not an object', path, headers: signed(raw), body: raw, expect: 400 };
+    },
+    () => {
+      const raw = `payload=${encodeURIComponent(pick(['{', 'not json', '{"type":']))}`;
+      return { kind: 'slack: signed form with a broken payload', path, headers: signed(raw, { contentType: 'application/x-www-form-urlencoded' }), body: raw, expect: 400 };
+    },
+  ];
+  return pick(kinds)();
+}
+
+// ---------- Feishu (encrypted, signed, with a verification token) ----------
+function feishuCase(): Case {
+  const key = t.env.FEISHU_ENCRYPT_KEY!;
+  const token = t.env.FEISHU_VERIFICATION_TOKEN!;
+  const event = feishuTextEvent({ text: Q, token, eventId: `ev_fuzz_${int(1e9)}` });
+  const good = feishuRequest(event, { encryptKey: key });
+  const path = '/feishu/events';
+  const json = { 'content-type': 'application/json' };
+  const signedWith = (raw: string, k = key, ts = String(Math.floor(Date.now() / 1000))) => {
+    const nonce = String(int(1e9));
+    return { ...json, 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'x-lark-signature': sign(ts, nonce, k, raw) };
+  };
+  const kinds: (() => Case)[] = [
+    () => ({ kind: 'feishu: truncated', path, headers: good.headers, body: good.body.slice(0, int(good.body.length)), expect: 400 }),
+    () => ({ kind: 'feishu: not JSON', path, headers: json, body: pick(['{', 'x', '\uFEFF{}', '{"encrypt":']) + junk(int(100)).toString('base64'), expect: 400 }),
+    () => ({ kind: 'feishu: JSON that is not an object', path, headers: json, body: pick(['[]', '1', '"x"', 'null', '[{"encrypt":"x"}]']), expect: 400 }),
+    () => ({ kind: 'feishu: UTF-16 body', path, headers: good.headers, body: Buffer.from(good.body, 'utf16le'), expect: 400 }),
+    () => ({ kind: 'feishu: not encrypted', path, headers: json, body: JSON.stringify(event), expect: 401 }),
+    () => {
+      // Never a whole number of AES blocks, or not base64 at all: decryption must fail.
+      const cipher = pick([junk(16 + 16 * int(8) + 1 + int(15)).toString('base64'), '!!!not base64!!!', '', String(int(1e6))]);
+      const raw = JSON.stringify({ encrypt: cipher });
+      return { kind: 'feishu: garbage ciphertext', path, headers: signedWith(raw), body: raw, expect: 401 };
+    },
+    () => {
+      const raw = JSON.stringify({ encrypt: encrypt('another-key', JSON.stringify(event)) });
+      return { kind: 'feishu: encrypted and signed with another key', path, headers: signedWith(raw, 'another-key'), body: raw, expect: 401 };
+    },
+    () => ({ kind: 'feishu: no signature headers', path, headers: json, body: good.body, expect: 401 }),
+    () => ({ kind: 'feishu: forged signature', path, headers: { ...good.headers, 'x-lark-signature': randomBytes(32).toString('hex') }, body: good.body, expect: 401 }),
+    () => ({ kind: 'feishu: stale timestamp', path, headers: signedWith(good.body, key, String(Math.floor(Date.now() / 1000) - 301 - int(1e6))), body: good.body, expect: 401 }),
+    () => ({ kind: 'feishu: future timestamp', path, headers: signedWith(good.body, key, String(Math.floor(Date.now() / 1000) + 301 + int(1e6))), body: good.body, expect: 401 }),
+    () => {
+      const raw = JSON.stringify({ encrypt: encrypt(key, JSON.stringify(feishuTextEvent({ text: Q, token: pick(['', 'wrong', token + 'x']) }))) });
+      return { kind: 'feishu: wrong verification token', path, headers: signedWith(raw), body: raw, expect: 401 };
+    },
+  ];
+  return pick(kinds)();
+}
+
+// ---------- admin API ----------
+function apiCase(): Case {
+  const auth: Record<string, string> = pick<Record<string, string>>([{}, { authorization: `Bearer ${ADMIN}x` }, { authorization: `Bearer ${ADMIN.slice(0, -1)}` }, { authorization: ADMIN }, { authorization: `Basic ${ADMIN}` }, { authorization: 'Bearer ' }]);
+  const id = encodeURIComponent(pick(['feishu:oc_group1', "x' OR 1=1 --", '../../etc/passwd', 'a'.repeat(int(3000)), '项目']));
+  return pick<() => Case>([
+    () => ({ kind: 'api: GET /api/projects without the right token', path: '/api/projects', method: 'GET', headers: auth, expect: 401 }),
+    () => ({ kind: 'api: GET sign-offs without the right token', path: `/api/projects/${id}/signoffs`, method: 'GET', headers: auth, expect: 401 }),
+    () => ({ kind: 'api: run the daily job without the right token', path: '/admin/jobs/daily-checklists', method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: junk(int(500)), expect: 401 }),
+  ])();
+}
+
+const oversized = (): Case => {
+  const path = pick(['/slack/events', '/feishu/events', '/admin/jobs/daily-checklists']);
+  const body = Buffer.alloc(OVERSIZE + int(64 * 1024), 0x61);
+  const headers = path === '/slack/events' ? slackHeaders(t.env.SLACK_SIGNING_SECRET!, body.toString()) : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
+  return { kind: `oversized body to ${path}`, path, method: 'POST', headers, body, expect: 413 };
+};
+
+async function send(c: Case): Promise<number> {
+  const res = await fetch(t.url + c.path, { method: c.method ?? 'POST', headers: c.headers, body: c.body, signal: AbortSignal.timeout(10_000) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const snapshot = () => ({ db: readFileSync(t.dbFile, 'utf8'), slack: t.slack.calls.length, feishu: t.feishu.calls.length });
+
+describe('fuzz: malformed, forged, truncated, oversized and wrongly encoded requests', () => {
+  it('answers each with the right 4xx, changes nothing, and still answers a good question afterwards', { timeout: 90_000 } /* 2,100 requests; generous for a loaded CI machine */, async () => {
+    // The API routes must exist, or every API case would pass as a 404.
+    expect((await fetch(`${t.url}/api/projects`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(200);
+    // A first good question, so the store file exists and the bot is warm.
+    await t.postSlack(slackEvent({ text: Q }));
+    await t.slack.waitSent(1);
+    await t.idle();
+    const before = snapshot();
+
+    const cases: Case[] = [
+      ...Array.from({ length: 900 }, slackCase),
+      ...Array.from({ length: 900 }, feishuCase),
+      ...Array.from({ length: 300 }, apiCase),
+      ...Array.from({ length: 12 }, oversized),
+    ].sort(() => rnd() - 0.5);
+
+    const wrong: string[] = [];
+    const seen = new Map<string, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const c = cases[next++]!;
+        seen.set(c.kind, (seen.get(c.kind) ?? 0) + 1);
+        const status = await send(c).catch((e: Error) => -1 * (e.name === 'TimeoutError' ? 2 : 1));
+        if (status !== c.expect) wrong.push(`${c.kind}: expected ${c.expect}, got ${status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    await new Promise((r) => setTimeout(r, 200));
+    await t.idle();
+
+    expect([...new Set(wrong)].slice(0, 20)).toEqual([]);
+    expect(seen.size).toBe(29);
+    expect(snapshot()).toEqual(before);
+    expect(t.logs.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+
+    // Still alive and answering, on both platforms.
+    const s0 = t.slack.sent().length;
+    expect((await t.postSlack(slackEvent({ text: Q }))).status).toBe(200);
+    await t.slack.waitSent(s0 + 1);
+    const f0 = t.feishu.sent().length;
+    expect((await t.postFeishu(feishuTextEvent({ text: Q, token: t.env.FEISHU_VERIFICATION_TOKEN }))).status).toBe(200);
+    await t.feishu.waitSent(f0 + 1);
+  });
+});
