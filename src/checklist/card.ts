@@ -132,7 +132,7 @@ export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number } =
   const rows: Button[][] = [];
   for (let i = 0; i < buttons.length; i += 5) rows.push(buttons.slice(i, i + 5));
   if (rows.length) blocks.push({ type: 'divider' }, ...rows.map((r): Block => ({ type: 'buttons', buttons: r })));
-  if (sources.length) blocks.push({ type: 'buttons', buttons: sources.map((id) => ({ label: `${t.source} ${id}`, action: { type: 'show', id } })) });
+  if (sources.length) blocks.push({ type: 'buttons', buttons: sources.map((id) => ({ label: `${t.source} ${id}`, action: { type: 'show', id, lang } })) });
   blocks.push({ type: 'context', md: t.hint });
   const tone = cl.allConfirmed ? 'success' : urgent.some((l) => l.state === 'overdue') ? 'danger' : urgent.length ? 'warning' : 'info';
   const card: Card = { title: t.title(cl.project.name), tone, blocks, fallback: '' };
