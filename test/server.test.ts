@@ -86,27 +86,27 @@ describe('npm start (src/main.ts)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a half-configured platform stops start-up with exit 1 and names the missing variable', async () => {
-    const r = await run({ FEISHU_APP_ID: 'cli_x', DB_FILE: join(dir, 'a.json'), PORT: '0' }, 10_000);
+    const r = await run({ FEISHU_APP_ID: 'cli_x', DB_FILE: join(dir, 'a.json'), PORT: '0' }, 25_000);
     expect(r.code).toBe(1);
     expect(r.out).toContain('FEISHU_APP_SECRET is missing');
-  });
+  }, 30_000);
 
   it('a store file that cannot be read stops start-up with exit 1 and says so', async () => {
     const file = join(dir, 'broken.json');
     (await import('node:fs')).writeFileSync(file, '{ not json');
-    const r = await run({ DB_FILE: file, PORT: '0' }, 10_000);
+    const r = await run({ DB_FILE: file, PORT: '0' }, 25_000);
     expect(r.code).toBe(1);
     expect(r.out).toContain('is not a readable store');
-  });
+  }, 30_000);
 
   it('starts with no credentials at all and serves /healthz', async () => {
     let health: unknown;
-    const r = await run({ DB_FILE: join(dir, 'b.json'), PORT: '0' }, 10_000, async (url) => {
+    const r = await run({ DB_FILE: join(dir, 'b.json'), PORT: '0' }, 25_000, async (url) => {
       health = await (await fetch(`${url}/healthz`)).json();
     });
     expect(health).toMatchObject({ ok: true, adapters: { feishu: false, slack: false }, store: true });
     expect(r.code).toBe(0); // SIGTERM shuts down cleanly
     expect(r.out).toContain('Feishu is off');
     expect(r.out).toContain('Slack is off');
-  }, 15_000);
+  }, 30_000);
 });

@@ -37,7 +37,7 @@ describe('Feishu: questions in chat', () => {
     expect(reply.body.msg_type).toBe('interactive');
     expect(reply.body.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(reply.headers.authorization).toBe('Bearer t-fake-token');
-    expect(reply.card).toEqual(renderFeishuCard(expectedAnswerCard(Q)));
+    expect(reply.card).toEqual(renderFeishuCard(expectedAnswerCard(t.app.bot, Q)));
     expect(reply.card).toMatchObject({ schema: '2.0', config: { update_multi: true } });
     expect(await settle()).toHaveLength(1);
   });
@@ -46,7 +46,7 @@ describe('Feishu: questions in chat', () => {
     await t.postFeishu(feishuTextEvent({ text: Q, token, chatType: 'p2p', chatId: 'oc_dm1', messageId: 'om_dm1' }));
     const [reply] = await t.feishu.waitSent(1);
     expect(reply!.messageId).toBe('om_dm1');
-    expect(reply!.card).toEqual(renderFeishuCard(expectedAnswerCard(Q)));
+    expect(reply!.card).toEqual(renderFeishuCard(expectedAnswerCard(t.app.bot, Q)));
   });
 
   it('does not answer a group message that does not mention the bot', async () => {
@@ -90,7 +90,7 @@ describe('Feishu: buttons', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.kind).toBe('reply');
     expect(sent[0]!.messageId).toBe('om_card1');
-    expect(sent[0]!.card).toEqual(renderFeishuCard(expectedAnswerCard(Q)));
+    expect(sent[0]!.card).toEqual(renderFeishuCard(expectedAnswerCard(t.app.bot, Q)));
   });
 
   it('refuses a forged button value with an error toast and sends nothing', async () => {

@@ -33,7 +33,7 @@ describe('Slack: questions in chat', () => {
     expect(m.body.channel).toBe('C0GROUP1');
     expect(m.body.thread_ts).toBe('1700000001.000100');
     expect(m.headers.authorization).toBe(`Bearer ${TEST_SECRETS.SLACK_BOT_TOKEN}`);
-    expect(m.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(Q)));
+    expect(m.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(t.app.bot, Q)));
     expect(m.body.text.length).toBeGreaterThan(0);
     expect(await settle()).toHaveLength(1);
   });
@@ -66,7 +66,7 @@ describe('Slack: questions in chat', () => {
     await t.postSlack(slackEvent({ type: 'message', channel: 'D0DM0001', text: Q, ts: '1700000004.000400' }));
     const [m] = await t.slack.waitSent(1);
     expect(m!.body.channel).toBe('D0DM0001');
-    expect(m!.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(Q)));
+    expect(m!.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(t.app.bot, Q)));
   });
 
   it('does not answer a thread message in a channel that does not mention the bot', async () => {
@@ -94,7 +94,7 @@ describe('Slack: buttons', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.api).toBe('chat.postMessage');
     expect(sent[0]!.body.thread_ts).toBe('1700000001.000100');
-    expect(sent[0]!.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(Q)));
+    expect(sent[0]!.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(t.app.bot, Q)));
   });
 
   it('a click on a top-level card answers in a thread under that card', async () => {

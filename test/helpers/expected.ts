@@ -1,14 +1,13 @@
+import type { Bot } from '../../src/core/bot.ts';
 import type { Card } from '../../src/core/card.ts';
-import { createEngine } from '../../src/qa/engine.ts';
 import { answerCard } from '../../src/qa/present.ts';
-import { loadRulebook } from '../../src/rulebook/load.ts';
 
-const rb = loadRulebook('data');
-const engine = createEngine(rb);
-
-/** The card the bot should answer `question` with (the core's own answer card), to compare rendered output against. */
-export function expectedAnswerCard(question: string): Card {
-  return answerCard(rb, engine.answer(question));
+/**
+ * The card the running bot should answer `question` with (the core's own answer card,
+ * from the bot's own rulebook and engine), to compare the rendered output against.
+ */
+export function expectedAnswerCard(bot: Bot, question: string): Card {
+  return answerCard(bot.deps.rulebook, bot.deps.answerer.answer(question), { implementerName: bot.deps.implementerName });
 }
 
 /** Every button Action on a card, in order. */
