@@ -20,7 +20,13 @@ const EnvSchema = z.object({
   FEISHU_APP_SECRET: opt(),
   FEISHU_VERIFICATION_TOKEN: opt(),
   FEISHU_ENCRYPT_KEY: opt(),
-  FEISHU_DOMAIN: z.preprocess(blankIsUnset, z.string().default('feishu')),
+  FEISHU_DOMAIN: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .default('feishu')
+      .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^/\s]+/.test(v), "must be 'feishu', 'lark' or a base URL such as https://open.feishu.cn"),
+  ),
   FEISHU_MODE: z.preprocess(blankIsUnset, z.enum(['http', 'ws']).default('http')),
   SLACK_BOT_TOKEN: opt(),
   SLACK_SIGNING_SECRET: opt(),
