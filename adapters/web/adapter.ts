@@ -20,7 +20,7 @@ const BOT_MENTION = /@(?:bot|机器人)(?![A-Za-z0-9_])/gi;
  * people's mentions (`@张三`, `@zhangsan`, `@Zhang San`) written `@{zhangsan}`, and the
  * people mentioned, in order.
  */
-export function readMentions(typed: string): { shown: string; text: string; mentionsBot: boolean; mentions: UserRef[] } {
+export function readMentions(typed: string, lang: 'zh' | 'en' = 'zh'): { shown: string; text: string; mentionsBot: boolean; mentions: UserRef[] } {
   let shown = typed;
   for (const u of DEMO_USERS) {
     for (const alias of [u.name.zh, u.name.en, u.id].sort((a, b) => b.length - a.length)) {
@@ -28,7 +28,7 @@ export function readMentions(typed: string): { shown: string; text: string; ment
     }
   }
   const mentions: UserRef[] = [];
-  for (const m of shown.matchAll(/@\{([A-Za-z0-9_.:-]+)\}/g)) mentions.push({ id: m[1]!, isBot: false });
+  for (const m of shown.matchAll(/@\{([A-Za-z0-9_.:-]+)\}/g)) mentions.push({ id: m[1]!, name: DEMO_USERS.find((u) => u.id === m[1])?.name[lang], isBot: false });
   const mentionsBot = BOT_MENTION.test(shown);
   BOT_MENTION.lastIndex = 0;
   const text = shown.replace(BOT_MENTION, ' ').replace(/\s+/g, ' ').trim();
@@ -69,14 +69,14 @@ export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
      * message is addressed to the bot unless it is a reply under a checklist (there it is
      * a sign-off reply, as a reply without @bot would be in Feishu or Slack).
      */
-    async say(chatId: string, user: { id: string; name?: string }, typed: string, replyToId?: string): Promise<WebMessage> {
+    async say(chatId: string, user: { id: string; name?: string }, typed: string, replyToId?: string, lang: 'zh' | 'en' = 'zh'): Promise<WebMessage> {
       const text = typed.trim();
       if (!text) throw new WebInputError('the message is empty');
       if (text.length > 2000) throw new WebInputError('the message is over 2,000 characters');
       const target = replyToId ? messages.get(chatId, replyToId) : undefined;
       if (replyToId && !target) throw new WebInputError(`no message ${replyToId} in this group (it may be from before a restart)`);
       const root = target ? (target.replyTo ?? target.id) : undefined;
-      const read = readMentions(text);
+      const read = readMentions(text, lang);
       const msg = messages.append({ chatId, at: now(), from: { id: user.id, name: user.name, bot: false }, text: read.shown, ...(root ? { replyTo: root } : {}) });
       const underChecklist = root ? !!(await store.findChecklistMessage('web', chatId, root)) : false;
       await bot.handle({

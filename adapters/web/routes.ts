@@ -80,7 +80,7 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
       const chat = chatOf(ctx);
       const body = parse(ctx, Say);
       const lang = pickLang(ctx);
-      await run(ctx, async () => ({ id: (await web.say(chat, person(ctx, body.user, lang), body.text, body.replyTo)).id }));
+      await run(ctx, async () => ({ id: (await web.say(chat, person(ctx, body.user, lang), body.text, body.replyTo, lang)).id }));
     }));
 
     router.post('/api/playground/:chat/clicks', api(async (ctx) => {
@@ -101,11 +101,11 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
           const p = await projectOf(chat);
           if (!p) throw new WebInputError(lang === 'zh' ? '请先绑定演示项目' : 'bind the demo project first');
           const admin = { id: p.adminId, name: p.adminName ?? demoUser(p.adminId)?.name[lang] };
-          await web.say(chat, admin, lang === 'zh' ? `@bot 设置角色 @{${userId}} ${roleWord(r)}` : `@bot set role @{${userId}} ${roleWord(r)}`);
+          await web.say(chat, admin, lang === 'zh' ? `@bot 设置角色 @{${userId}} ${roleWord(r)}` : `@bot set role @{${userId}} ${roleWord(r)}`, undefined, lang);
         };
         if (body.action === 'role') return setRole(me.id, body.role);
         const goLive = addDays(localDate(clock.now(), 'Asia/Shanghai'), DEMO_GO_LIVE_DAYS);
-        await web.say(chat, me, lang === 'zh' ? `@bot 绑定项目 演示项目-${chat} 上线日期 ${goLive}` : `@bot bind project Demo ${chat} go-live ${goLive}`);
+        await web.say(chat, me, lang === 'zh' ? `@bot 绑定项目 演示项目-${chat} 上线日期 ${goLive}` : `@bot bind project Demo ${chat} go-live ${goLive}`, undefined, lang);
         if (!(await projectOf(chat))) return;
         // Give the demo people their usual roles, the way an admin would in a real group.
         for (const u of DEMO_USERS) {

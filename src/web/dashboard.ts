@@ -5,8 +5,14 @@ import type { Clock } from '../core/clock.ts';
 import { roleLabel } from '../projects/roles.ts';
 import { localDate } from '../schedule/dates.ts';
 import type { ProjectRecord, SignoffEvent, Store } from '../store/store.ts';
+import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang, type Strings } from './i18n.ts';
+
+/** A person as shown: the stored name, a playground demo name, or the id. */
+export function personName(p: ProjectRecord, id: string, lang: Lang, stored?: string): string {
+  return stored ?? (p.platform === 'web' ? demoUser(id)?.name[lang] : undefined) ?? id;
+}
 
 /** One project's readiness, computed with the checklist code the bot posts with. */
 export interface ProjectStatus {
@@ -27,10 +33,10 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
   const unassigned = new Set<string>();
   for (const l of checklist.lines) {
     if (l.state !== 'overdue') continue;
-    if (l.item.confirm === 'anyone') responsible.add(project.adminName ?? project.adminId);
+    if (l.item.confirm === 'anyone') responsible.add(personName(project, project.adminId, lang, project.adminName));
     else {
       const holders = project.roles.filter((r) => r.role === l.item.confirm);
-      if (holders.length) holders.forEach((h) => responsible.add(`${h.name ?? h.userId} (${roleLabel[h.role][lang]})`));
+      if (holders.length) holders.forEach((h) => responsible.add(`${personName(project, h.userId, lang, h.name)} (${roleLabel[h.role][lang]})`));
       else unassigned.add(roleLabel[l.item.confirm][lang]);
     }
   }
@@ -111,7 +117,7 @@ export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query:
   return html`<p><a href="/dashboard">${s.dbBack}</a></p>
 <h1>${p.name} ${platformTag(s, p)}</h1>
 <p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shortTime(r.lastPost) || s.dbNever}</p>
-<p class="muted">${s.dbRoles}: ${s.dbAdmin} ${p.adminName ?? p.adminId}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${h.name ?? h.userId}`)}</p>
+<p class="muted">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${personName(p, h.userId, lang, h.name)}`)}</p>
 <h2>${s.dbChecklist}</h2>
 <div class="scroll"><table id="checklist"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
 ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num">${l.n}</td><td>${l.item.text[lang]}</td><td>${l.item.stage}</td><td class="nowrap">${l.dueDate}</td><td>${roleLabel[l.item.confirm][lang]}</td>
