@@ -90,6 +90,8 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     const today = localDate(now, project.timeZone);
     if (!calendar.isWorkingDay(today, project.timeZone)) return { projectId: id, outcome: 'not-working-day', slot: today };
     if (localTime(now, project.timeZone) < project.postTime) return { projectId: id, outcome: 'before-time', slot: today };
+    // Cheap read first: the sweep runs every 15 minutes and most runs find today's post sent.
+    if (today <= project.goLive && (await store.getPost(id, today))?.status === 'sent') return { projectId: id, outcome: 'already-posted', slot: today };
     const { checklist, card: daily } = await card(project);
     if (today > project.goLive || checklist.allConfirmed) return postOnce(project, finalSlot(project), 'final', checklist, finalCard(checklist));
     return postOnce(project, today, 'daily', checklist, daily);

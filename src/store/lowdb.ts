@@ -107,6 +107,10 @@ export async function openLowdbStore(file: string): Promise<Store> {
       return out;
     },
     async claimPost(projectId, slot, now, staleMs) {
+      // Checked synchronously before any await, so a losing caller costs no file write.
+      const seen = db.data.posts[`${projectId}|${slot}`];
+      if (seen?.status === 'sent') return 'sent';
+      if (seen && now.getTime() - seen.claimedAt < staleMs) return 'busy';
       let out: 'claimed' | 'sent' | 'busy' = 'busy';
       await db.update((d) => {
         const key = `${projectId}|${slot}`;
