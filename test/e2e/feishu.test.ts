@@ -39,6 +39,10 @@ describe('Feishu: questions in chat', () => {
     expect(reply.headers.authorization).toBe('Bearer t-fake-token');
     expect(reply.card).toEqual(renderFeishuCard(expectedAnswerCard(t.app.bot, Q)));
     expect(reply.card).toMatchObject({ schema: '2.0', config: { update_multi: true } });
+    // The customer's example: rule 5.2-10, countermeasure "单场培训人员控制在60人以下 …", cited.
+    const shown = JSON.stringify(reply.card);
+    expect(shown).toContain('60人以下');
+    expect(shown).toContain('5.2-10');
     expect(await settle()).toHaveLength(1);
   });
 

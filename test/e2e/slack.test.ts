@@ -34,7 +34,9 @@ describe('Slack: questions in chat', () => {
     expect(m.body.thread_ts).toBe('1700000001.000100');
     expect(m.headers.authorization).toBe(`Bearer ${TEST_SECRETS.SLACK_BOT_TOKEN}`);
     expect(m.blocks).toEqual(renderSlackBlocks(expectedAnswerCard(t.app.bot, Q)));
-    expect(m.body.text.length).toBeGreaterThan(0);
+    expect(m.body.text).toContain('60人以下'); // plain-text fallback carries the answer too
+    expect(JSON.stringify(m.blocks)).toContain('5.2-10');
+    expect(JSON.stringify(m.blocks)).toContain('60人以下');
     expect(await settle()).toHaveLength(1);
   });
 
