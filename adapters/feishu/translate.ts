@@ -18,6 +18,21 @@ export interface FeishuMessageEvent {
 }
 
 /**
+ * Rich text ("post", sent when someone formats a message) → plain text with the same
+ * `@_user_N` keys as a text message, so mentions are handled alike.
+ */
+function postText(c: unknown): string {
+  const o = c as { title?: unknown; content?: unknown };
+  const paragraphs = Array.isArray(o?.content) ? o.content : [];
+  const lines = paragraphs.map((p: unknown) =>
+    (Array.isArray(p) ? p : [])
+      .map((el: { tag?: string; text?: unknown; user_id?: unknown }) => (el?.tag === 'at' ? ` ${String(el.user_id ?? '')} ` : el?.tag === 'text' || el?.tag === 'a' ? String(el.text ?? '') : ''))
+      .join(''),
+  );
+  return [typeof o?.title === 'string' ? o.title : '', ...lines].filter(Boolean).join('\n');
+}
+
+/**
  * im.message.receive_v1 → TextMessage, or null for what the core cannot use (non-text
  * messages, malformed events). The bot's own mention is removed from the text; other
  * mentions become `@{open_id}` and are listed in `mentions`.
@@ -26,11 +41,12 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
   const m = e.message;
   const senderId = e.sender?.sender_id?.open_id;
   if (!m?.message_id || !m.chat_id || !e.event_id || !senderId) return null;
-  if (m.message_type !== 'text') return null;
   let text: string;
   try {
     const c: unknown = JSON.parse(m.content ?? '');
-    text = typeof c === 'object' && c && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : '';
+    if (m.message_type === 'text') text = typeof (c as { text?: unknown })?.text === 'string' ? (c as { text: string }).text : '';
+    else if (m.message_type === 'post') text = postText(c);
+    else return null;
   } catch {
     return null;
   }

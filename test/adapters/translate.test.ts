@@ -24,6 +24,14 @@ describe('Feishu im.message.receive_v1 → TextMessage', () => {
     expect(messageToIncoming(flat(feishuTextEvent({ text: 'hi', rootId: 'om_root' })), FAKE_BOT_OPEN_ID, now)!.replyTo).toBe('om_root');
   });
 
+  it('reads rich-text (post) messages with their mentions', () => {
+    const e = flat(feishuTextEvent({ text: '@bot x' }));
+    const content = JSON.stringify({ title: '', content: [[{ tag: 'at', user_id: '@_user_1', user_name: 'OA Bot' }, { tag: 'text', text: ' 培训人数多怎么办' }]] });
+    const m = messageToIncoming({ ...e, message: { ...e.message, message_type: 'post', content } }, FAKE_BOT_OPEN_ID, now)!;
+    expect(m.text).toBe('培训人数多怎么办');
+    expect(m.mentionsBot).toBe(true);
+  });
+
   it('drops non-text and malformed messages', () => {
     const e = flat(feishuTextEvent({ text: 'x' }));
     expect(messageToIncoming({ ...e, message: { ...e.message, message_type: 'image' } }, FAKE_BOT_OPEN_ID, now)).toBeNull();
