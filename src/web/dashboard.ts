@@ -60,20 +60,20 @@ export function dashboardBody(lang: Lang, rows: ProjectStatus[]): Raw {
   if (!rows.length) return html`<h1>${s.dbTitle}</h1><p class="muted">${s.dbNone}</p>`;
   const sorted = [...rows].sort((a, b) => a.project.goLive.localeCompare(b.project.goLive) || a.project.name.localeCompare(b.project.name));
   return html`<h1>${s.dbTitle}</h1>
-<div class="scroll"><table id="projects"><thead><tr>
+<div class="scroll"><table id="projects" class="stack"><thead><tr>
   <th>${s.dbProject}</th><th>${s.dbPlatform}</th><th>${s.dbGoLive}</th><th>${s.dbCountdown}</th><th>${s.dbProgress}</th><th class="num">${s.dbOverdue}</th><th>${s.dbResponsible}</th><th>${s.dbLastPost}</th>
 </tr></thead><tbody>
 ${sorted.map((r) => {
   const overdue = r.checklist.lines.filter((l) => l.state === 'overdue').length;
   return html`<tr data-project="${r.project.id}">
-  <td><a href="${projectHref(r.project.id)}">${r.project.name}</a></td>
-  <td>${platformTag(s, r.project)}</td>
-  <td class="nowrap">${r.project.goLive}</td>
-  <td class="nowrap">${countdown(r.checklist.daysToGoLive)}</td>
-  <td>${progress(r.checklist)}</td>
-  <td class="num${overdue ? ' state-overdue' : ''}">${overdue}</td>
-  <td>${r.responsible.join(', ')}${r.unassigned.length ? html` <span class="state-overdue">${s.unassigned}: ${r.unassigned.join(', ')}</span>` : ''}</td>
-  <td class="nowrap">${shortTime(r.lastPost) || s.dbNever}</td>
+  <td data-label="${s.dbProject}"><a href="${projectHref(r.project.id)}">${r.project.name}</a></td>
+  <td data-label="${s.dbPlatform}">${platformTag(s, r.project)}</td>
+  <td data-label="${s.dbGoLive}" class="nowrap">${r.project.goLive}</td>
+  <td data-label="${s.dbCountdown}" class="nowrap">${countdown(r.checklist.daysToGoLive)}</td>
+  <td data-label="${s.dbProgress}">${progress(r.checklist)}</td>
+  <td data-label="${s.dbOverdue}" class="num${overdue ? ' state-overdue' : ''}">${overdue}</td>
+  <td data-label="${s.dbResponsible}">${r.responsible.join(', ')}${r.unassigned.length ? html` <span class="state-overdue">${s.unassigned}: ${r.unassigned.join(', ')}</span>` : ''}</td>
+  <td data-label="${s.dbLastPost}" class="nowrap">${shortTime(r.lastPost) || s.dbNever}</td>
 </tr>`;
 })}
 </tbody></table></div>`;
@@ -119,10 +119,10 @@ export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query:
 <p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shortTime(r.lastPost) || s.dbNever}</p>
 <p class="muted">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${personName(p, h.userId, lang, h.name)}`)}</p>
 <h2>${s.dbChecklist}</h2>
-<div class="scroll"><table id="checklist"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
-${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num">${l.n}</td><td>${l.item.text[lang]}</td><td>${l.item.stage}</td><td class="nowrap">${l.dueDate}</td><td>${roleLabel[l.item.confirm][lang]}</td>
-  <td><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shortTime(l.confirmed.at)}</span>` : ''}</td>
-  <td>${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
+<div class="scroll"><table id="checklist" class="stack"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
+${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-label="${s.dbNo}">${l.n}</td><td data-label="${s.dbItem}">${l.item.text[lang]}</td><td data-label="${s.dbStage}">${l.item.stage}</td><td class="nowrap" data-label="${s.dbDue}">${l.dueDate}</td><td data-label="${s.dbWho}">${roleLabel[l.item.confirm][lang]}</td>
+  <td data-label="${s.dbStatus}"><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shortTime(l.confirmed.at)}</span>` : ''}</td>
+  <td data-label="${s.dbSource}">${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
 </tbody></table></div>
 <h2 id="audit">${s.dbAudit}</h2>
 <form class="filters" method="get" action="${projectHref(p.id)}#audit">
@@ -136,8 +136,8 @@ ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num">${l.n}</
   <a class="btn" id="csv" href="${projectHref(p.id)}/signoffs.csv${csvQuery.size ? `?${csvQuery}` : ''}" download>${s.dbCsv}</a>
 </form>
 ${rows.length
-  ? html`<div class="scroll"><table id="audit-rows"><thead><tr><th class="num">#</th><th>${s.dbTime}</th><th>${s.dbUser}</th><th>${s.dbRole}</th><th>${s.dbAction}</th><th>${s.dbItem}</th><th>${s.dbVia}</th><th>${s.dbEvidence}</th><th>${s.dbText}</th></tr></thead><tbody>
-    ${rows.map((e) => html`<tr><td class="num">${e.seq}</td><td class="nowrap">${e.at}</td><td>${e.userName ?? e.userId}</td><td>${roleLabel[e.role][lang]}</td><td>${e.action === 'confirm' ? s.acConfirm : s.acUndo}</td><td>${e.itemText}</td><td>${e.via}</td><td><code>${e.evidenceMessageId}</code></td><td>${e.text}</td></tr>`)}
+  ? html`<div class="scroll"><table id="audit-rows" class="stack"><thead><tr><th class="num">#</th><th>${s.dbTime}</th><th>${s.dbUser}</th><th>${s.dbRole}</th><th>${s.dbAction}</th><th>${s.dbItem}</th><th>${s.dbVia}</th><th>${s.dbEvidence}</th><th>${s.dbText}</th></tr></thead><tbody>
+    ${rows.map((e) => html`<tr><td class="num" data-label="#">${e.seq}</td><td class="nowrap" data-label="${s.dbTime}">${e.at}</td><td data-label="${s.dbUser}">${e.userName ?? e.userId}</td><td data-label="${s.dbRole}">${roleLabel[e.role][lang]}</td><td data-label="${s.dbAction}">${e.action === 'confirm' ? s.acConfirm : s.acUndo}</td><td data-label="${s.dbItem}">${e.itemText}</td><td data-label="${s.dbVia}">${e.via}</td><td data-label="${s.dbEvidence}"><code>${e.evidenceMessageId}</code></td><td data-label="${s.dbText}">${e.text}</td></tr>`)}
     </tbody></table></div>`
   : html`<p class="muted">${s.dbNoRows}</p>`}`;
 }

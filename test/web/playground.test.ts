@@ -81,6 +81,7 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     await expect.poll(() => text(messages().locator('li.from-bot').last()), { timeout: 10_000 }).toContain('已撤销');
     await expect.poll(() => text(checklist)).toContain('1/27');
     await page.screenshot({ path: shot('playground-signoff-desktop'), fullPage: true });
+    await checklist.screenshot({ path: shot('playground-checklist-card') });
     expect(errors).toEqual([]);
   });
 
@@ -133,11 +134,11 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     await p.goto(`${server.url}/playground?chat=browser`);
     await expect.poll(() => text(p.locator('h1'))).toContain('Playground');
     await expect.poll(() => p.locator('#messages li.from-bot').first().isVisible()).toBe(true);
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    const width = await p.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await p.screenshot({ path: shot('playground-phone') });
     await p.goto(`${server.url}/dashboard`);
-    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await p.screenshot({ path: shot('dashboard-phone'), fullPage: true });
     await p.goto(`${server.url}/dashboard/projects/${encodeURIComponent('web:browser')}`);
     await p.screenshot({ path: shot('dashboard-project-phone'), fullPage: true });

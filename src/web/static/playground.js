@@ -87,16 +87,16 @@
     roleSel.value = mine ? mine.role : '';
   }
 
-  async function refresh() {
+  async function refresh(follow) {
     try {
       const res = await fetch(api('messages') + '&after=' + rev, { credentials: 'same-origin' });
       if (res.status === 401) return;
       const data = await res.json();
+      // Follow new messages only when the reader is already at the bottom; scroll the list, not the page.
+      const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+      const before = byId.size;
       for (const m of data.messages) render(m);
-      if (data.messages.length) {
-        const last = data.messages[data.messages.length - 1];
-        if (!byId.has(last.id) || list.lastElementChild === byId.get(last.id)) list.lastElementChild.scrollIntoView({ block: 'end' });
-      }
+      if (byId.size > before && (atBottom || before === 0 || follow)) list.scrollTop = list.scrollHeight;
       rev = Math.max(rev, data.rev);
       project = data.project;
       renderProject();
@@ -124,7 +124,7 @@
     } finally {
       busy = false;
       root.classList.remove('busy');
-      await refresh();
+      await refresh(true);
     }
   }
 
