@@ -9,7 +9,7 @@ import { fixedClock } from '../src/core/clock.ts';
 import { silentLogger } from '../src/core/log.ts';
 import type { Incoming } from '../src/core/message.ts';
 import { allHandlers } from '../src/handlers.ts';
-import { ProjectsFileError } from '../src/projects/declared.ts';
+import { loadDeclaredProjects, ProjectsFileError } from '../src/projects/declared.ts';
 import { createEngine } from '../src/qa/engine.ts';
 import type { CronSchedule } from '../src/schedule/scheduler.ts';
 import { recordingTransport, rulebook, template, tempStore } from './support/checklist-world.ts';
@@ -150,6 +150,12 @@ describe('declared projects (data/projects.yaml)', () => {
     writeFileSync(join(dir, 'projects.yaml'), yaml);
     return dir;
   };
+
+  it('accepts the shipped example file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'decl-'));
+    cpSync('data/projects.example.yaml', join(dir, 'projects.yaml'));
+    expect(loadDeclaredProjects(dir)).toEqual([expect.objectContaining({ platform: 'feishu', goLive: '2026-12-21', roles: expect.arrayContaining([expect.objectContaining({ role: 'customer-lead' })]) })]);
+  });
 
   it('creates declared projects at start-up with their roles, and schedules them', async () => {
     const dir = dataDirWith(`projects:\n  - platform: slack\n    chatId: C0DECL\n    name: Declared\n    goLive: 2026-12-01\n    timeZone: Europe/Berlin\n    postTime: "08:45"\n    lang: en\n    admin: U0ADMIN\n    roles:\n      - { userId: U0LEAD, role: customer-lead }\n`);
