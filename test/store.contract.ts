@@ -128,6 +128,23 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(list[0]).toMatchObject({ text: '确认 3', evidenceMessageId: expect.any(String), at: '2026-10-09T09:12:00+08:00' });
     });
 
+    it('records a confirm or undo only when it changes the item, once among concurrent writers', async () => {
+      store = await fixture.open();
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.recordSignoffs([signoff({ userId: `u${i}`, evidenceMessageId: `om_${i}` })])));
+      expect(results.flat()).toHaveLength(1);
+      // Confirmed already: a second confirm changes nothing; an undo does, once; then a confirm again.
+      expect(await store.recordSignoffs([signoff()])).toEqual([]);
+      const undos = await Promise.all([1, 2, 3].map(() => store.recordSignoffs([signoff({ action: 'undo' })])));
+      expect(undos.flat()).toHaveLength(1);
+      expect(await store.recordSignoffs([signoff({ action: 'undo' })])).toEqual([]);
+      // A batch keeps the changes and drops the rest; another project's item is its own.
+      const batch = await store.recordSignoffs([signoff(), signoff({ itemId: 'b' }), signoff({ itemId: 'b' }), signoff({ projectId: 'other' })]);
+      expect(batch.map((e) => [e.projectId, e.itemId])).toEqual([['feishu:oc_1', 'training-plan-signed'], ['feishu:oc_1', 'b'], ['other', 'training-plan-signed']]);
+      expect((await store.listSignoffs('feishu:oc_1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['confirm training-plan-signed', 'undo training-plan-signed', 'confirm training-plan-signed', 'confirm b']);
+      await expect(store.recordSignoffs([signoff({ itemId: 'c' }), { ...signoff(), userId: '' }])).rejects.toThrow();
+      expect((await store.listSignoffs('feishu:oc_1')).some((e) => e.itemId === 'c')).toBe(false);
+    });
+
     it('writes a batch of sign-offs all or nothing', async () => {
       store = await fixture.open();
       const bad = { ...signoff(), userId: '' };

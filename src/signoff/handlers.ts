@@ -118,11 +118,21 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     evidenceMessageId: r.evidenceMessageId,
     text: r.text,
   }));
+  let written;
   try {
-    await store.appendSignoffs(events);
+    // Only state changes are written, atomically: a concurrent confirm of the same item
+    // (another person, another replica) may have won since we read the states above.
+    written = await store.recordSignoffs(events);
   } catch (err) {
     log.error('sign-off could not be written', { projectId: project.id, err });
     await ctx.reply(note(say(lang, '未能记录', 'Not recorded'), say(lang, '写入失败,本次确认没有记录,请稍后重试。', 'The sign-off could not be written and was not recorded; please try again.'), 'danger'));
+    return;
+  }
+  const lost = toWrite.filter(({ item }) => !written.some((e) => e.itemId === item.id));
+  for (const { n } of lost) skipped.push(say(lang, `第 ${n} 项刚刚已被他人${r.req.kind === 'confirm' ? '确认' : '撤销'}`, `item ${n} was just ${r.req.kind === 'confirm' ? 'confirmed' : 'undone'} by someone else`));
+  toWrite.splice(0, toWrite.length, ...toWrite.filter((w) => !lost.includes(w)));
+  if (!toWrite.length) {
+    await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), skipped.map((x) => `- ${x}`).join('\n'), 'info'));
     return;
   }
   // Acknowledged only now that it is written.

@@ -170,6 +170,26 @@ export async function openLowdbStore(file: string): Promise<Store> {
       });
       return out;
     },
+    async recordSignoffs(events) {
+      let out: SignoffEvent[] = [];
+      // Validate the whole batch first: all or nothing, like appendSignoffs.
+      for (const e of events) SignoffEvent.omit({ seq: true }).parse(e);
+      await db.update((d) => {
+        // db.update runs this synchronously: nothing else reads or writes in between.
+        const confirmed = new Map<string, boolean>();
+        for (const e of d.signoffs) confirmed.set(`${e.projectId}\u0000${e.itemId}`, e.action === 'confirm');
+        const changes = events.filter((e) => {
+          const k = `${e.projectId}\u0000${e.itemId}`;
+          if ((confirmed.get(k) ?? false) === (e.action === 'confirm')) return false;
+          confirmed.set(k, e.action === 'confirm');
+          return true;
+        });
+        let seq = d.signoffs.at(-1)?.seq ?? 0;
+        out = changes.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
+        d.signoffs.push(...structuredClone(out));
+      });
+      return out;
+    },
     async listSignoffs(projectId) {
       return structuredClone(db.data.signoffs.filter((e) => e.projectId === projectId));
     },

@@ -260,13 +260,32 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       if (valid.length === 0) return [];
       return tx(async (c) => {
         const out: SignoffEvent[] = [];
+        for (const e of valid) out.push(await insertSignoff(c, e));
+        return out;
+      });
+    },
+    async recordSignoffs(events) {
+      const valid = events.map((e) => NewSignoff.parse(e));
+      if (valid.length === 0) return [];
+      return tx(async (c) => {
+        // One writer per project at a time, across replicas: the lock is held until COMMIT,
+        // and each statement after it (READ COMMITTED) sees what the previous holder wrote.
+        for (const p of [...new Set(valid.map((e) => e.projectId))].sort()) {
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`oa-golive-bot:signoffs:${p}`]);
+        }
+        const confirmed = new Map<string, boolean>();
+        const { rows } = await c.query<{ project_id: string; item_id: string; action: string }>(
+          `SELECT DISTINCT ON (project_id, item_id) project_id, item_id, action FROM signoffs
+           WHERE project_id = ANY($1) AND item_id = ANY($2) ORDER BY project_id, item_id, seq DESC`,
+          [[...new Set(valid.map((e) => e.projectId))], [...new Set(valid.map((e) => e.itemId))]],
+        );
+        for (const r of rows) confirmed.set(`${r.project_id}\u0000${r.item_id}`, r.action === 'confirm');
+        const out: SignoffEvent[] = [];
         for (const e of valid) {
-          const { rows } = await c.query(
-            `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
-            [e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text],
-          );
-          out.push(toSignoff(rows[0]!));
+          const k = `${e.projectId}\u0000${e.itemId}`;
+          if ((confirmed.get(k) ?? false) === (e.action === 'confirm')) continue;
+          confirmed.set(k, e.action === 'confirm');
+          out.push(await insertSignoff(c, e));
         }
         return out;
       });
@@ -287,6 +306,15 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       await pool.end();
     },
   };
+}
+
+async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Promise<SignoffEvent> {
+  const { rows } = await c.query(
+    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
+    [e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text],
+  );
+  return toSignoff(rows[0]!);
 }
 
 function insertMessage(c: pg.Pool | pg.PoolClient, m: ChecklistMessage) {

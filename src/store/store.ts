@@ -66,6 +66,13 @@ export interface Store {
   // ---- sign-offs: append-only audit trail ----
   /** Appends all events or none; returns them with their sequence numbers. Nothing is ever updated or deleted. */
   appendSignoffs(events: NewSignoffEvent[]): Promise<SignoffEvent[]>;
+  /**
+   * Appends only the events that change an item's state now: a confirm of an item whose
+   * latest event is not a confirm, an undo of an item whose latest event is a confirm.
+   * Atomic against every other writer, other processes included, so two people (or two
+   * replicas) confirming one item at the same moment record it once. Returns what was written.
+   */
+  recordSignoffs(events: NewSignoffEvent[]): Promise<SignoffEvent[]>;
   /** In the order they were written. */
   listSignoffs(projectId: string): Promise<SignoffEvent[]>;
   /** For /healthz. */
