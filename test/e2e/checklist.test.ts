@@ -151,6 +151,25 @@ describe('checklists and sign-offs through Feishu', () => {
   });
 });
 
+describe('daily post across restarts (real wiring, fake clock)', () => {
+  it('catches up at start-up after missing 09:00, and a restart after posting does not post again', async () => {
+    const clock = fixedClock('2026-10-08T00:30:00Z'); // 08:30 in Shanghai, first working day after National Day
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    await app.postFeishu(feishuTextEvent({ text: '@bot 绑定项目 R 上线日期 2026-10-30', token: app.env.FEISHU_VERIFICATION_TOKEN, chatId: 'oc_r', senderId: 'ou_admin' }), { timestamp: Math.floor(clock.now().getTime() / 1000) });
+    await app.idle();
+    const creates = () => app.feishu.sent().filter((c) => c.kind === 'create');
+    expect(creates()).toHaveLength(0); // before posting time
+    clock.set('2026-10-08T03:00:00Z'); // 11:00: the bot "was down" at 09:00
+    await app.restart();
+    expect(creates()).toHaveLength(1);
+    expect(JSON.stringify(creates()[0]!.card)).toContain('T-22');
+    await app.restart();
+    expect((await json(await runJob(app))).results[0].outcome).toBe('already-posted');
+    expect(creates()).toHaveLength(1);
+  });
+});
+
 describe('checklists and sign-offs through Slack', () => {
   it('bind → customer-lead → checklist → member refused in thread → lead accepted → chat.update → API', async () => {
     const clock = fixedClock(START);
