@@ -9,6 +9,9 @@ const EN_STOP = new Set(
   'a an the is are was were be been am i you he she it we they me my our your their this that these those of to in on at for with by from as and or but so if then than too very just also what how why when where which who whom do does did doing can could should would will shall may might must there here about any some into out up down over get got has have had let lets please hi'.split(' '),
 );
 
+/** Particles that only colour a sentence; dropped so "好的" is one symbol, not a phrase. */
+const ZH_PARTICLES = new Set([...'的了吗呢吧啊呀哦嘛哈嗯啦哇呗']);
+
 /** Good enough to meet "trainees"/"trainee", "skipping"/"skip", "delays"/"delay". */
 export function stem(w: string): string {
   if (w.length <= 3) return w;
@@ -38,7 +41,7 @@ export function symbols(text: string): string[] {
       pending = true;
       continue;
     }
-    const sym = /^[a-z]/.test(tok) ? (EN_STOP.has(tok) ? '' : stem(tok)) : tok;
+    const sym = /^[a-z]/.test(tok) ? (EN_STOP.has(tok) ? '' : stem(tok)) : ZH_PARTICLES.has(tok) ? '' : tok;
     if (!sym) continue;
     const prev = out.at(-1);
     if (pending && prev !== undefined && prev !== GAP && (isCjk(prev) || isCjk(sym))) out.push(GAP);

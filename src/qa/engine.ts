@@ -17,16 +17,19 @@ export interface EngineOptions {
   bagShare: number;
   /** Entries scored exactly per question (the rest are ruled out by a cheap bound). */
   shortlist: number;
+  /** Weight of matched words below which confidence is scaled down. */
+  minEvidence: number;
 }
 
 export const defaultOptions: EngineOptions = {
-  threshold: 0.42,
+  threshold: 0.4,
   suggestFloor: 0.2,
   queryShare: 0.65,
   loneCjk: 0.35,
   loneWord: 0.85,
   bagShare: 0.8,
   shortlist: 24,
+  minEvidence: 2.5,
 };
 
 /** Every phrase of an entry the engine can match, with how much it counts. */
@@ -80,8 +83,11 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const df = new Float64Array(table.size);
   for (const bag of bags) for (const s of bag.symSet) df[s]!++;
   const n = entries.length;
-  const idf = df.map((d) => Math.log(1 + n / d));
-  const unknownWeight = Math.log(1 + n / 0.5);
+  // BM25's idf: a symbol found in nearly every entry (的, 培训) weighs almost nothing.
+  const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
+  const unknownWeight = Math.log(1 + (n + 0.5) / 0.5);
+  // The flatter classic idf measures how much was matched in absolute terms (see minEvidence).
+  const idfFlat = df.map((d) => Math.log(1 + n / d));
   const postings: number[][] = Array.from({ length: table.size }, () => []);
   bags.forEach((bag, i) => {
     for (const s of bag.symSet) postings[s]!.push(i);
@@ -93,27 +99,38 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const cov = (seq: Int32Array, other: Doc) => coverage(seq, other, idf, unknownWeight, table.cjk, lw);
   const lookup = (x: string) => table.lookup(x);
 
+  /** Score every plausible entry for one stretch of canonical text: entry index → confidence. */
+  function scoreText(text: string, into: Map<number, number>): void {
+    const query = makeDoc(-1, 1, symbols(text), lookup);
+    const q = query.syms;
+    // Candidates: entries sharing a symbol, ranked by the weight they share; only the best few are scored exactly.
+    const bound = new Map<number, number>();
+    for (const s of query.symSet) for (const e of postings[s]!) bound.set(e, (bound.get(e) ?? 0) + idf[s]!);
+    const shortlist = [...bound.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.shortlist);
+    // A match must rest on enough matched words: "好的" found inside a phrase is not evidence.
+    const ev = { idf: idfFlat, got: 0 };
+    const gate = () => Math.min(1, ev.got / o.minEvidence);
+    for (const [e] of shortlist) {
+      const bq = coverage(q, bags[e]!, idf, unknownWeight, table.cjk, lw, ev);
+      let best = o.bagShare * bq * gate();
+      for (const d of docsOf[e]!) {
+        const qc = coverage(q, d, idf, unknownWeight, table.cjk, lw, ev);
+        // Phrase coverage can add at most (1 - queryShare): skip phrases that cannot win.
+        if (qc === 0 || d.boost * (o.queryShare * qc + (1 - o.queryShare)) <= best) continue;
+        const dc = cov(d.syms, query);
+        best = Math.max(best, d.boost * (o.queryShare * qc + (1 - o.queryShare) * dc) * gate());
+      }
+      into.set(e, best);
+    }
+  }
+
   return {
     answer(question: string): AnswerResult {
-      const { text, lang } = normalize(question);
-      const query = makeDoc(-1, 1, symbols(text), lookup);
-      const q = query.syms;
-      // Candidates: entries sharing a symbol, ranked by the weight they share; only the best few are scored exactly.
-      const bound = new Map<number, number>();
-      for (const s of query.symSet) for (const e of postings[s]!) bound.set(e, (bound.get(e) ?? 0) + idf[s]!);
-      const shortlist = [...bound.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.shortlist);
-
-      const scored: Match[] = shortlist.map(([e]) => {
-        let best = o.bagShare * cov(q, bags[e]!);
-        for (const d of docsOf[e]!) {
-          const qc = cov(q, d);
-          // Phrase coverage can add at most (1 - queryShare): skip phrases that cannot win.
-          if (qc === 0 || d.boost * (o.queryShare * qc + (1 - o.queryShare)) <= best) continue;
-          const dc = cov(d.syms, query);
-          best = Math.max(best, d.boost * (o.queryShare * qc + (1 - o.queryShare) * dc));
-        }
-        return { id: entries[e]!.id, score: Math.round(best * 1000) / 1000 };
-      });
+      const { text, lang, offTopicCue } = normalize(question);
+      const scores = new Map<number, number>();
+      scoreText(text, scores);
+      const damp = offTopicCue ? rulebook.lexicon.offTopic.penalty : 1;
+      const scored: Match[] = [...scores].map(([e, sc]) => ({ id: entries[e]!.id, score: Math.round(sc * damp * 1000) / 1000 }));
       scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
       const top = scored[0];
       const confident = top && top.score >= o.threshold ? top : undefined;

@@ -43,6 +43,8 @@ export interface Normalized {
   /** Canonical text: half-width, lower case, simplified, synonyms rewritten, fillers removed. */
   text: string;
   lang: Lang;
+  /** The question contains an everyday office request the rulebook does not cover. */
+  offTopicCue: boolean;
 }
 
 /**
@@ -61,6 +63,8 @@ export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normali
   const zhRe = zhMap.size ? new RegExp(alt(zhMap.keys()).join('|'), 'g') : undefined;
   const enRe = enMap.size ? new RegExp(`\\b(?:${alt(enMap.keys()).join('|')})\\b`, 'g') : undefined;
   const zhFill = lexicon.fillers.zh.length ? new RegExp(alt(lexicon.fillers.zh.map((f) => t2s(f))).join('|'), 'g') : undefined;
+  const cueZh = lexicon.offTopic.zh.map((c) => t2s(c.toLowerCase()));
+  const cueEn = lexicon.offTopic.en.length ? new RegExp(`\\b(?:${alt(lexicon.offTopic.en.map((c) => c.toLowerCase())).join('|')})\\b`) : undefined;
   const enFill = lexicon.fillers.en.length ? new RegExp(`\\b(?:${alt(lexicon.fillers.en.map((f) => f.toLowerCase())).join('|')})\\b`, 'g') : undefined;
 
   return (raw: string): Normalized => {
@@ -71,6 +75,7 @@ export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normali
     s = t2s(s);
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
+    const offTopicCue = cueZh.some((c) => s.includes(c)) || (cueEn?.test(s) ?? false);
     if (h) {
       s = s.replace(ZH_HEADCOUNT, (m, n: string) => {
         const v = /^[0-9]+$/.test(n) ? Number(n) : chineseNumber(n);
@@ -86,7 +91,7 @@ export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normali
     if (enRe) s = s.replace(enRe, (m) => enMap.get(m) ?? m);
     if (zhFill) s = s.replace(zhFill, ' ');
     if (enFill) s = s.replace(enFill, ' ');
-    return { text: s.replace(/\s+/g, ' ').trim(), lang };
+    return { text: s.replace(/\s+/g, ' ').trim(), lang, offTopicCue };
   };
 }
 

@@ -61,6 +61,17 @@ export const LexiconFile = z.object({
     zh: z.array(z.string().min(1)).default([]),
     en: z.array(z.string().min(1)).default([]),
   }),
+  /**
+   * Everyday office requests the rulebook never answers (rooms, passwords, prices, lunch).
+   * A question containing one needs a clearly stronger match: its confidence is multiplied by `penalty`.
+   */
+  offTopic: z
+    .object({
+      zh: z.array(z.string().min(1)).default([]),
+      en: z.array(z.string().min(1)).default([]),
+      penalty: z.number().gt(0).max(1).default(0.7),
+    })
+    .default({ zh: [], en: [], penalty: 0.7 }),
   headcount: z
     .object({ many: z.number().int().positive(), few: z.number().int().positive(), manyTerm: z.string(), fewTerm: z.string() })
     .optional(),
