@@ -12,6 +12,8 @@ export class FakeSlack extends RecordingServer {
   private n = 0;
   /** user id → display name answered by users.info. */
   readonly names = new Map<string, string>();
+  /** Socket Mode: the WebSocket URL apps.connections.open hands out (see FakeSlackSocket). */
+  socketUrl = '';
 
   constructor() {
     super((c) => this.answer(c));
@@ -40,6 +42,8 @@ export class FakeSlack extends RecordingServer {
     switch (api) {
       case 'auth.test':
         return { body: { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'oabot', team_id: 'T0001', user_id: FAKE_BOT_USER_ID, bot_id: FAKE_BOT_ID } };
+      case 'apps.connections.open':
+        return { body: this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed_token_type' } };
       case 'users.info': {
         const name = this.names.get(b.user);
         return name ? { body: { ok: true, user: { id: b.user, name, real_name: name, profile: { display_name: name, real_name: name } } } } : { body: { ok: false, error: 'user_not_found' } };

@@ -8,7 +8,8 @@
  *   await t.close();
  *
  * Options: `env` overrides (e.g. { SLACK_BOT_TOKEN: '' } to turn Slack off), `handlers`
- * (default: allHandlers()), `clock`, `routes` (extra RouteModules), `retry`.
+ * (default: allHandlers()), `clock`, `routes` (extra RouteModules), `retry`,
+ * `slackSocketMode` (Slack over a fake Socket Mode connection: use `t.slackSocket.send`).
  * `logs` holds every log line (JSON strings) so tests can check what was (not) logged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import type { RouteModule } from '../../src/server/routes.ts';
 import { startApp, type RunningApp } from '../../src/wire.ts';
 import { FakeFeishu } from '../fakes/feishu-api.ts';
 import { FakeSlack } from '../fakes/slack-api.ts';
+import { FakeSlackSocket } from '../fakes/slack-socket.ts';
 import { feishuRequest } from './feishu.ts';
 import { slackHeaders } from './slack.ts';
 
@@ -40,6 +42,8 @@ export interface TestApp {
   app: RunningApp;
   feishu: FakeFeishu;
   slack: FakeSlack;
+  /** Set with `slackSocketMode: true`. */
+  slackSocket?: FakeSlackSocket;
   env: Record<string, string>;
   dbFile: string;
   logs: string[];
@@ -54,9 +58,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy; slackSocketMode?: boolean } = {},
+): Promise<TestApp> {
   const feishu = await FakeFeishu.start();
   const slack = await FakeSlack.start();
+  const slackSocket = opts.slackSocketMode ? await new FakeSlackSocket().start() : undefined;
+  if (slackSocket) slack.socketUrl = slackSocket.url;
   const dir = mkdtempSync(join(tmpdir(), 'oa-bot-test-'));
   const dbFile = join(dir, 'db.json');
   const env: Record<string, string> = {
@@ -68,6 +76,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; handler
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'debug',
+    ...(slackSocket ? { SLACK_APP_TOKEN: 'xapp-slack-app-token-TEST', SLACK_SIGNING_SECRET: '' } : {}),
     ...opts.env,
   };
   const logs: string[] = [];
@@ -84,6 +93,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; handler
     },
     feishu,
     slack,
+    slackSocket,
     env,
     dbFile,
     logs,
@@ -107,6 +117,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; handler
       await app.close();
       await feishu.stop();
       await slack.stop();
+      await slackSocket?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

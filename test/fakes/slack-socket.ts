@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+// ws comes with @slack/socket-mode (Bolt) and the Feishu SDK; it ships no types, so the
+// little used here is typed locally.
+interface WebSocket {
+  send(data: string): void;
+  terminate(): void;
+  on(ev: 'close', f: () => void): void;
+  on(ev: 'message', f: (data: unknown) => void): void;
+}
+interface WebSocketServer {
+  once(ev: 'listening', f: () => void): void;
+  on(ev: 'connection', f: (ws: WebSocket) => void): void;
+  address(): AddressInfo | string;
+  close(cb: () => void): void;
+}
+const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: new (o: { host: string; port: number }) => WebSocketServer };
+
+/**
+ * A fake Slack Socket Mode endpoint: the fake Web API's apps.connections.open hands out
+ * `url`; on connect it says hello; `send()` delivers an envelope and resolves with the
+ * app's ack. `acks` records every envelope id acknowledged.
+ */
+export class FakeSlackSocket {
+  private wss?: WebSocketServer;
+  private sockets = new Set<WebSocket>();
+  private pending = new Map<string, () => void>();
+  readonly acks: string[] = [];
+  url = '';
+
+  async start(): Promise<this> {
+    this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => this.wss!.once('listening', () => r()));
+    this.url = `ws://127.0.0.1:${(this.wss.address() as AddressInfo).port}/link`;
+    this.wss.on('connection', (ws) => {
+      this.sockets.add(ws);
+      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('message', (data) => {
+        try {
+          const id = JSON.parse(String(data)).envelope_id as string | undefined;
+          if (id) {
+            this.acks.push(id);
+            this.pending.get(id)?.();
+          }
+        } catch {
+          /* not ours */
+        }
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0001' } }));
+    });
+    return this;
+  }
+
+  get connected(): number {
+    return this.sockets.size;
+  }
+
+  /** Sends an envelope (events_api with an event_callback body, or interactive with a block_actions payload). */
+  send(type: 'events_api' | 'interactive', payload: unknown, timeoutMs = 5000): Promise<string> {
+    const envelope_id = randomUUID();
+    const acked = new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`envelope ${envelope_id} not acknowledged`)), timeoutMs);
+      this.pending.set(envelope_id, () => {
+        clearTimeout(t);
+        resolve(envelope_id);
+      });
+    });
+    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));
+    return acked;
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
+  }
+}
