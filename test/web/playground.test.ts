@@ -141,7 +141,10 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await p.screenshot({ path: shot('dashboard-phone'), fullPage: true });
     await p.goto(`${server.url}/dashboard/projects/${encodeURIComponent('web:browser')}`);
-    await p.screenshot({ path: shot('dashboard-project-phone'), fullPage: true });
+    await p.screenshot({ path: shot('dashboard-project-phone') });
+    await p.locator('#audit').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: shot('dashboard-audit-phone') });
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await phone.close();
   });
 });
