@@ -133,6 +133,8 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     async start() {
       await fetchBotOpenId();
       if (config.mode === 'ws') {
+        // The SDK's WSClient silently does nothing for other app ids.
+        if (!/^cli_[0-9a-f]{16}$/.test(config.appId)) throw new Error('FEISHU_MODE=ws needs a self-built app (FEISHU_APP_ID is cli_ followed by 16 hex digits); use FEISHU_MODE=http otherwise');
         ws = new lark.WSClient({ appId: config.appId, appSecret: config.appSecret, domain: feishuDomain(config.domain), logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn });
         await ws.start({ eventDispatcher: dispatcher });
       }

@@ -17,12 +17,13 @@ const chatTypeOf = (channel: string, channelType?: string): ChatRef['chatType'] 
 
 /**
  * app_mention / message → TextMessage, or null for what the bot must not see: subtypes
- * (edits, deletions, bot_message, joins), and top-level channel messages (a mention
+ * (edits, deletions, bot_message, joins; not thread_broadcast or file_share), and top-level channel messages (a mention
  * there arrives as app_mention). The event id is channel+ts, so the same message
  * delivered as app_mention and as message, or twice with different event ids, is handled once.
  */
 export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: string; botId?: string }, viaMention: boolean): TextMessage | null {
-  if (e.subtype) return null;
+  // A reply also sent to the channel, or a message with a file, is still a person talking.
+  if (e.subtype && e.subtype !== 'thread_broadcast' && e.subtype !== 'file_share') return null;
   if (!e.user || !e.ts || !e.channel) return null;
   const chatType = chatTypeOf(e.channel, e.channel_type);
   if (!viaMention && chatType === 'group' && !e.thread_ts) return null;

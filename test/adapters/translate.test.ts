@@ -63,6 +63,7 @@ describe('Slack events → TextMessage', () => {
     expect(slackMessageToIncoming({ user: 'U1', text: 'x', ts: '1.2', channel: 'D1', channel_type: 'im' }, bot, false)!.chat.chatType).toBe('direct');
     expect(slackMessageToIncoming({ user: 'U1', text: 'x', ts: '1.2', channel: 'C1', channel_type: 'channel' }, bot, false)).toBeNull();
     expect(slackMessageToIncoming({ user: 'U1', text: 'x', ts: '1.2', channel: 'D1', channel_type: 'im', subtype: 'message_changed' }, bot, false)).toBeNull();
+    expect(slackMessageToIncoming({ user: 'U1', text: 'x', ts: '1.2', channel: 'C1', channel_type: 'channel', thread_ts: '1.0', subtype: 'thread_broadcast' }, bot, false)).not.toBeNull();
   });
 
   it('button values are validated', () => {
