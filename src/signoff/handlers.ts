@@ -17,7 +17,8 @@ interface Target {
 
 interface Request {
   req: SignoffRequest;
-  via: 'reply' | 'button';
+  /** How: a chat reply, a card button, or the web playground (either way). */
+  via: 'reply' | 'button' | 'web';
   /** The literal reply text, or what was clicked. */
   text: string;
   evidenceMessageId: string;
@@ -157,11 +158,11 @@ export function signoffHandler(env: ChecklistEnv): Handler {
     if (m.kind === 'action') {
       const a = m.action;
       if (a.type !== 'confirm' && a.type !== 'undo') return false;
-      r = { req: { kind: a.type, items: [a.item] }, via: 'button', text: `[button] ${a.type} ${a.item}`, evidenceMessageId: m.messageId };
+      r = { req: { kind: a.type, items: [a.item] }, via: m.chat.platform === 'web' ? 'web' : 'button', text: `[button] ${a.type} ${a.item}`, evidenceMessageId: m.messageId };
     } else {
       const req = parseSignoff(m.text);
       if (!req) return false;
-      r = { req, via: 'reply', text: m.text, evidenceMessageId: m.messageId };
+      r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId };
     }
     const target = await findTarget(ctx, env);
     if (!target) return false;
