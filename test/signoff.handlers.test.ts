@@ -117,6 +117,12 @@ describe('sign-off authority', () => {
     expect(w.rec.updates.map((u) => u.messageId)).toEqual([w.checklistId]);
   });
 
+  it('tells "@bot 确认 3" in a group without a project how to bind one', async () => {
+    const w = await world();
+    expect(await w.at('ou_x', '确认 3')).toContain('本群还没有绑定项目');
+    expect(await w.text('ou_x', '确认 3')).toBe('');
+  });
+
   it('ignores replies that are not sign-offs and replies to unknown messages', async () => {
     const w = await boundWithChecklist();
     expect(await w.text('ou_lead', '第3项下午再看', { replyTo: w.checklistId })).toBe('');

@@ -165,7 +165,13 @@ export function signoffHandler(env: ChecklistEnv): Handler {
       r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId };
     }
     const target = await findTarget(ctx, env);
-    if (!target) return false;
+    if (!target) {
+      // "@bot 确认 3" in a group with no project: say what to do rather than answer it as a question.
+      if (m.kind !== 'text' || !m.mentionsBot || m.chat.chatType !== 'group') return false;
+      const lang = /[\u4e00-\u9fff]/.test(m.text) ? 'zh' : 'en';
+      await ctx.reply(note(say(lang, '本群还没有绑定项目', 'No project in this chat yet'), say(lang, '先 @机器人 绑定项目 <名称> 上线日期 <YYYY-MM-DD>,再确认清单事项。', 'First: @bot bind project <name> go-live <YYYY-MM-DD>, then confirm checklist items.'), 'warning'));
+      return true;
+    }
     await apply(ctx, env, target, r);
     return true;
   };
