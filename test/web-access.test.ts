@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebApp } from './web/harness.ts';
 
 const TOKEN = 'web-admin-token-TEST-0123456789';
+interface Reply {
+  messages: { from: { id: string }; html: string }[];
+  error: string;
+}
+const json = (r: Response) => r.json() as Promise<Reply>;
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers, redirect: 'manual' });
 const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), redirect: 'manual' });
@@ -49,7 +54,7 @@ describe('web access: loopback without ADMIN_TOKEN is open', () => {
   it('refuses a cross-site POST to the playground API and lets a same-origin one through', async () => {
     const evil = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'zhangsan', text: '@bot 帮助' }, { origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
-    const before = await (await get(`${s.url}/api/playground/demo/messages`)).json();
+    const before = await json(await get(`${s.url}/api/playground/demo/messages`));
     expect(before.messages).toEqual([]);
     const ok = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'zhangsan', text: '@bot 帮助' }, { origin: s.url });
     expect(ok.status).toBe(200);
@@ -58,8 +63,8 @@ describe('web access: loopback without ADMIN_TOKEN is open', () => {
   it('escapes what people type: markup comes back as text', async () => {
     const text = '<img src=x onerror=alert(1)> **not bold** @{lisi}';
     await postJson(`${s.url}/api/playground/xss/messages`, { user: 'zhaoliu', text }, { origin: s.url });
-    const { messages } = await (await get(`${s.url}/api/playground/xss/messages`)).json();
-    const mine = messages.find((m: { from: { id: string } }) => m.from.id === 'zhaoliu');
+    const { messages } = await json(await get(`${s.url}/api/playground/xss/messages`));
+    const mine = messages.find((m) => m.from.id === 'zhaoliu')!;
     expect(mine.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(mine.html).not.toContain('<img');
     expect(mine.html).toContain('**not bold**');
@@ -71,13 +76,13 @@ describe('web access: loopback without ADMIN_TOKEN is open', () => {
   it('answers bad playground input with a 400 that says what is wrong, and changes nothing', async () => {
     const unknown = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'mallory', text: 'hi' }, { origin: s.url });
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).error).toContain('unknown demo user');
+    expect((await json(unknown)).error).toContain('unknown demo user');
     const badChat = await postJson(`${s.url}/api/playground/Bad_Chat!/messages`, { user: 'zhangsan', text: 'hi' }, { origin: s.url });
     expect(badChat.status).toBe(400);
     const noRole = await postJson(`${s.url}/api/playground/fresh/setup`, { action: 'role', user: 'zhangsan', role: 'customer-lead' }, { origin: s.url });
     expect(noRole.status).toBe(400);
-    expect((await noRole.json()).error).toContain('请先绑定演示项目');
-    const { messages } = await (await get(`${s.url}/api/playground/fresh/messages`)).json();
+    expect((await json(noRole)).error).toContain('请先绑定演示项目');
+    const { messages } = await json(await get(`${s.url}/api/playground/fresh/messages`));
     expect(messages).toEqual([]);
   });
 });
@@ -94,7 +99,7 @@ describe('web access: ADMIN_TOKEN set', () => {
     for (const path of ['/api/playground/demo/messages', '/dashboard/projects/web%3Ademo/signoffs.csv']) {
       const res = await get(`${s.url}${path}`);
       expect(res.status, path).toBe(401);
-      expect((await res.json()).error).toContain('/login');
+      expect((await json(res)).error).toContain('/login');
     }
     const post = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'zhangsan', text: 'hi' }, { origin: s.url });
     expect(post.status).toBe(401);
