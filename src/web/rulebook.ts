@@ -54,7 +54,7 @@ export function rulebookBody(opts: { lang: Lang; rulebook: Rulebook; answerer: A
     const candList = html`<ul>${cands.map((e) => html`<li><a href="#${e.kind === 'stage' ? 's' : 'r'}-${e.id}">${label(e)}</a></li>`)}</ul>`;
     result = hit
       ? html`<div class="answer" id="answer"><h3>${s.rbResult}: <a href="#${hit.kind === 'stage' ? 's' : 'r'}-${hit.id}">${hit.id}</a> <span class="tag">${s.rbScore} ${a.score.toFixed(2)}</span></h3>
-        ${hit.kind === 'risk' ? html`<p><strong>${s.rbProblem}:</strong>${txt(hit.problem)}</p><p><strong>${s.rbCounter}:</strong>${txt(hit.countermeasure)}</p>` : html`<p>${txt(hit.title)}</p>`}
+        ${hit.kind === 'risk' ? html`<p><strong>${s.rbProblem}</strong> · ${txt(hit.problem)}</p><p><strong>${s.rbCounter}</strong> · ${txt(hit.countermeasure)}</p>` : html`<p>${txt(hit.title)}</p>`}
         ${cands.length ? candList : ''}</div>`
       : html`<div class="answer" id="answer"><p>${s.rbNoAnswer}</p>${candList}</div>`;
   }
