@@ -196,3 +196,21 @@ describe('scheduler with node-cron', () => {
     }
   });
 });
+
+describe('scheduler refresh', () => {
+  it('keeps one task per project when refreshes overlap', async () => {
+    const { store } = await tempStore();
+    await store.putProject(shanghaiProject());
+    const live = new Set<string>();
+    let n = 0;
+    const cron: CronSchedule = (_expr, _fn, o) => {
+      const id = `${o.name}#${++n}`;
+      live.add(id);
+      return { stop: async () => void (await Promise.resolve(), live.delete(id)) };
+    };
+    const rec = recordingTransport();
+    const s = createScheduler({ store, job: jobWorld(store, '2026-10-09T00:00:00Z', rec.t).job, log: silentLogger, cron });
+    await Promise.all([s.refresh(), s.refresh(), s.refresh()]);
+    expect([...live].map((x) => x.split('#')[0]).sort()).toEqual(['checklist:feishu:oc_1', 'checklist:sweep']);
+  });
+});

@@ -42,7 +42,10 @@ export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger
     await p.catch((err) => deps.log.error('scheduled checklist run failed', { err }));
   };
 
-  const refresh = async () => {
+  // Two binds at once must not interleave stop/add and leave a task running twice.
+  let chain: Promise<void> = Promise.resolve();
+  const refresh = () => (chain = chain.then(rebuild, rebuild));
+  const rebuild = async () => {
     await stopAll();
     for (const p of await deps.store.listProjects()) {
       const [hh, mm] = p.postTime.split(':');
