@@ -36,7 +36,11 @@ describe('answering questions', () => {
     expect(r.score).toBeGreaterThan(0);
   });
 
-  const offTopic = ['中午吃什么', '帮我订个会议室', '报销单怎么填', '你好', '哈哈哈', 'asdfghjkl', "what's the weather tomorrow", 'good morning', 'how do I claim travel expenses'];
+  const offTopic = [
+    '中午吃什么', '帮我订个会议室', '报销单怎么填', '你好', '好的', '收到', '哈哈哈', 'asdfghjkl', '。。。',
+    'OA怎么登录', '我的密码忘了', // everyday OA use, not go-live risks
+    "what's the weather tomorrow", 'good morning', 'how do I claim travel expenses', 'I forgot my password',
+  ];
   it.each(offTopic)('off-topic "%s" gets no answer', (q) => {
     expect(engine.answer(q).id).toBeNull();
   });
@@ -54,6 +58,12 @@ describe('answering questions', () => {
       const scores = r.candidates.map((c) => c.score);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     }
+  });
+
+  it('does not answer a single shared word with confidence, but offers it as a choice', () => {
+    const r = engine.answer('OA怎么登录');
+    expect(r.id).toBeNull();
+    expect(r.candidates.map((c) => c.id)).toContain('5.1-2');
   });
 
   it('is deterministic', () => {

@@ -17,8 +17,8 @@ export interface EngineOptions {
   bagShare: number;
   /** Entries scored exactly per question (the rest are ruled out by a cheap bound). */
   shortlist: number;
-  /** Weight of matched words below which confidence is scaled down. */
-  minEvidence: number;
+  /** Confidence factor of a match that rests on a single shared pair or word. */
+  singleMatch: number;
 }
 
 export const defaultOptions: EngineOptions = {
@@ -29,7 +29,7 @@ export const defaultOptions: EngineOptions = {
   loneWord: 0.85,
   bagShare: 0.8,
   shortlist: 24,
-  minEvidence: 2.5,
+  singleMatch: 0.45,
 };
 
 /** Every phrase of an entry the engine can match, with how much it counts. */
@@ -86,8 +86,6 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   // BM25's idf: a symbol found in nearly every entry (的, 培训) weighs almost nothing.
   const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
   const unknownWeight = Math.log(1 + (n + 0.5) / 0.5);
-  // The flatter classic idf measures how much was matched in absolute terms (see minEvidence).
-  const idfFlat = df.map((d) => Math.log(1 + n / d));
   const postings: number[][] = Array.from({ length: table.size }, () => []);
   bags.forEach((bag, i) => {
     for (const s of bag.symSet) postings[s]!.push(i);
@@ -107,9 +105,10 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     const bound = new Map<number, number>();
     for (const s of query.symSet) for (const e of postings[s]!) bound.set(e, (bound.get(e) ?? 0) + idf[s]!);
     const shortlist = [...bound.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.shortlist);
-    // A match must rest on enough matched words: "好的" found inside a phrase is not evidence.
-    const ev = { idf: idfFlat, got: 0 };
-    const gate = () => Math.min(1, ev.got / o.minEvidence);
+    // A match must rest on more than one shared pair of characters or English word:
+    // "OA怎么登录" shares only 登陆 with 5.1-2, which is not enough to answer it.
+    const ev = { units: 0 };
+    const gate = () => (ev.units >= 2 ? 1 : ev.units === 1 ? o.singleMatch : 0);
     for (const [e] of shortlist) {
       const bq = coverage(q, bags[e]!, idf, unknownWeight, table.cjk, lw, ev);
       let best = o.bagShare * bq * gate();

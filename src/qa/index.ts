@@ -61,10 +61,10 @@ export interface Weights {
  * when a pair it belongs to is shared, partly when only the symbol itself is.
  * Unknown symbols (NO_SYM) weigh `unknown` and are never covered.
  */
-export function coverage(seq: Int32Array, other: Doc, idf: Float64Array, unknown: number, cjk: boolean[], w: Weights, evidence?: { idf: Float64Array; got: number }): number {
+export function coverage(seq: Int32Array, other: Doc, idf: Float64Array, unknown: number, cjk: boolean[], w: Weights, evidence?: { units: number }): number {
   let total = 0;
   let got = 0;
-  let ev = 0;
+  let units = 0;
   const n = seq.length;
   for (let i = 0; i < n; i++) {
     const s = seq[i]!;
@@ -77,12 +77,16 @@ export function coverage(seq: Int32Array, other: Doc, idf: Float64Array, unknown
     total += weight;
     const prev = i > 0 ? seq[i - 1]! : -1;
     const next = i + 1 < n ? seq[i + 1]! : -1;
-    let credit = 0;
-    if ((prev >= 0 && other.pairs.has(pairKey(prev, s))) || (next >= 0 && other.pairs.has(pairKey(s, next)))) credit = 1;
-    else if (other.symSet.has(s)) credit = cjk[s] ? w.loneCjk : w.loneWord;
-    got += weight * credit;
-    if (evidence) ev += evidence.idf[s]! * credit;
+    const pairBefore = prev >= 0 && other.pairs.has(pairKey(prev, s));
+    if (pairBefore || (next >= 0 && other.pairs.has(pairKey(s, next)))) {
+      got += weight;
+      // Evidence units: each shared pair, and each shared English word.
+      if (pairBefore || !cjk[s]) units++;
+    } else if (other.symSet.has(s)) {
+      got += weight * (cjk[s] ? w.loneCjk : w.loneWord);
+      if (!cjk[s]) units++;
+    }
   }
-  if (evidence) evidence.got = ev;
+  if (evidence) evidence.units = units;
   return total ? got / total : 0;
 }
