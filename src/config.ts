@@ -10,6 +10,7 @@ const opt = () => z.preprocess(blankIsUnset, z.string().optional());
 const EnvSchema = z.object({
   PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(blankIsUnset, z.string().default('127.0.0.1')),
+  TRUST_PROXY: z.preprocess(blankIsUnset, z.enum(['true', 'false']).default('false')),
   DATA_DIR: z.preprocess(blankIsUnset, z.string().default('data')),
   DB_FILE: opt(),
   DATABASE_URL: opt(),
@@ -52,6 +53,8 @@ export interface SlackConfig {
 export interface Config {
   port: number;
   host: string;
+  /** Believe X-Forwarded-For/-Proto (client address, https) only behind a reverse proxy that sets them. */
+  trustProxy: boolean;
   dataDir: string;
   dbFile: string;
   databaseUrl?: string;
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY === 'true',
     dataDir: e.DATA_DIR,
     dbFile: e.DB_FILE ?? `${e.DATA_DIR}/db.json`,
     databaseUrl: e.DATABASE_URL,

@@ -11,6 +11,9 @@ const echo: RouteModule = (router, { bot }) => {
   router.post('/api/echo', (ctx) => {
     ctx.body = { got: jsonBody(ctx), rulebook: bot.deps.rulebook.version };
   });
+  router.get('/api/ip', (ctx) => {
+    ctx.body = { ip: ctx.ip };
+  });
 };
 
 describe('server without platforms', () => {
@@ -45,6 +48,20 @@ describe('server without platforms', () => {
     expect(await bad.json()).toEqual({ error: 'malformed JSON body' });
     const big = await fetch(`${t.url}/api/echo`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
     expect(big.status).toBe(413);
+  });
+});
+
+describe('proxy headers', () => {
+  it('X-Forwarded-For is ignored unless TRUST_PROXY=true', async () => {
+    for (const [trust, expected] of [['false', '127.0.0.1'], ['true', '203.0.113.7']] as const) {
+      const t = await startTestApp({ env: { TRUST_PROXY: trust }, routes: [echo] });
+      try {
+        const res = await fetch(`${t.url}/api/ip`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+        expect(((await res.json()) as { ip: string }).ip.replace(/^::ffff:/, '')).toBe(expected);
+      } finally {
+        await t.close();
+      }
+    }
   });
 });
 

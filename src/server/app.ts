@@ -19,7 +19,7 @@ export interface CreateServerOptions extends ServerDeps {
 export function createServer(opts: CreateServerOptions): Koa {
   const { log } = opts;
   const app = new Koa();
-  app.proxy = true;
+  app.proxy = opts.config.trustProxy;
   // Koa would print errors to stderr itself; ours go through the masking logger.
   app.silent = true;
   app.on('error', (err: Error) => log.error('http error', { err }));
