@@ -41,6 +41,8 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
   let app: App | undefined;
   let botUserId = '';
   let up = false;
+  // Replaced at start() by one that asks users.info through Bolt's client.
+  let names = createNameCache(log, async () => undefined);
 
   const dispatchMessage = (e: SlackMessageEvent, viaMention: boolean) => {
     const msg = slackMessageToIncoming(e, { userId: botUserId }, viaMention);
@@ -50,8 +52,6 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
       await bot.handle(msg);
     });
   };
-
-  let names = createNameCache(log, async () => undefined);
 
   return {
     platform: 'slack',
