@@ -29,7 +29,7 @@ describe('web access: loopback without ADMIN_TOKEN is open', () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
-      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
       expect(res.headers.get('x-powered-by')).toBeNull();
       const body = await res.text();
       expect(body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
@@ -54,6 +54,8 @@ describe('web access: loopback without ADMIN_TOKEN is open', () => {
   it('refuses a cross-site POST to the playground API and lets a same-origin one through', async () => {
     const evil = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'zhangsan', text: '@bot 帮助' }, { origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
+    const sandboxed = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'zhangsan', text: '@bot 帮助' }, { origin: 'null', 'sec-fetch-site': 'cross-site' });
+    expect(sandboxed.status).toBe(403);
     const before = await json(await get(`${s.url}/api/playground/demo/messages`));
     expect(before.messages).toEqual([]);
     const ok = await postJson(`${s.url}/api/playground/demo/messages`, { user: 'zhangsan', text: '@bot 帮助' }, { origin: s.url });

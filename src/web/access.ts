@@ -97,7 +97,8 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
 export function sameOrigin(ctx: Context, access: Access): boolean {
   const hosts = [ctx.req.headers.host, ctx.get('x-forwarded-host').split(',')[0]?.trim()].filter((h): h is string => !!h);
   const origin = ctx.get('origin');
-  if (origin) {
+  // "null" is what a form POST sends under some referrer policies (and what sandboxed frames send): Sec-Fetch-Site decides then.
+  if (origin && origin !== 'null') {
     try {
       return hosts.includes(new URL(origin).host);
     } catch {
@@ -111,7 +112,7 @@ export function sameOrigin(ctx: Context, access: Access): boolean {
 
 /**
  * Headers of a careful web app: a CSP without inline script or style, no sniffing,
- * no framing, no referrer, nothing cached (the pages show project data).
+ * no framing, no referrer to other sites, nothing cached (the pages show project data).
  */
 export function securityHeaders(ctx: Context): void {
   ctx.set(
@@ -119,7 +120,7 @@ export function securityHeaders(ctx: Context): void {
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   );
   ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
+  ctx.set('Referrer-Policy', 'same-origin');
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
   ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
