@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { rawBody } from './body.ts';
+import { storeGate } from './gate.ts';
 import { healthRoutes } from './healthz.ts';
 import type { PlatformAdapter, RouteModule, ServerDeps } from './routes.ts';
 
@@ -36,6 +37,7 @@ export function createServer(opts: CreateServerOptions): Koa {
     }
   });
   app.use(rawBody(opts.bodyLimit));
+  app.use(storeGate(opts.bot.deps.store, log));
 
   const router = new Router();
   const deps: ServerDeps = { config: opts.config, bot: opts.bot, log };
