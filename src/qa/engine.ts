@@ -1,6 +1,6 @@
 import type { Entry, Rulebook } from '../rulebook/model.ts';
 import { symbols } from './analyze.ts';
-import { coverage, type Doc, makeDoc, SymbolTable } from './index.ts';
+import { bloomMeets, coverage, type Doc, makeDoc, SymbolTable } from './index.ts';
 import { createNormalizer } from './normalize.ts';
 import type { Answerer, AnswerResult, Match } from './types.ts';
 
@@ -90,8 +90,9 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   bags.forEach((bag, i) => {
     for (const s of bag.symSet) postings[s]!.push(i);
   });
-  const docsOf: Doc[][] = entries.map(() => []);
-  for (const d of docs) docsOf[d.entry]!.push(d);
+  const docsOf: number[][] = entries.map(() => []);
+  docs.forEach((d, i) => docsOf[d.entry]!.push(i));
+  const bound = new Float64Array(entries.length);
 
   const lw = { loneCjk: o.loneCjk, loneWord: o.loneWord };
   const cov = (seq: Int32Array, other: Doc) => coverage(seq, other, idf, unknownWeight, table.cjk, lw);
@@ -102,17 +103,25 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     const query = makeDoc(-1, 1, symbols(text), lookup);
     const q = query.syms;
     // Candidates: entries sharing a symbol, ranked by the weight they share; only the best few are scored exactly.
-    const bound = new Map<number, number>();
-    for (const s of query.symSet) for (const e of postings[s]!) bound.set(e, (bound.get(e) ?? 0) + idf[s]!);
-    const shortlist = [...bound.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.shortlist);
+    const touched: number[] = [];
+    for (const s of query.symSet)
+      for (const e of postings[s]!) {
+        if (bound[e] === 0) touched.push(e);
+        bound[e]! += idf[s]! + 1e-9; // never exactly 0 once touched
+      }
+    const shortlist = touched.sort((a, b) => bound[b]! - bound[a]!).slice(0, o.shortlist);
+    for (const e of touched) bound[e] = 0;
     // A match must rest on more than one shared pair of characters or English word:
     // "OA怎么登录" shares only 登陆 with 5.1-2, which is not enough to answer it.
     const ev = { units: 0 };
     const gate = () => (ev.units >= 2 ? 1 : ev.units === 1 ? o.singleMatch : 0);
-    for (const [e] of shortlist) {
+    for (const e of shortlist) {
+      if (!bloomMeets(query, bags[e]!)) continue; // nothing that counts as evidence
       const bq = coverage(q, bags[e]!, idf, unknownWeight, table.cjk, lw, ev);
       let best = o.bagShare * bq * gate();
-      for (const d of docsOf[e]!) {
+      for (const i of docsOf[e]!) {
+        const d = docs[i]!;
+        if (!bloomMeets(query, d)) continue;
         const qc = coverage(q, d, idf, unknownWeight, table.cjk, lw, ev);
         // Phrase coverage can add at most (1 - queryShare): skip phrases that cannot win.
         if (qc === 0 || d.boost * (o.queryShare * qc + (1 - o.queryShare)) <= best) continue;

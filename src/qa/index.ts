@@ -34,20 +34,37 @@ export interface Doc {
   syms: Int32Array;
   pairs: Set<number>;
   symSet: Set<number>;
+  /**
+   * 64-bit Bloom filter (two words) of the pairs and English words: when a question's
+   * and a phrase's filters share no bit, the phrase cannot count as evidence and is skipped.
+   */
+  bloom: [number, number];
 }
+
+function bloomAdd(bloom: [number, number], h: number): void {
+  const bit = h >>> 26; // 0..63
+  bloom[bit >> 5] = (bloom[bit >> 5]! | (1 << (bit & 31))) >>> 0;
+}
+
+export const bloomMeets = (a: Doc, b: Doc) => ((a.bloom[0] & b.bloom[0]) | (a.bloom[1] & b.bloom[1])) !== 0;
 
 export function makeDoc(entry: number, boost: number, syms: string[], toId: (s: string) => number): Doc {
   const ids = Int32Array.from(syms, (s) => (s === GAP ? BREAK : toId(s)));
   const pairs = new Set<number>();
   const symSet = new Set<number>();
+  const bloom: [number, number] = [0, 0];
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i]!;
     if (s < 0) continue;
     symSet.add(s);
+    if (!isCjk(syms[i]!)) bloomAdd(bloom, Math.imul(s + 1, 0xc2b2ae35));
     const p = ids[i - 1];
-    if (i > 0 && p! >= 0) pairs.add(pairKey(p!, s));
+    if (i > 0 && p! >= 0) {
+      pairs.add(pairKey(p!, s));
+      bloomAdd(bloom, Math.imul(p! + 1, 0x9e3779b1) ^ Math.imul(s + 1, 0x85ebca6b));
+    }
   }
-  return { entry, boost, syms: ids, pairs, symSet };
+  return { entry, boost, syms: ids, pairs, symSet, bloom };
 }
 
 export interface Weights {
