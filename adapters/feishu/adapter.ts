@@ -135,12 +135,21 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
       if (config.mode === 'ws') {
         // The SDK's WSClient silently does nothing for other app ids.
         if (!/^cli_[0-9a-f]{16}$/.test(config.appId)) throw new Error('FEISHU_MODE=ws needs a self-built app (FEISHU_APP_ID is cli_ followed by 16 hex digits); use FEISHU_MODE=http otherwise');
-        ws = new lark.WSClient({ appId: config.appId, appSecret: config.appSecret, domain: feishuDomain(config.domain), logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn });
+        ws = new lark.WSClient({
+          appId: config.appId,
+          appSecret: config.appSecret,
+          domain: feishuDomain(config.domain),
+          logger: sdkLogger(log, 'feishu sdk'),
+          loggerLevel: lark.LoggerLevel.warn,
+          onReady: () => log.info('feishu long connection open'),
+          onError: (err) => log.error('feishu long connection failed; Feishu stays off until restart', { err }),
+        });
         await ws.start({ eventDispatcher: dispatcher });
       }
       if (!config.encryptKey && !config.verificationToken && config.mode === 'http') log.warn('Feishu requests are not authenticated: set FEISHU_ENCRYPT_KEY (see .env.example)');
     },
-    isUp: () => !!botOpenId,
+    // Long connection: also connected right now (the SDK reconnects by itself).
+    isUp: () => !!botOpenId && (config.mode === 'http' || ws?.getConnectionStatus().state === 'connected'),
     idle: () => inflight.idle(),
     async stop() {
       ws?.close();

@@ -11,6 +11,8 @@ export class FakeFeishu extends RecordingServer {
   private n = 0;
   /** open_id → display name answered by contact.v3.user.get. */
   readonly names = new Map<string, string>();
+  /** Long connection: the WebSocket URL /callback/ws/endpoint hands out (see FakeFeishuWs). */
+  wsUrl = '';
 
   constructor() {
     super((c) => this.answer(c));
@@ -34,6 +36,10 @@ export class FakeFeishu extends RecordingServer {
   private answer(c: RecordedCall) {
     const ok = (data: unknown = {}) => ({ body: { code: 0, msg: 'success', data } });
     if (c.path === '/open-apis/auth/v3/tenant_access_token/internal') return { body: { code: 0, msg: 'ok', tenant_access_token: 't-fake-token', expire: 7200 } };
+    if (c.path === '/callback/ws/endpoint')
+      return this.wsUrl
+        ? { body: { code: 0, msg: 'ok', data: { URL: this.wsUrl, ClientConfig: { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 } } } }
+        : { body: { code: 1000040343, msg: 'long connection not enabled' } };
     if (c.path === '/open-apis/bot/v3/info') return { body: { code: 0, msg: 'ok', bot: { open_id: FAKE_BOT_OPEN_ID, app_name: 'OA Bot', activate_status: 2 } } };
     const user = c.path.match(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/);
     if (user) {

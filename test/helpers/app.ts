@@ -9,7 +9,8 @@
  *
  * Options: `env` overrides (e.g. { SLACK_BOT_TOKEN: '' } to turn Slack off), `handlers`
  * (default: allHandlers()), `clock`, `routes` (extra RouteModules), `retry`,
- * `slackSocketMode` (Slack over a fake Socket Mode connection: use `t.slackSocket.send`).
+ * `slackSocketMode` (Slack over a fake Socket Mode connection: use `t.slackSocket.send`),
+ * `feishuWs` (Feishu over a fake long connection, FEISHU_MODE=ws: use `t.feishuWs.send`).
  * `logs` holds every log line (JSON strings) so tests can check what was (not) logged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { createLogger } from '../../src/core/log.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
 import { startApp, type RunningApp } from '../../src/wire.ts';
 import { FakeFeishu } from '../fakes/feishu-api.ts';
+import { FakeFeishuWs } from '../fakes/feishu-ws.ts';
 import { FakeSlack } from '../fakes/slack-api.ts';
 import { FakeSlackSocket } from '../fakes/slack-socket.ts';
 import { feishuRequest } from './feishu.ts';
@@ -42,6 +44,8 @@ export interface TestApp {
   app: RunningApp;
   feishu: FakeFeishu;
   slack: FakeSlack;
+  /** Set with `feishuWs: true`. */
+  feishuWs?: FakeFeishuWs;
   /** Set with `slackSocketMode: true`. */
   slackSocket?: FakeSlackSocket;
   env: Record<string, string>;
@@ -59,12 +63,14 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy; slackSocketMode?: boolean } = {},
+  opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy; slackSocketMode?: boolean; feishuWs?: boolean } = {},
 ): Promise<TestApp> {
   const feishu = await FakeFeishu.start();
   const slack = await FakeSlack.start();
   const slackSocket = opts.slackSocketMode ? await new FakeSlackSocket().start() : undefined;
   if (slackSocket) slack.socketUrl = slackSocket.url;
+  const feishuWs = opts.feishuWs ? await new FakeFeishuWs().start() : undefined;
+  if (feishuWs) feishu.wsUrl = feishuWs.url;
   const dir = mkdtempSync(join(tmpdir(), 'oa-bot-test-'));
   const dbFile = join(dir, 'db.json');
   const env: Record<string, string> = {
@@ -77,6 +83,7 @@ export async function startTestApp(
     PORT: '0',
     LOG_LEVEL: 'debug',
     ...(slackSocket ? { SLACK_APP_TOKEN: 'xapp-slack-app-token-TEST', SLACK_SIGNING_SECRET: '' } : {}),
+    ...(feishuWs ? { FEISHU_MODE: 'ws' } : {}),
     ...opts.env,
   };
   const logs: string[] = [];
@@ -94,6 +101,7 @@ export async function startTestApp(
     feishu,
     slack,
     slackSocket,
+    feishuWs,
     env,
     dbFile,
     logs,
@@ -118,6 +126,7 @@ export async function startTestApp(
       await feishu.stop();
       await slack.stop();
       await slackSocket?.stop();
+      await feishuWs?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
