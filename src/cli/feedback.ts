@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { openLowdbStore } from '../store/lowdb.ts';
+import { openStore } from '../store/open.ts';
 import type { FeedbackRecord } from '../store/store.ts';
 import type { CliContext } from './context.ts';
 
@@ -27,7 +27,7 @@ export function summariseFeedback(records: FeedbackRecord[]): FeedbackRow[] {
 /** `feedback [--json]`: the 👍/👎 votes on answers, worst first, for the rulebook's owners. */
 export async function feedbackCommand(args: string[], ctx: CliContext): Promise<number> {
   const config = loadConfig(ctx.env);
-  const store = await openLowdbStore(config.dbFile);
+  const store = await openStore(config);
   try {
     const rows = summariseFeedback(await store.listFeedback());
     if (args.includes('--json')) for (const r of rows) ctx.out(JSON.stringify(r));
