@@ -137,6 +137,7 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     const width = await p.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await p.screenshot({ path: shot('playground-phone') });
+    await p.locator('#messages li.msg', { has: p.locator('h3', { hasText: '上线准备清单' }) }).screenshot({ path: shot('playground-checklist-phone') });
     await p.goto(`${server.url}/dashboard`);
     expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await p.screenshot({ path: shot('dashboard-phone'), fullPage: true });

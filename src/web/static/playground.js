@@ -81,8 +81,8 @@
       roleSel.value = '';
       return;
     }
-    const roles = project.roles.map((r) => nameOf(r.userId) + ' · ' + r.label).join(',');
-    el.textContent = S.project + ':' + project.name + ' · ' + project.goLive + (roles ? ' · ' + roles : '');
+    const roles = project.roles.map((r) => nameOf(r.userId) + ' · ' + r.label).join(lang === 'zh' ? ',' : ', ');
+    el.textContent = S.project + (lang === 'zh' ? ':' : ': ') + project.name + ' · ' + project.goLive + (roles ? ' · ' + roles : '');
     const mine = project.roles.find((r) => r.userId === userSel.value);
     roleSel.value = mine ? mine.role : '';
   }
