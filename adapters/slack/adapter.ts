@@ -7,10 +7,10 @@ import { createClickGuard } from '../clicks.ts';
 import { createInflight } from '../inflight.ts';
 import { createNameCache } from '../names.ts';
 import { sdkLogger } from '../sdk-log.ts';
-import type { RetryPolicy } from '../retry.ts';
+import { withRetry, type RetryPolicy } from '../retry.ts';
 import { KoaSlackReceiver } from './receiver.ts';
 import { slackActionToIncoming, slackMessageToIncoming, type SlackBlockActions, type SlackMessageEvent } from './translate.ts';
-import { slackTransport } from './transport.ts';
+import { classifySlackError, slackTransport } from './transport.ts';
 
 const BAD_BUTTON = '这个按钮无效或已过期 / This button is invalid or outdated.';
 
@@ -60,7 +60,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
       // auth.test first, ourselves: Bolt would call it from its constructor and an
       // unreachable API would become an unhandled rejection.
       const probe = new webApi.WebClient(config.botToken, clientOptions);
-      const who = await probe.auth.test();
+      const who = await withRetry('slack auth.test', () => probe.auth.test(), classifySlackError, { log, fields: { platform: 'slack' }, policy: opts.retry });
       botUserId = who.user_id ?? '';
       app = new App({
         token: config.botToken,

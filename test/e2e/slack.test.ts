@@ -185,3 +185,29 @@ describe('Slack: delivery', () => {
     for (const s of Object.values(TEST_SECRETS)) expect(all).not.toContain(s);
   });
 });
+
+describe('Slack: start-up', () => {
+  const noFeishu = { FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' };
+
+  it('a 5xx from auth.test at start is retried and Slack comes up', async () => {
+    const s = await startTestApp({ env: noFeishu, prepare: ({ slack }) => slack.failNext((c) => c.path === '/api/auth.test', 2, 503) });
+    try {
+      expect(s.slack.calls.filter((c) => c.path === '/api/auth.test').map((c) => c.status)).toEqual([503, 503, 200]);
+      expect(await (await fetch(`${s.url}/healthz`)).json()).toMatchObject({ adapters: { slack: true } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a rejected token leaves Slack off with the reason logged; the server stays up', async () => {
+    const s = await startTestApp({ env: noFeishu, prepare: ({ slack }) => slack.failNext((c) => c.path === '/api/auth.test', 1, 200, {}, { ok: false, error: 'invalid_auth' }) });
+    try {
+      expect(await (await fetch(`${s.url}/healthz`)).json()).toMatchObject({ ok: true, adapters: { slack: false } });
+      expect(s.logs.some((l) => l.includes('slack could not start') && l.includes('invalid_auth'))).toBe(true);
+      const res = await s.postSlack(slackEvent({ text: `@bot ${Q}` }));
+      expect(res.status).toBe(503);
+    } finally {
+      await s.close();
+    }
+  });
+});

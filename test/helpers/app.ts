@@ -10,7 +10,8 @@
  * Options: `env` overrides (e.g. { SLACK_BOT_TOKEN: '' } to turn Slack off), `handlers`
  * (default: allHandlers()), `clock`, `routes` (extra RouteModules), `retry`,
  * `slackSocketMode` (Slack over a fake Socket Mode connection: use `t.slackSocket.send`),
- * `feishuWs` (Feishu over a fake long connection, FEISHU_MODE=ws: use `t.feishuWs.send`).
+ * `feishuWs` (Feishu over a fake long connection, FEISHU_MODE=ws: use `t.feishuWs.send`),
+ * `prepare` (called with the fakes before the app starts, e.g. to make auth.test fail).
  * `logs` holds every log line (JSON strings) so tests can check what was (not) logged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,7 +64,11 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy; slackSocketMode?: boolean; feishuWs?: boolean } = {},
+  opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy;
+    slackSocketMode?: boolean;
+    feishuWs?: boolean;
+    prepare?: (fakes: { feishu: FakeFeishu; slack: FakeSlack }) => void;
+  } = {},
 ): Promise<TestApp> {
   const feishu = await FakeFeishu.start();
   const slack = await FakeSlack.start();
@@ -86,6 +91,7 @@ export async function startTestApp(
     ...(feishuWs ? { FEISHU_MODE: 'ws' } : {}),
     ...opts.env,
   };
+  opts.prepare?.({ feishu, slack });
   const logs: string[] = [];
   const log = createLogger('debug', Object.values(TEST_SECRETS), (l) => void logs.push(l));
   const boot = () => startApp(loadConfig(env), { log, clock: opts.clock, handlers: opts.handlers, routes: opts.routes, port: 0, retry: opts.retry ?? { attempts: 4, baseMs: 50, maxDelayMs: 5000 } });
