@@ -63,13 +63,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(
-  opts: { env?: Record<string, string>; handlers?: Handler[]; clock?: Clock; routes?: RouteModule[]; retry?: RetryPolicy;
-    slackSocketMode?: boolean;
-    feishuWs?: boolean;
-    prepare?: (fakes: { feishu: FakeFeishu; slack: FakeSlack }) => void;
-  } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Overrides of the test environment (TEST_SECRETS, fakes' URLs, temp DB_FILE); '' unsets. */
+  env?: Record<string, string>;
+  /** Default: allHandlers(). */
+  handlers?: Handler[];
+  clock?: Clock;
+  routes?: RouteModule[];
+  /** Default: 4 attempts, 50 ms base, 5 s cap. */
+  retry?: RetryPolicy;
+  slackSocketMode?: boolean;
+  feishuWs?: boolean;
+  prepare?: (fakes: { feishu: FakeFeishu; slack: FakeSlack }) => void;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const feishu = await FakeFeishu.start();
   const slack = await FakeSlack.start();
   const slackSocket = opts.slackSocketMode ? await new FakeSlackSocket().start() : undefined;
