@@ -43,6 +43,20 @@ export interface PostgresOptions {
   max?: number;
   /** Called when an idle connection breaks (e.g. PostgreSQL restarted); the pool replaces it. */
   onError?: (err: Error) => void;
+  /**
+   * How long an operation keeps retrying while PostgreSQL is unreachable or restarting
+   * (default 15 s), so work accepted just before an outage completes after it.
+   */
+  outageRetryMs?: number;
+}
+
+/** Connection-level failures: the server is down, restarting or dropped us; trying again later can succeed. */
+export function isTransient(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(err.code ?? '') ||
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message ?? '')
+  );
 }
 
 type Row = Record<string, unknown>;
@@ -109,20 +123,39 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     throw new StoreError(`PostgreSQL at ${describeUrl(url)} is not usable: ${(e as Error).message}; check DATABASE_URL and that the server is running`);
   }
 
-  const q = <R extends Row = Row>(text: string, values: unknown[] = []) => pool.query<R>(text, values);
-  /** Runs fn in one transaction on one connection. */
-  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const outageMs = opts.outageRetryMs ?? 15_000;
+  /** Retries connection failures for up to outageMs; any other error is the caller's. */
+  async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+    const start = Date.now();
+    for (let i = 0; ; i++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isTransient(e) || Date.now() - start > outageMs) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** i, 2_000)));
+      }
+    }
+  }
+  const q = <R extends Row = Row>(text: string, values: unknown[] = []) => retrying(() => pool.query<R>(text, values));
+  /** Runs fn in one transaction on one connection (again from the start after a connection failure). */
+  function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return retrying(() => txOnce(fn));
+  }
+  async function txOnce<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await pool.connect();
+    let broken: Error | undefined;
     try {
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');
       return out;
     } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
+      // A connection that failed is thrown away, not handed to the next caller.
+      if (isTransient(e)) broken = e as Error;
+      else await c.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
   /** Changes one project under a row lock; undefined when it does not exist. */
@@ -296,7 +329,8 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     },
     async ping() {
       try {
-        await q('SELECT 1');
+        // No retrying here: the webhook gate must learn about an outage at once.
+        await pool.query('SELECT 1');
         return true;
       } catch {
         return false;
