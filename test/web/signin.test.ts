@@ -4,7 +4,7 @@ import { hasChromium, launch, shot, startWebApp, text } from './harness.ts';
 
 const TOKEN = 'browser-admin-token-TEST-42';
 
-describe.skipIf(!hasChromium)('signing in with ADMIN_TOKEN in headless Chromium', () => {
+describe.skipIf(!hasChromium)('signing in with ADMIN_TOKEN in headless Chromium', { timeout: 60_000 }, () => {
   let server: Awaited<ReturnType<typeof startWebApp>>;
   let browser: Browser;
 
