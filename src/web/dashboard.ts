@@ -55,11 +55,21 @@ function progress(cl: Checklist): Raw {
   return html`<progress value="${cl.done}" max="${cl.total}"></progress> <span class="nowrap">${cl.done}/${cl.total}</span>`;
 }
 
-export function dashboardBody(lang: Lang, rows: ProjectStatus[]): Raw {
+const PLATFORMS = ['feishu', 'slack', 'web'] as const;
+
+/** The project list, soonest go-live first; `platform` narrows it ("web" = playground projects). */
+export function dashboardBody(lang: Lang, all: ProjectStatus[], platform?: string): Raw {
   const s = t(lang);
-  if (!rows.length) return html`<h1>${s.dbTitle}</h1><p class="muted">${s.dbNone}</p>`;
+  if (!all.length) return html`<h1>${s.dbTitle}</h1><p class="muted">${s.dbNone}</p>`;
+  const rows = platform ? all.filter((r) => r.project.platform === platform) : all;
   const sorted = [...rows].sort((a, b) => a.project.goLive.localeCompare(b.project.goLive) || a.project.name.localeCompare(b.project.name));
+  const opt = (v: string, label: string) => html`<option value="${v}"${platform === v ? html` selected` : ''}>${label}</option>`;
   return html`<h1>${s.dbTitle}</h1>
+<form class="filters" method="get" action="/dashboard">
+  <label>${s.dbPlatform} <select name="platform">${opt('', s.dbAll)}${PLATFORMS.map((p) => opt(p, p === 'web' ? s.dbPlayground : p === 'feishu' ? 'Feishu' : 'Slack'))}</select></label>
+  <button type="submit" class="btn">${s.dbFilter}</button>
+</form>
+${sorted.length ? '' : html`<p class="muted">${s.dbNoRows}</p>`}
 <div class="scroll"><table id="projects" class="stack"><thead><tr>
   <th>${s.dbProject}</th><th>${s.dbPlatform}</th><th>${s.dbGoLive}</th><th>${s.dbCountdown}</th><th>${s.dbProgress}</th><th class="num">${s.dbOverdue}</th><th>${s.dbResponsible}</th><th>${s.dbLastPost}</th>
 </tr></thead><tbody>

@@ -60,7 +60,8 @@ export function webRoutes(): RouteModule {
       const lang = pickLang(ctx);
       const projects = await store.listProjects();
       const rows = await Promise.all(projects.map((p) => projectStatus(store, template, clock, p, lang)));
-      render(ctx, 'dashboard', t(lang).dbTitle, dashboardBody(lang, rows));
+      const platform = typeof ctx.query.platform === 'string' && ['feishu', 'slack', 'web'].includes(ctx.query.platform) ? ctx.query.platform : undefined;
+      render(ctx, 'dashboard', t(lang).dbTitle, dashboardBody(lang, rows, platform));
     }));
 
     const projectOr404 = async (ctx: Context) => {

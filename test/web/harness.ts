@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { startApp, type RunningApp } from '../../src/wire.ts';
 
@@ -15,12 +16,12 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
-export async function startWebApp(env: Record<string, string> = {}): Promise<{ app: RunningApp; url: string; logs: string[]; close(): Promise<void> }> {
+export async function startWebApp(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<{ app: RunningApp; url: string; logs: string[]; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'oa-web-test-'));
   const logs: string[] = [];
   const log = createLogger('debug', [], (l) => void logs.push(l));
   const config = loadConfig({ DATA_DIR: 'data', DB_FILE: join(dir, 'db.json'), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ...env });
-  const app = await startApp(config, { log, port: 0 });
+  const app = await startApp(config, { log, port: 0, clock: opts.clock });
   return {
     app,
     url: app.url,

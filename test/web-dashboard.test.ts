@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../src/core/clock.ts';
+import type { ProjectRecord } from '../src/store/store.ts';
+import { startWebApp } from './web/harness.ts';
+
+// 2026-10-09 10:00 in Shanghai; the Feishu project goes live on 2026-10-20 (T-11).
+const clock = fixedClock('2026-10-09T02:00:00Z');
+const project: ProjectRecord = {
+  id: 'feishu:oc_abc',
+  platform: 'feishu',
+  chatId: 'oc_abc',
+  name: '华东 OA 上线',
+  goLive: '2026-10-20',
+  timeZone: 'Asia/Shanghai',
+  postTime: '09:00',
+  lang: 'zh',
+  adminId: 'ou_admin',
+  adminName: '陈管理',
+  roles: [{ userId: 'ou_lead', name: '王芳', role: 'customer-lead' }],
+  source: 'chat',
+  createdAt: '2026-09-01T09:00:00+08:00',
+  updatedAt: '2026-09-01T09:00:00+08:00',
+};
+
+describe('dashboard over HTTP, with a Feishu project in the store', () => {
+  let s: Awaited<ReturnType<typeof startWebApp>>;
+  beforeAll(async () => {
+    s = await startWebApp({}, { clock });
+    const store = s.app.bot.deps.store;
+    await store.putProject(project);
+    const base = { projectId: project.id, itemId: 'training-plan-signed', itemText: '培训方案和时间计划已由客户项目负责人签字确认', platform: 'feishu' as const };
+    await store.appendSignoffs([
+      { ...base, action: 'confirm', userId: 'ou_lead', userName: '王芳', role: 'customer-lead', at: '2026-10-08T09:12:00+08:00', via: 'reply', evidenceMessageId: 'om_1', text: '=1+1 确认 3' },
+    ]);
+    await store.appendSignoffs([
+      { ...base, itemId: 'training-approach-agreed', itemText: '双方已沟通并确定培训思路', action: 'confirm', userId: 'ou_admin', userName: '陈管理', role: 'admin', at: '2026-10-09T09:30:00+08:00', via: 'button', evidenceMessageId: 'om_2', text: '[button] confirm 1' },
+      { ...base, itemId: 'training-approach-agreed', itemText: '双方已沟通并确定培训思路', action: 'undo', userId: 'ou_admin', userName: '陈管理', role: 'admin', at: '2026-10-09T09:31:00+08:00', via: 'reply', evidenceMessageId: 'om_3', text: '撤销 1' },
+    ]);
+  });
+  afterAll(() => s.close());
+
+  const page = async (path: string) => {
+    const res = await fetch(`${s.url}${path}`, { headers: { 'accept-language': 'zh-CN,zh;q=0.9' } });
+    return { status: res.status, body: await res.text(), res };
+  };
+  const row = (body: string, id: string) => body.slice(body.indexOf(`data-project="${id}"`), body.indexOf('</tr>', body.indexOf(`data-project="${id}"`)));
+
+  it('lists the project with countdown, progress, overdue items, who is responsible and unassigned roles', async () => {
+    const { status, body } = await page('/dashboard');
+    expect(status).toBe(200);
+    const r = row(body, 'feishu:oc_abc');
+    expect(r).toContain('华东 OA 上线');
+    expect(r).toContain('>feishu<');
+    expect(r).toContain('T-11');
+    expect(r).toContain('1/27');
+    // Items due before 10-09 that need the vendor PM are overdue, and nobody holds that role.
+    expect(r).toMatch(/class="num state-overdue">[1-9]\d*</);
+    expect(r).toContain('未指定: 项目经理');
+    expect(r).toContain('未发布');
+  });
+
+  it('narrows the list by platform', async () => {
+    expect((await page('/dashboard?platform=feishu')).body).toContain('data-project="feishu:oc_abc"');
+    expect((await page('/dashboard?platform=web')).body).not.toContain('data-project="feishu:oc_abc"');
+  });
+
+  it('shows the checklist and the whole audit trail, filterable', async () => {
+    const id = encodeURIComponent(project.id);
+    const all = await page(`/dashboard/projects/${id}`);
+    expect(all.status).toBe(200);
+    expect(all.body).toMatch(/data-item="training-plan-signed">[\s\S]*?已确认[\s\S]*?王芳 2026-10-08 09:12/);
+    expect(all.body).toMatch(/data-item="training-approach-agreed">[\s\S]*?逾期/);
+    expect(all.body.match(/data-label="依据消息"/g)).toHaveLength(3);
+    const undo = await page(`/dashboard/projects/${id}?action=undo`);
+    expect(undo.body.match(/data-label="依据消息"/g)).toHaveLength(1);
+    expect(undo.body).toContain('撤销 1');
+    const day = await page(`/dashboard/projects/${id}?from=2026-10-09&to=2026-10-09`);
+    expect(day.body.match(/data-label="依据消息"/g)).toHaveLength(2);
+    // The CSV link carries the filter.
+    expect(undo.body).toContain(`href="/dashboard/projects/${id}/signoffs.csv?action=undo"`);
+  });
+
+  it('exports the filtered trail as CSV, formulas defused', async () => {
+    const id = encodeURIComponent(project.id);
+    const { status, body, res } = await page(`/dashboard/projects/${id}/signoffs.csv?user=ou_lead`);
+    expect(status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="signoffs-feishu_oc_abc-2026-10-09.csv"');
+    const lines = body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe("1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00+08:00,reply,feishu,om_1,'=1+1 确认 3");
+  });
+
+  it('answers an unknown project with 404', async () => {
+    expect((await page('/dashboard/projects/feishu%3Anope')).status).toBe(404);
+    expect((await page('/dashboard/projects/feishu%3Anope/signoffs.csv')).status).toBe(404);
+  });
+});
