@@ -57,6 +57,9 @@ export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
       return { messageId: messages.append({ chatId: to.chat.chatId, at: now(), from: WEB_BOT, replyTo: to.replyTo ?? to.messageId, card }).id };
     },
     async update(chat, messageId, card) {
+      // The history is in memory: a checklist posted before a restart is gone from the page,
+      // so there is nothing left to redraw (the sign-off itself is stored and answered).
+      if (!messages.get(chat.chatId, messageId)) return;
       messages.update(chat.chatId, messageId, card);
     },
   };
