@@ -155,8 +155,9 @@ describe('web access: ADMIN_TOKEN set', () => {
     let last = 0;
     for (let i = 0; i < 11; i++) last = (await postForm(`${s.url}/login`, { token: `guess-${i}` }, { origin: s.url })).status;
     expect(last).toBe(429);
-    // Even the right token is refused for a while from that address.
+    // Even the right token is refused for a while from that address, by form or bearer.
     expect((await postForm(`${s.url}/login`, { token: TOKEN }, { origin: s.url })).status).toBe(429);
+    expect((await get(`${s.url}/api/playground/demo/messages`, { authorization: `Bearer ${TOKEN}` })).status).toBe(429);
   });
 });
 

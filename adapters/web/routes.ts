@@ -5,7 +5,7 @@ import { addDays, localDate } from '../../src/schedule/dates.ts';
 import { jsonBody } from '../../src/server/body.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
 import { Role } from '../../src/store/records.ts';
-import { createAccess } from '../../src/web/access.ts';
+import { accessFor } from '../../src/web/access.ts';
 import { CHAT_ID, DEMO_USERS, demoUser } from '../../src/web/demo.ts';
 import { guarded } from '../../src/web/guard.ts';
 import { pickLang, type Lang } from '../../src/web/i18n.ts';
@@ -58,7 +58,7 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
   return (router, { config, bot }) => {
     const web = createWebAdapter({ bot });
     opts.adapter?.(web);
-    const access = createAccess(config, bot.deps.clock);
+    const access = accessFor(config, bot.deps.clock);
     const { store, clock } = bot.deps;
     const projectOf = (chat: string) => store.getProject(`web:${chat}`);
     const api = (fn: (ctx: Context) => Promise<void>) => guarded(access, 'api', fn);

@@ -7,6 +7,9 @@ export const SESSION_COOKIE = 'oa_session';
 const SESSION_MS = 12 * 60 * 60 * 1000;
 const LOGIN_WINDOW_MS = 10 * 60 * 1000;
 const LOGIN_MAX_FAILURES = 10;
+// Behind a proxy every client may share one address, and X-Forwarded-For can be made up:
+// a cap over all addresses bounds guessing either way.
+const LOGIN_MAX_FAILURES_ALL = 100;
 
 /** 127.0.0.0/8, ::1 and localhost. 0.0.0.0 and :: listen on every interface, so they are not. */
 export function isLoopback(host: string): boolean {
@@ -22,6 +25,14 @@ export function sameSecret(given: string, expected: string): boolean {
 
 export type Access = ReturnType<typeof createAccess>;
 
+const shared = new WeakMap<object, Access>();
+/** One Access per server config, so the pages and the playground API share the sign-in limits. */
+export function accessFor(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock): Access {
+  let a = shared.get(config);
+  if (!a) shared.set(config, (a = createAccess(config, clock)));
+  return a;
+}
+
 /**
  * Who may use the web pages and their JSON API. Open only when the server listens on
  * loopback and ADMIN_TOKEN is unset; otherwise a request needs `Authorization: Bearer
@@ -33,6 +44,7 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
   const token = config.adminToken;
   const open = isLoopback(config.host) && !token;
   const failures = new Map<string, number[]>();
+  let allFailures: number[] = [];
 
   const mac = (exp: number) => createHmac('sha256', token ?? '').update(`oa-web-session:${exp}`).digest('base64url');
 
@@ -73,17 +85,20 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
     endSession(ctx: Context): void {
       ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0, overwrite: true });
     },
-    /** Sign-in attempts per client address: too many failures in the window → refused. */
+    /** Wrong tokens (form or bearer): too many from one address, or from all, in the window → refused. */
     tooManyFailures(ip: string): boolean {
       const now = clock.now().getTime();
       const recent = (failures.get(ip) ?? []).filter((t) => now - t < LOGIN_WINDOW_MS);
       if (recent.length) failures.set(ip, recent);
       else failures.delete(ip);
-      return recent.length >= LOGIN_MAX_FAILURES;
+      allFailures = allFailures.filter((t) => now - t < LOGIN_WINDOW_MS);
+      return recent.length >= LOGIN_MAX_FAILURES || allFailures.length >= LOGIN_MAX_FAILURES_ALL;
     },
     failed(ip: string): void {
+      const now = clock.now().getTime();
       if (failures.size > 10_000) failures.clear();
-      failures.set(ip, [...(failures.get(ip) ?? []), clock.now().getTime()]);
+      failures.set(ip, [...(failures.get(ip) ?? []), now]);
+      allFailures.push(now);
     },
   };
 }

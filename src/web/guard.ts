@@ -10,6 +10,15 @@ export type RouteKind = 'page' | 'api' | 'public';
 export function guarded(access: Access, kind: RouteKind, handler: (ctx: Context) => Promise<void> | void): Middleware {
   return async (ctx) => {
     securityHeaders(ctx);
+    // A bearer token is a sign-in attempt too: wrong ones count against the same limit.
+    if (kind !== 'public' && access.canSignIn && ctx.get('authorization')) {
+      if (access.tooManyFailures(ctx.ip)) {
+        ctx.status = 429;
+        ctx.body = { error: 'too many wrong tokens; try again later' };
+        return;
+      }
+      if (!access.usesBearer(ctx)) access.failed(ctx.ip);
+    }
     if (kind !== 'public' && !access.authorized(ctx)) {
       if (kind === 'page' && (ctx.method === 'GET' || ctx.method === 'HEAD') && (access.canSignIn || !access.open)) {
         ctx.status = 302;

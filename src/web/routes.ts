@@ -4,7 +4,7 @@ import { loadTemplate } from '../checklist/template.ts';
 import { formBody } from '../server/body.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffsCsv } from '../signoff/export.ts';
-import { createAccess } from './access.ts';
+import { accessFor } from './access.ts';
 import { dashboardBody, filterSignoffs, projectBody, projectStatus, readFilter } from './dashboard.ts';
 import { guarded, safeNext } from './guard.ts';
 import type { Raw } from './html.ts';
@@ -24,7 +24,7 @@ const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', '
 export function webRoutes(): RouteModule {
   return (router, { config, bot }) => {
     const { store, clock, rulebook, answerer } = bot.deps;
-    const access = createAccess(config, clock);
+    const access = accessFor(config, clock);
     const template = loadTemplate(config.dataDir, rulebook);
     const files = new Map(Object.keys(STATIC).map((f) => [f, readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')]));
 
