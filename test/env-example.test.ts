@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import yaml from 'js-yaml';
 
 describe('.env.example and the Slack manifest', () => {
   it('.env.example lists every variable of src/config.ts, each under a comment', () => {
@@ -19,7 +19,7 @@ describe('.env.example and the Slack manifest', () => {
   });
 
   it('the manifest points events and interactivity at /slack/events with the scopes the adapter needs', () => {
-    const m = parse(readFileSync('slack-app-manifest.yaml', 'utf8'));
+    const m = yaml.load(readFileSync('slack-app-manifest.yaml', 'utf8')) as any;
     expect(m.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
     expect(m.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
     expect(m.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.channels', 'message.groups', 'message.im']));

@@ -39,7 +39,7 @@ describe('working-day calendar', () => {
   });
   it.each([
     ['year: 2027\nholidays: [2028-01-01]\n', /2028-01-01 is not in year 2027/],
-    ['year: 2027\nholidays: [2027-02-30]\n', /holidays\.0.*real date/],
+    ['year: 2027\nholidays: [2027-02-30]\n', /holidays\[0\].*real date/],
     ['year: 2027\nholidays: [{ from: 2027-02-10, to: 2027-02-01 }]\n', /ends before it starts/],
     ['year: 2027\nholidays: [2027-02-06]\nworkdays: [2027-02-06]\n', /both as a holiday and as a workday/],
     ['year: [', /not valid YAML/],

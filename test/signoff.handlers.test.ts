@@ -171,9 +171,9 @@ describe('declared projects (data/projects.yaml)', () => {
   });
 
   it.each([
-    ['projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-02-30\n    admin: ou\n', /projects\.0\.goLive: must be a real date/],
-    ['projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-12-01\n    timeZone: Mars/Base\n    admin: ou\n', /projects\.0\.timeZone/],
-    ['projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-12-01\n    admin: ou\n    roles: [{ userId: u, role: boss }]\n', /projects\.0\.roles\.0\.role/],
+    ['projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-02-30\n    admin: ou\n', /projects\[0\]\.goLive: must be a real date/],
+    ['projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-12-01\n    timeZone: Mars/Base\n    admin: ou\n', /projects\[0\]\.timeZone/],
+    ['projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-12-01\n    admin: ou\n    roles: [{ userId: u, role: boss }]\n', /projects\[0\]\.roles\[0\]\.role/],
   ])('stops start-up on a broken file %#, naming the field', async (yaml, err) => {
     await expect(world({ dataDir: dataDirWith(yaml) })).rejects.toThrow(ProjectsFileError);
     await expect(world({ dataDir: dataDirWith(yaml) })).rejects.toThrow(err);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseDataFile } from '../data/yaml-file.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import { Role } from '../store/records.ts';
 
@@ -33,17 +33,14 @@ export interface Template {
  */
 export function loadTemplate(dataDir: string, rulebook?: Rulebook): Template {
   const file = join(dataDir, 'checklist', 'template.yaml');
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new TemplateError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (the checklist template is required)' : `not valid YAML: ${(e as Error).message.split('\n')[0]}`}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TemplateError(`${file}: ${code === 'ENOENT' ? 'missing (the checklist template is required)' : `cannot read (${code})`}`);
   }
-  const parsed = TemplateFile.safeParse(raw);
-  if (!parsed.success) {
-    throw new TemplateError(`${file}: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return makeTemplate(parsed.data.items, file, rulebook);
+  return makeTemplate(parseDataFile(text, TemplateFile, file, TemplateError).items, file, rulebook);
 }
 
 export function makeTemplate(items: TemplateItem[], shown = 'template', rulebook?: Rulebook): Template {

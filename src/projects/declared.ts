@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDataFile } from '../data/yaml-file.ts';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { Platform } from '../core/message.ts';
@@ -23,7 +23,8 @@ const Declared = z.object({
   admin: z.string().min(1),
   roles: z.array(RoleHolder).default([]),
 });
-const ProjectsFile = z.object({ projects: z.array(Declared).default([]) });
+// An empty file (or one with only comments) declares nothing.
+const ProjectsFile = z.preprocess((v) => v ?? {}, z.object({ projects: z.array(Declared).default([]) }));
 export type DeclaredProject = z.infer<typeof Declared>;
 
 /**
@@ -39,21 +40,14 @@ export function loadDeclaredProjects(dataDir: string): DeclaredProject[] {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new ProjectsFileError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new ProjectsFileError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const r = ProjectsFile.safeParse(raw ?? {});
-  if (!r.success) throw new ProjectsFileError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const data = parseDataFile(text, ProjectsFile, file, ProjectsFileError);
   const seen = new Set<string>();
-  r.data.projects.forEach((p, i) => {
+  data.projects.forEach((p, i) => {
     const id = projectIdOf(p.platform, p.chatId);
     if (seen.has(id)) throw new ProjectsFileError(`${file}: projects.${i}: ${id} is declared twice`);
     seen.add(id);
   });
-  return r.data.projects;
+  return data.projects;
 }
 
 /**

@@ -1,47 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { readDataFile } from '../data/yaml-file.ts';
 import type { Entry, Phrases, RiskEntry, Rulebook, StageEntry } from './model.ts';
 import { AlternatesFile, ChapterFile, LexiconFile, StageFile } from './schema.ts';
 
 export class RulebookError extends Error {
   override name = 'RulebookError';
-}
-
-/** "risks[3].countermeasure" from a zod path. */
-function pathText(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out || '(top level)';
-}
-
-function issueText(issue: z.core.$ZodIssue): string {
-  const where = pathText(issue.path);
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${where} is required`;
-  return `${where}: ${issue.message}`;
-}
-
-/** Reads and validates one YAML file; errors name the file and the field. */
-function readYaml<S extends z.ZodType>(file: string, schema: S, shownAs: string): z.infer<S> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new RulebookError(`${shownAs}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new RulebookError(`${shownAs}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new RulebookError(`${shownAs}: ${parsed.error.issues.map(issueText).join('; ')}`);
-  }
-  return parsed.data;
 }
 
 const none = (): Phrases => ({ zh: [], en: [] });
@@ -61,7 +27,7 @@ export function loadRulebook(dataDir = 'data'): Rulebook {
   const read = <S extends z.ZodType>(rel: string, schema: S): z.infer<S> => {
     const file = join(dataDir, rel);
     files.push(file);
-    const value = readYaml(file, schema, shown(file));
+    const value = readDataFile(file, schema, shown(file), RulebookError);
     hash.update(rel).update(readFileSync(file));
     return value;
   };

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import cd from 'chinese-days';
-import { parse as parseYaml } from 'yaml';
+import { readDataFile } from '../data/yaml-file.ts';
 import { z } from 'zod';
 import { addDays, isValidDate, weekday } from './dates.ts';
 
@@ -55,23 +55,16 @@ export function loadCalendarFiles(dir: string): Map<number, YearData> {
   }
   for (const f of files) {
     const shown = join(dir, f);
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(shown, 'utf8'));
-    } catch (e) {
-      throw new CalendarError(`${shown}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const r = CalendarFile.safeParse(raw);
-    if (!r.success) throw new CalendarError(`${shown}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-    const { year } = r.data;
+    const data = readDataFile(shown, CalendarFile, shown, CalendarError);
+    const { year } = data;
     if (years.has(year)) throw new CalendarError(`${shown}: year ${year} is already defined by ${years.get(year)!.source}`);
     const holidays = new Set<string>();
-    for (const h of r.data.holidays) {
+    for (const h of data.holidays) {
       const [from, to] = typeof h === 'string' ? [h, h] : [h.from, h.to];
       if (from > to) throw new CalendarError(`${shown}: holiday range ${from}..${to} ends before it starts`);
       for (let d = from; d <= to; d = addDays(d, 1)) holidays.add(d);
     }
-    const workdays = new Set(r.data.workdays);
+    const workdays = new Set(data.workdays);
     for (const d of [...holidays, ...workdays]) {
       if (!d.startsWith(`${year}-`)) throw new CalendarError(`${shown}: ${d} is not in year ${year}`);
       if (holidays.has(d) && workdays.has(d)) throw new CalendarError(`${shown}: ${d} is listed both as a holiday and as a workday`);
