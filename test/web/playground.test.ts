@@ -51,7 +51,9 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     // Without the @ it is still for the bot in the playground.
     await say('zhaoliu', '培训人数多怎么办');
     await expect.poll(() => messages().locator('li.from-bot').count()).toBe(2);
-    await messages().locator('li.from-bot').last().getByRole('button', { name: /👎/ }).click();
+    const down = messages().locator('li.from-bot').last().getByRole('button', { name: /👎/ });
+    await down.click();
+    await expect.poll(() => down.getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: shot('playground-answer-desktop'), fullPage: true });
   });
 

@@ -145,7 +145,12 @@
     if (!b) return;
     if (b.dataset.reply) return setReply(b.dataset.reply);
     if (b.dataset.msg) {
-      act(() => post('clicks', { user: userSel.value, messageId: b.dataset.msg, block: Number(b.dataset.block), button: Number(b.dataset.button) }));
+      act(async () => {
+        await post('clicks', { user: userSel.value, messageId: b.dataset.msg, block: Number(b.dataset.block), button: Number(b.dataset.button) });
+        // 👍/👎 get no reply in chat; show that the click was taken.
+        b.classList.add('clicked');
+        b.setAttribute('aria-pressed', 'true');
+      });
     }
   });
 
