@@ -117,14 +117,14 @@ async function ackBench(): Promise<AckRow[]> {
   const feishu = await FakeFeishu.start();
   const slack = await FakeSlack.start();
   try {
-    for (const storeName of ['lowdb', 'PostgreSQL'] as const) {
+    for (const storeName of (process.env.BENCH_STORES ?? 'lowdb,PostgreSQL').split(',') as ('lowdb' | 'PostgreSQL')[]) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-load-'));
       const schema = freshSchema('bench');
       schemas.push(schema);
       const storeEnv: Record<string, string> = storeName === 'lowdb' ? { DB_FILE: join(dir, 'db.json') } : { DATABASE_URL: urlWithSchema(schema) };
-      const bot = await spawnBot({ ...TEST_SECRETS, FEISHU_DOMAIN: feishu.url, SLACK_API_URL: slack.apiUrl, DATA_DIR: 'data', LOG_LEVEL: 'warn', ...storeEnv });
+      const bot = await spawnBot({ ...TEST_SECRETS, FEISHU_DOMAIN: feishu.url, SLACK_API_URL: slack.apiUrl, DATA_DIR: 'data', LOG_LEVEL: 'info', ...storeEnv, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) });
       try {
-        for (const platform of ['slack', 'feishu'] as const) {
+        for (const platform of (process.env.BENCH_PLATFORMS ?? 'slack,feishu').split(',') as ('slack' | 'feishu')[]) {
           const fake = platform === 'slack' ? slack : feishu;
           const before = fake.sent().length;
           const reqs = platform === 'slack' ? slackReqs(EVENTS, `${storeName}${platform}`) : feishuReqs(EVENTS, `${storeName}${platform}`);
