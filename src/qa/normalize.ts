@@ -1,5 +1,6 @@
 import * as OpenCC from 'opencc-js/t2cn';
 import type { LexiconFile } from '../rulebook/schema.ts';
+import { PhraseTrie } from './phrases.ts';
 import type { Lang } from './types.ts';
 
 const CJK = /[\u3400-\u9fff]/;
@@ -39,6 +40,26 @@ function chineseNumber(s: string): number | undefined {
 const ZH_HEADCOUNT = /([0-9]+|[零一二两三四五六七八九十百千几上好]+)\s*[多来余]?\s*[个位名号]?\s*(?:人|用户|员工|学员|同事)/g;
 const EN_HEADCOUNT = /\b([0-9]+|hundreds?|dozens?|a handful|a few|few)\s*(?:\+|or more|or so|plus)?\s*(?:people|persons|users|trainees|attendees|participants|staff|employees|learners|students)\b/g;
 
+let converter: ((s: string) => string) | undefined;
+
+/**
+ * Traditional → simplified. Building OpenCC's converter costs ~40 ms, so it is built once;
+ * a text none of whose characters change (nearly every rulebook phrase) skips conversion.
+ */
+function simplifier(): (s: string) => string {
+  const conv = (converter ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
+  const changes = new Map<string, boolean>();
+  return (s) => {
+    for (const ch of s) {
+      if (ch < '\u3400') continue;
+      let c = changes.get(ch);
+      if (c === undefined) changes.set(ch, (c = conv(ch) !== ch));
+      if (c) return conv(s);
+    }
+    return s;
+  };
+}
+
 export interface Normalized {
   /** Canonical text: half-width, lower case, simplified, synonyms rewritten, fillers removed. */
   text: string;
@@ -52,20 +73,20 @@ export interface Normalized {
  * function prepares the rulebook's own phrases, so both sides meet in the middle.
  */
 export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normalized {
-  const t2s = OpenCC.Converter({ from: 'tw', to: 'cn' });
+  const t2s = simplifier();
   const h = lexicon.headcount;
-  const zhMap = new Map<string, string>();
-  for (const group of lexicon.synonyms.zh) for (const v of group) zhMap.set(t2s(v.toLowerCase()), t2s(group[0]!.toLowerCase()));
-  const enMap = new Map<string, string>();
-  for (const group of lexicon.synonyms.en) for (const v of group) enMap.set(v.toLowerCase(), group[0]!.toLowerCase());
-  const alt = (keys: Iterable<string>) =>
-    [...keys].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const zhRe = zhMap.size ? new RegExp(alt(zhMap.keys()).join('|'), 'g') : undefined;
-  const enRe = enMap.size ? new RegExp(`\\b(?:${alt(enMap.keys()).join('|')})\\b`, 'g') : undefined;
-  const zhFill = lexicon.fillers.zh.length ? new RegExp(alt(lexicon.fillers.zh.map((f) => t2s(f))).join('|'), 'g') : undefined;
-  const cueZh = lexicon.offTopic.zh.map((c) => t2s(c.toLowerCase()));
-  const cueEn = lexicon.offTopic.en.length ? new RegExp(`\\b(?:${alt(lexicon.offTopic.en.map((c) => c.toLowerCase())).join('|')})\\b`) : undefined;
-  const enFill = lexicon.fillers.en.length ? new RegExp(`\\b(?:${alt(lexicon.fillers.en.map((f) => f.toLowerCase())).join('|')})\\b`, 'g') : undefined;
+  const zhSyn = new PhraseTrie(false);
+  for (const group of lexicon.synonyms.zh) for (const v of group) zhSyn.add(t2s(v.toLowerCase()), t2s(group[0]!.toLowerCase()));
+  const enSyn = new PhraseTrie(true);
+  for (const group of lexicon.synonyms.en) for (const v of group) enSyn.add(v.toLowerCase(), group[0]!.toLowerCase());
+  const zhFill = new PhraseTrie(false);
+  for (const f of lexicon.fillers.zh) zhFill.add(t2s(f.toLowerCase()), ' ');
+  const enFill = new PhraseTrie(true);
+  for (const f of lexicon.fillers.en) enFill.add(f.toLowerCase(), ' ');
+  const cues = new PhraseTrie(false);
+  for (const c of lexicon.offTopic.zh) cues.add(t2s(c.toLowerCase()), '');
+  const enCues = new PhraseTrie(true);
+  for (const c of lexicon.offTopic.en) enCues.add(c.toLowerCase(), '');
 
   return (raw: string): Normalized => {
     let s = raw
@@ -75,7 +96,7 @@ export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normali
     s = t2s(s);
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
-    const offTopicCue = cueZh.some((c) => s.includes(c)) || (cueEn?.test(s) ?? false);
+    const offTopicCue = cues.contains(s) || enCues.contains(s);
     if (h) {
       s = s.replace(ZH_HEADCOUNT, (m, n: string) => {
         const v = /^[0-9]+$/.test(n) ? Number(n) : chineseNumber(n);
@@ -87,10 +108,7 @@ export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normali
         return v >= h.many ? ` ${h.manyTerm} ` : v <= h.few ? ` ${h.fewTerm} ` : m;
       });
     }
-    if (zhRe) s = s.replace(zhRe, (m) => zhMap.get(m) ?? m);
-    if (enRe) s = s.replace(enRe, (m) => enMap.get(m) ?? m);
-    if (zhFill) s = s.replace(zhFill, ' ');
-    if (enFill) s = s.replace(enFill, ' ');
+    s = enFill.replaceAll(zhFill.replaceAll(enSyn.replaceAll(zhSyn.replaceAll(s))));
     return { text: s.replace(/\s+/g, ' ').trim(), lang, offTopicCue };
   };
 }
