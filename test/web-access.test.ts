@@ -110,6 +110,8 @@ describe('web access: ADMIN_TOKEN set', () => {
   });
 
   it('accepts the bearer token', async () => {
+    expect((await get(`${s.url}/api/projects`)).status).toBe(401);
+    expect((await get(`${s.url}/api/projects`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await get(`${s.url}/dashboard`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await get(`${s.url}/api/playground/demo/messages`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   });
@@ -168,7 +170,8 @@ describe('web access: listening beyond loopback without ADMIN_TOKEN', () => {
 
   it('keeps the pages and the API closed and says how to open them', async () => {
     const url = s.url.replace('0.0.0.0', '127.0.0.1');
-    expect((await get(`${url}/api/playground/demo/messages`)).status).toBe(401);
+    for (const path of ['/api/playground/demo/messages', '/api/projects', '/api/projects/web%3Ademo/signoffs'])
+      expect((await get(`${url}${path}`)).status, path).toBe(401);
     const page = await get(`${url}/playground`);
     expect(page.status).toBe(302);
     const login = await (await get(`${url}/login`)).text();

@@ -1,35 +1,29 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { DailyJob } from '../schedule/job.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffsCsv } from '../signoff/export.ts';
-
-function bearerOk(ctx: Context, token: string): boolean {
-  const got = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] ?? '';
-  const a = Buffer.from(got);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+import { accessFor } from '../web/access.ts';
 
 /**
  * POST /admin/jobs/daily-checklists: runs the daily job now (same code path and claims
  * as the schedule). Needs `Authorization: Bearer $ADMIN_TOKEN`; 404 when ADMIN_TOKEN is unset.
- * GET /api/projects, GET /api/projects/:id/signoffs[?format=csv]: bearer ADMIN_TOKEN when set.
+ * GET /api/projects, GET /api/projects/:id/signoffs[?format=csv]: the same access as the
+ * web pages (open only on loopback without ADMIN_TOKEN; else bearer token or session cookie).
  */
 export function checklistRoutes(job: DailyJob): RouteModule {
   return (router, { config, bot }) => {
     const store = bot.deps.store;
-    const guard = (ctx: Context, required: boolean): boolean => {
-      const token = config.adminToken;
-      if (!token) {
-        if (required) ctx.throw(404, 'the admin job endpoint is disabled: set ADMIN_TOKEN to enable it');
-        return true;
-      }
-      if (!bearerOk(ctx, token)) {
-        ctx.set('WWW-Authenticate', 'Bearer');
-        ctx.throw(401, 'missing or wrong bearer token (Authorization: Bearer $ADMIN_TOKEN)');
-      }
-      return true;
+    const access = accessFor(config, bot.deps.clock);
+    const refuse = (ctx: Context) => {
+      ctx.set('WWW-Authenticate', 'Bearer');
+      ctx.throw(401, 'missing or wrong bearer token (Authorization: Bearer $ADMIN_TOKEN)');
+    };
+    /** The admin job needs the bearer token itself, and does not exist without one. */
+    const guard = (ctx: Context, required: boolean): void => {
+      if (required) {
+        if (!config.adminToken) ctx.throw(404, 'the admin job endpoint is disabled: set ADMIN_TOKEN to enable it');
+        if (!access.usesBearer(ctx)) refuse(ctx);
+      } else if (!access.authorized(ctx)) refuse(ctx);
     };
 
     router.post('/admin/jobs/daily-checklists', async (ctx) => {
