@@ -17,6 +17,8 @@ export interface EngineOptions {
   bagShare: number;
   /** Entries scored exactly per question (the rest are ruled out by a cheap bound). */
   shortlist: number;
+  /** Weight of a word the rulebook never uses, as a share of the rarest known word's. */
+  unknownShare: number;
   /** Confidence factor of a match that rests on a single shared pair or word. */
   singleMatch: number;
 }
@@ -29,6 +31,7 @@ export const defaultOptions: EngineOptions = {
   loneWord: 0.85,
   bagShare: 0.8,
   shortlist: 24,
+  unknownShare: 0.7,
   singleMatch: 0.45,
 };
 
@@ -85,7 +88,7 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const n = entries.length;
   // BM25's idf: a symbol found in nearly every entry (的, 培训) weighs almost nothing.
   const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
-  const unknownWeight = Math.log(1 + (n + 0.5) / 0.5);
+  const unknownWeight = o.unknownShare * Math.log(1 + (n + 0.5) / 0.5);
   const postings: number[][] = Array.from({ length: table.size }, () => []);
   bags.forEach((bag, i) => {
     for (const s of bag.symSet) postings[s]!.push(i);
