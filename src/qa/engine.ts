@@ -30,7 +30,7 @@ export const defaultOptions: EngineOptions = {
   loneCjk: 0.35,
   loneWord: 0.85,
   bagShare: 0.8,
-  shortlist: 24,
+  shortlist: 12,
   unknownShare: 0.7,
   singleMatch: 0.45,
 };
@@ -68,18 +68,24 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const normalize = createNormalizer(rulebook.lexicon);
   const entries: Entry[] = [...rulebook.stages, ...rulebook.risks];
   const table = new SymbolTable();
-  const intern = (x: string) => table.intern(x);
+  // Intern every symbol first, so pair keys can be small integers (see pairKeyFn).
+  const phrases = entries.map((e) =>
+    phrasesOf(e)
+      .map(([text, boost]) => [symbols(normalize(text).text), boost] as const)
+      .filter(([syms]) => syms.length),
+  );
+  for (const list of phrases) for (const [syms] of list) for (const x of syms) if (x !== '|') table.intern(x);
+  const pairKey = table.pairKeyFn();
+  const lookup = (x: string) => table.lookup(x);
   const docs: Doc[] = [];
   const bags: Doc[] = [];
-  entries.forEach((e, i) => {
+  phrases.forEach((list, i) => {
     const all: string[] = [];
-    for (const [text, boost] of phrasesOf(e)) {
-      const syms = symbols(normalize(text).text);
-      if (!syms.length) continue;
-      docs.push(makeDoc(i, boost, syms, intern));
+    for (const [syms, boost] of list) {
+      docs.push(makeDoc(i, boost, syms, lookup, pairKey));
       all.push(...syms, '|');
     }
-    bags.push(makeDoc(i, 1, all, intern));
+    bags.push(makeDoc(i, 1, all, lookup, pairKey));
   });
 
   // Document frequency counted per entry, so a word repeated in many phrases of one entry stays specific.
@@ -99,11 +105,10 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
 
   const lw = { loneCjk: o.loneCjk, loneWord: o.loneWord };
   const cov = (seq: Int32Array, other: Doc) => coverage(seq, other, idf, unknownWeight, table.cjk, lw);
-  const lookup = (x: string) => table.lookup(x);
 
   /** Score every plausible entry for one stretch of canonical text: entry index → confidence. */
   function scoreText(text: string, into: Map<number, number>): void {
-    const query = makeDoc(-1, 1, symbols(text), lookup);
+    const query = makeDoc(-1, 1, symbols(text), lookup, pairKey);
     const q = query.syms;
     // Candidates: entries sharing a symbol, ranked by the weight they share; only the best few are scored exactly.
     const touched: number[] = [];

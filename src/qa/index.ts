@@ -22,9 +22,17 @@ export class SymbolTable {
   get size() {
     return this.ids.size;
   }
+  /**
+   * A number for the pair (a, b). With fewer than 32,768 symbols it stays a small integer
+   * (no heap allocation per lookup); call only once every symbol is interned.
+   */
+  pairKeyFn(): PairKey {
+    const stride = this.size < 32_768 ? 32_768 : 1 << 26;
+    return (a, b) => a * stride + b;
+  }
 }
 
-const pairKey = (a: number, b: number) => a * 1_048_576 + b;
+export type PairKey = (a: number, b: number) => number;
 
 /** One matchable phrase of an entry (a problem text, an alternate question, a keyword), or a whole query. */
 export interface Doc {
@@ -34,6 +42,7 @@ export interface Doc {
   syms: Int32Array;
   pairs: Set<number>;
   symSet: Set<number>;
+  key: PairKey;
   /**
    * 64-bit Bloom filter (two words) of the pairs and English words: when a question's
    * and a phrase's filters share no bit, the phrase cannot count as evidence and is skipped.
@@ -48,7 +57,7 @@ function bloomAdd(bloom: [number, number], h: number): void {
 
 export const bloomMeets = (a: Doc, b: Doc) => ((a.bloom[0] & b.bloom[0]) | (a.bloom[1] & b.bloom[1])) !== 0;
 
-export function makeDoc(entry: number, boost: number, syms: string[], toId: (s: string) => number): Doc {
+export function makeDoc(entry: number, boost: number, syms: string[], toId: (s: string) => number, pairKey: PairKey): Doc {
   const ids = Int32Array.from(syms, (s) => (s === GAP ? BREAK : toId(s)));
   const pairs = new Set<number>();
   const symSet = new Set<number>();
@@ -64,7 +73,7 @@ export function makeDoc(entry: number, boost: number, syms: string[], toId: (s: 
       bloomAdd(bloom, Math.imul(p! + 1, 0x9e3779b1) ^ Math.imul(s + 1, 0x85ebca6b));
     }
   }
-  return { entry, boost, syms: ids, pairs, symSet, bloom };
+  return { entry, boost, syms: ids, pairs, symSet, key: pairKey, bloom };
 }
 
 export interface Weights {
@@ -83,26 +92,32 @@ export function coverage(seq: Int32Array, other: Doc, idf: Float64Array, unknown
   let got = 0;
   let units = 0;
   const n = seq.length;
+  const key = other.key;
+  let prevShared = false; // the pair (i-1, i) is shared: each pair is looked up once
   for (let i = 0; i < n; i++) {
     const s = seq[i]!;
-    if (s === BREAK) continue;
+    const next = i + 1 < n ? seq[i + 1]! : -1;
+    const nextShared = s >= 0 && next >= 0 && other.pairs.has(key(s, next));
+    if (s === BREAK) {
+      prevShared = false;
+      continue;
+    }
     if (s === NO_SYM) {
       total += unknown;
+      prevShared = false;
       continue;
     }
     const weight = idf[s]!;
     total += weight;
-    const prev = i > 0 ? seq[i - 1]! : -1;
-    const next = i + 1 < n ? seq[i + 1]! : -1;
-    const pairBefore = prev >= 0 && other.pairs.has(pairKey(prev, s));
-    if (pairBefore || (next >= 0 && other.pairs.has(pairKey(s, next)))) {
+    if (prevShared || nextShared) {
       got += weight;
       // Evidence units: each shared pair, and each shared English word.
-      if (pairBefore || !cjk[s]) units++;
+      if (prevShared || !cjk[s]) units++;
     } else if (other.symSet.has(s)) {
       got += weight * (cjk[s] ? w.loneCjk : w.loneWord);
       if (!cjk[s]) units++;
     }
+    prevShared = nextShared;
   }
   if (evidence) evidence.units = units;
   return total ? got / total : 0;
