@@ -81,6 +81,16 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(await store.updateSchedule('nope', { postTime: '08:30' }, 't')).toBeUndefined();
     });
 
+    it('sees a delivery key once, among concurrent callers, until it expires', async () => {
+      store = await fixture.open();
+      const t0 = new Date('2026-10-09T01:00:00Z');
+      const firsts = await Promise.all(Array.from({ length: 10 }, () => store.claimEvent('slack:Ev1', t0, 60_000)));
+      expect(firsts.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimEvent('slack:Ev1', new Date(t0.getTime() + 59_999), 60_000)).toBe(false);
+      expect(await store.claimEvent('slack:Ev2', new Date(t0.getTime() + 59_999), 60_000)).toBe(true);
+      expect(await store.claimEvent('slack:Ev1', new Date(t0.getTime() + 60_001), 60_000)).toBe(true);
+    });
+
     it('hands a post claim to exactly one of many concurrent callers', async () => {
       store = await fixture.open();
       const now = new Date('2026-10-09T01:00:00Z');
