@@ -1,28 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { openStore } from '../store/open.ts';
-import type { FeedbackRecord } from '../store/store.ts';
+import { summariseFeedback } from '../qa/feedback.ts';
 import type { CliContext } from './context.ts';
-
-export interface FeedbackRow {
-  ruleId: string;
-  question: string;
-  up: number;
-  down: number;
-  last: string;
-}
-
-/** Groups votes by (rule, question), worst first: most 👎, then fewest 👍, then latest. */
-export function summariseFeedback(records: FeedbackRecord[]): FeedbackRow[] {
-  const rows = new Map<string, FeedbackRow>();
-  for (const r of records) {
-    const key = `${r.ruleId}\u0000${r.question}`;
-    const row = rows.get(key) ?? { ruleId: r.ruleId, question: r.question, up: 0, down: 0, last: r.at };
-    row[r.vote]++;
-    if (r.at > row.last) row.last = r.at;
-    rows.set(key, row);
-  }
-  return [...rows.values()].sort((a, b) => b.down - a.down || a.up - b.up || b.last.localeCompare(a.last));
-}
 
 /** `feedback [--json]`: the 👍/👎 votes on answers, worst first, for the rulebook's owners. */
 export async function feedbackCommand(args: string[], ctx: CliContext): Promise<number> {

@@ -1,35 +1,16 @@
+import { summariseFeedback } from '../qa/feedback.ts';
+import { textOf } from '../qa/present.ts';
 import type { Answerer } from '../qa/types.ts';
 import type { Entry, RiskEntry, Rulebook, StageEntry } from '../rulebook/model.ts';
 import type { FeedbackRecord } from '../store/store.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang } from './i18n.ts';
 
-export interface FeedbackRow {
-  ruleId: string;
-  question: string;
-  down: number;
-  up: number;
-  last: string;
-}
-
-/** Feedback grouped by (rule, question), the most 👎 first, so the worst misses lead. */
-export function feedbackRows(records: FeedbackRecord[]): FeedbackRow[] {
-  const rows = new Map<string, FeedbackRow>();
-  for (const r of records) {
-    const key = `${r.ruleId}\n${r.question}`;
-    const row = rows.get(key) ?? { ruleId: r.ruleId, question: r.question, down: 0, up: 0, last: r.at };
-    row[r.vote === 'down' ? 'down' : 'up']++;
-    if (r.at > row.last) row.last = r.at;
-    rows.set(key, row);
-  }
-  return [...rows.values()].sort((a, b) => b.down - a.down || a.up - b.up || b.last.localeCompare(a.last));
-}
-
 export function rulebookBody(opts: { lang: Lang; rulebook: Rulebook; answerer: Answerer; q: string; feedback: FeedbackRecord[]; implementerName?: string }): Raw {
   const { lang, rulebook: rb } = opts;
   const s = t(lang);
   // The same substitution the answers make, so the browser reads like the bot.
-  const txt = (v: { zh: string; en: string }) => (opts.implementerName ? v[lang].split(rb.implementerSource[lang]).join(opts.implementerName) : v[lang]);
+  const txt = (v: { zh: string; en: string }) => textOf(rb, v, lang, { implementerName: opts.implementerName });
   const label = (e: Entry) => (e.kind === 'stage' ? `${e.id} ${txt(e.title)}` : `${e.id} ${txt(e.problem)}`);
 
   const risk = (r: RiskEntry) => html`<tr id="r-${r.id}"><td class="nowrap">${r.id}</td><td>${txt(r.problem)}</td><td>${txt(r.countermeasure)}</td></tr>`;
@@ -59,7 +40,7 @@ export function rulebookBody(opts: { lang: Lang; rulebook: Rulebook; answerer: A
       : html`<div class="answer" id="answer"><p>${s.rbNoAnswer}</p>${candList}</div>`;
   }
 
-  const fb = feedbackRows(opts.feedback);
+  const fb = summariseFeedback(opts.feedback);
   return html`<h1>${s.rbTitle} <span class="tag">${rb.chapter} · ${s.rbVersion} ${rb.version.slice(0, 8)}</span></h1>
 <form class="search" method="get" action="/rulebook" role="search">
   <input type="hidden" name="lang" value="${lang}">
