@@ -11,6 +11,9 @@ export interface EngineOptions {
   suggestFloor: number;
   /** Weight of question coverage against phrase coverage in a phrase's score. */
   queryShare: number;
+  /** queryShare for the longest messages, and how fast it falls per symbol beyond 12. */
+  longShare: number;
+  lengthSlope: number;
   loneCjk: number;
   loneWord: number;
   /** How much a question covered by the entry as a whole (all its phrases together) counts. */
@@ -27,6 +30,8 @@ export const defaultOptions: EngineOptions = {
   threshold: 0.4,
   suggestFloor: 0.2,
   queryShare: 0.65,
+  longShare: 0.4,
+  lengthSlope: 0.01,
   loneCjk: 0.35,
   loneWord: 0.85,
   bagShare: 0.8,
@@ -110,6 +115,9 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   function scoreText(text: string, into: Map<number, number>): void {
     const query = makeDoc(-1, 1, symbols(text), lookup, pairKey);
     const q = query.syms;
+    // A long message says more than it asks: the longer it is, the more a phrase it covers
+    // completely counts against how much of the message that phrase explains.
+    const qs = Math.max(o.longShare, o.queryShare - o.lengthSlope * Math.max(0, q.length - 12));
     // Candidates: entries sharing a symbol, ranked by the weight they share; only the best few are scored exactly.
     const touched: number[] = [];
     for (const s of query.symSet)
@@ -132,9 +140,9 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
         if (!bloomMeets(query, d)) continue;
         const qc = coverage(q, d, idf, unknownWeight, table.cjk, lw, ev);
         // Phrase coverage can add at most (1 - queryShare): skip phrases that cannot win.
-        if (qc === 0 || d.boost * (o.queryShare * qc + (1 - o.queryShare)) <= best) continue;
+        if (qc === 0 || d.boost * (qs * qc + (1 - qs)) <= best) continue;
         const dc = cov(d.syms, query);
-        best = Math.max(best, d.boost * (o.queryShare * qc + (1 - o.queryShare) * dc) * gate());
+        best = Math.max(best, d.boost * (qs * qc + (1 - qs) * dc) * gate());
       }
       into.set(e, best);
     }
