@@ -35,20 +35,36 @@ export function stem(w: string): string {
 export function symbols(text: string): string[] {
   const out: string[] = [];
   let pending = false;
-  for (const m of text.matchAll(/[\u3400-\u9fff]|[a-z0-9]+(?:'[a-z]+)?|\s+/g)) {
-    const tok = m[0];
-    if (/^\s/.test(tok)) {
-      pending = true;
-      continue;
-    }
-    const sym = /^[a-z]/.test(tok) ? (EN_STOP.has(tok) ? '' : stem(tok)) : ZH_PARTICLES.has(tok) ? '' : tok;
-    if (!sym) continue;
+  const push = (sym: string) => {
+    if (!sym) return;
     const prev = out.at(-1);
     if (pending && prev !== undefined && prev !== GAP && (isCjk(prev) || isCjk(sym))) out.push(GAP);
     pending = false;
     out.push(sym);
+  };
+  const n = text.length;
+  // A hand-written scanner: this runs for every rulebook phrase at start-up and every question.
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3400 && c <= 0x9fff) {
+      const ch = text[i++]!;
+      if (!ZH_PARTICLES.has(ch)) push(ch);
+    } else if (isAlnum(c)) {
+      let j = i + 1;
+      while (j < n && isAlnum(text.charCodeAt(j))) j++;
+      if (text[j] === "'" && isLower(text.charCodeAt(j + 1))) for (j += 1; j < n && isLower(text.charCodeAt(j)); ) j++;
+      const tok = text.slice(i, j);
+      i = j;
+      push(isLower(tok.charCodeAt(0)) ? (EN_STOP.has(tok) ? '' : stem(tok)) : tok);
+    } else {
+      if (c === 32 || c === 9 || c === 10 || c === 13) pending = true;
+      i++;
+    }
   }
   return out;
 }
+
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isAlnum = (c: number) => isLower(c) || (c >= 48 && c <= 57);
 
 export const isCjk = (sym: string) => sym.length === 1 && sym >= '\u3400' && sym <= '\u9fff';
