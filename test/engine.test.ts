@@ -66,6 +66,13 @@ describe('answering questions', () => {
     expect(r.candidates.map((c) => c.id)).toContain('5.1-2');
   });
 
+  it('answers a rule id with that rule, and an id the rulebook lacks with nothing', () => {
+    expect(engine.answer('@bot 5.2-17').id).toBe('5.2-17');
+    expect(engine.answer('规则 5.1-8 说的是什么').id).toBe('5.1-8');
+    expect(engine.answer('给我讲讲5.3').id).toBe('5.3');
+    expect(engine.answer('5.9-1').id).toBeNull();
+  });
+
   it('is deterministic', () => {
     expect(engine.answer('培训的人不认真听')).toEqual(engine.answer('培训的人不认真听'));
   });

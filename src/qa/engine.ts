@@ -40,6 +40,8 @@ export const defaultOptions: EngineOptions = {
   singleMatch: 0.45,
 };
 
+const RULE_ID = /(?<![\d.])(\d+\.\d+(?:-\d+)?)(?![\d.-])/;
+
 /** Every phrase of an entry the engine can match, with how much it counts. */
 function phrasesOf(e: Entry): [string, number][] {
   const common: [string, number][] = [
@@ -150,6 +152,12 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
 
   return {
     answer(question: string): AnswerResult {
+      // A rule id ("@bot 5.2-17", "规则 5.1-8", "给我讲讲5.3") names its entry: no guessing.
+      const named = RULE_ID.exec(question.normalize('NFKC'))?.[1];
+      if (named && rulebook.byId.has(named)) {
+        const words = question.match(/[a-z]{2,}/gi)?.filter((w) => !/^(rule|bot)$/i.test(w)).length ?? 0;
+        return { question, lang: /[\u3400-\u9fff]/.test(question) || !words ? 'zh' : 'en', id: named, score: 1, candidates: [] };
+      }
       const { text, lang, offTopicCue } = normalize(question);
       const scores = new Map<number, number>();
       scoreText(text, scores);

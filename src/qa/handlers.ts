@@ -3,8 +3,6 @@ import { languageOf } from './normalize.ts';
 import { answerCard, entryCard } from './present.ts';
 import { HELP_WORDS, helpCard } from './help.ts';
 
-const RULE_ID = /^(?:规则|rule|条款)?\s*(\d+\.\d+(?:-\d+)?)\s*(?:是什么|是啥|说了什么)?[?？]?$/i;
-
 /** Questions are for the bot only when it is mentioned, or in a direct chat. */
 const addressed = (ctx: Ctx) => ctx.msg.kind === 'text' && (ctx.msg.mentionsBot || ctx.msg.chat.chatType === 'direct');
 
@@ -13,16 +11,6 @@ const help: Handler = async (ctx) => {
   const text = ctx.msg.text.trim();
   if (!HELP_WORDS.test(text)) return false;
   await ctx.reply(helpCard(languageOf(text)));
-  return true;
-};
-
-/** "@bot 5.2-17": the rule itself, no guessing. */
-const ruleLookup: Handler = async (ctx) => {
-  if (!addressed(ctx) || ctx.msg.kind !== 'text') return false;
-  const id = RULE_ID.exec(ctx.msg.text.trim())?.[1];
-  const e = id ? ctx.deps.rulebook.byId.get(id) : undefined;
-  if (!e) return false;
-  await ctx.reply(entryCard(ctx.deps.rulebook, e, 'zh', { question: ctx.msg.text, candidates: [], score: 1 }, { implementerName: ctx.deps.implementerName }));
   return true;
 };
 
@@ -79,5 +67,5 @@ const actions: Handler = async (ctx) => {
 };
 
 export function qaHandlers(): Handler[] {
-  return [help, ruleLookup, actions, question];
+  return [help, actions, question];
 }
