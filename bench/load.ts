@@ -3,7 +3,7 @@
  *
  *   npm run bench:load                      # everything
  *   npm run bench:load -- --only ack        # ack | fanout | growth
- *   npm run bench:load -- --events 3000 --projects 2000 --concurrency 32
+ *   npm run bench:load -- --events 3000 --projects 2000 --concurrency 32 --per-app 50
  *
  * ack:    correctly signed Slack and encrypted+signed Feishu question events at the bot
  *         (a child process: src/main.ts), lowdb and PostgreSQL, next to a bare Bolt app on
@@ -47,6 +47,7 @@ const ONLY = arg('only', 'all');
 const EVENTS = Number(arg('events', '3000'));
 const CONCURRENCY = Number(arg('concurrency', '32'));
 const PROJECTS = Number(arg('projects', '2000'));
+const PER_APP = Number(arg('per-app', '50'));
 const schemas: string[] = [];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -162,7 +163,7 @@ const project = (platform: 'slack', chatId: string): ProjectRecord => ({
 });
 
 async function fanoutBench(): Promise<Record<string, unknown>> {
-  const api = await LimitedSlack.start({ perChannel: 1, perApp: 50 });
+  const api = await LimitedSlack.start({ perChannel: 1, perApp: PER_APP });
   const schema = freshSchema('fanout');
   schemas.push(schema);
   const url = urlWithSchema(schema);
@@ -184,7 +185,7 @@ async function fanoutBench(): Promise<Record<string, unknown>> {
   await app.close();
   await api.stop();
   const s = api.summary();
-  return { projects: PROJECTS, posted: s.posts, channels: s.channels, duplicates: s.duplicates.length, seconds: +secs.toFixed(1), firstRunSeconds: +firstRunS.toFixed(1), sweeps, boundSeconds: PROJECTS / 50, ratio: +(secs / (PROJECTS / 50)).toFixed(2), answered429: api.stats.limited };
+  return { projects: PROJECTS, posted: s.posts, channels: s.channels, duplicates: s.duplicates.length, seconds: +secs.toFixed(1), firstRunSeconds: +firstRunS.toFixed(1), sweeps, perAppLimit: PER_APP, boundSeconds: PROJECTS / PER_APP, ratio: +(secs / (PROJECTS / PER_APP)).toFixed(2), answered429: api.stats.limited };
 }
 
 // ---------------------------------------------------------------- growth
