@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../src/qa/engine.ts';
+import { evaluate, parseEvalFile, type EvalLine } from '../src/qa/evaluate.ts';
+import { loadRulebook } from '../src/rulebook/load.ts';
+
+const engine = createEngine(loadRulebook('data'));
+const read = (f: string) => parseEvalFile(readFileSync(f, 'utf8'), f);
+const zh = (l: EvalLine) => /[\u3400-\u9fff]/.test(l.q);
+
+function rates(lines: EvalLine[]) {
+  const part = (xs: EvalLine[]) => evaluate(engine, xs);
+  const inZh = part(lines.filter((l) => l.expect.length && zh(l))).inScope;
+  const inEn = part(lines.filter((l) => l.expect.length && !zh(l))).inScope;
+  const off = part(lines.filter((l) => !l.expect.length)).outOfScope;
+  return { zh: inZh.correct / inZh.total, en: inEn.correct / inEn.total, off: off.rejected / off.total };
+}
+
+// Regression guards on answer quality. The development set is the floor (100%); the two
+// held-out sets were written independently of data/qa (one of them with long, mixed-language
+// and tricky off-topic messages) and keep the engine honest about generalising.
+describe('answer quality', () => {
+  it('answers the whole development set', () => {
+    expect(evaluate(engine, read('../shared/eval/dev-qa.jsonl')).misses).toEqual([]);
+  });
+
+  it('stays above the bar on the held-out colloquial paraphrases', () => {
+    const r = rates(read('test/fixtures/paraphrases.jsonl'));
+    expect(r.zh).toBeGreaterThanOrEqual(0.95);
+    expect(r.en).toBeGreaterThanOrEqual(0.9);
+    expect(r.off).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('stays above the bar on narrative, mixed-language and tricky off-topic messages', () => {
+    const r = rates(read('test/fixtures/paraphrases-2.jsonl'));
+    expect(r.zh).toBeGreaterThanOrEqual(0.88);
+    expect(r.en).toBeGreaterThanOrEqual(0.85);
+    expect(r.off).toBeGreaterThanOrEqual(0.85);
+  });
+});
