@@ -3,7 +3,7 @@
  *
  *   npm run bench:load                      # everything
  *   npm run bench:load -- --only ack        # ack | fanout | growth
- *   npm run bench:load -- --events 3000 --projects 2000 --concurrency 32 --per-app 50
+ *   npm run bench:load -- --events 3000 --projects 2000 --concurrency 32 --rate 500 --per-app 50
  *
  * ack:    correctly signed Slack and encrypted+signed Feishu question events at the bot
  *         (a child process: src/main.ts), lowdb and PostgreSQL, next to a bare Bolt app on
@@ -48,6 +48,8 @@ const EVENTS = Number(arg('events', '3000'));
 const CONCURRENCY = Number(arg('concurrency', '32'));
 const PROJECTS = Number(arg('projects', '2000'));
 const PER_APP = Number(arg('per-app', '50'));
+/** Offered load of the paced run (events/s); the closed-loop run finds the maximum. */
+const RATE = Number(arg('rate', '500'));
 const schemas: string[] = [];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -93,11 +95,44 @@ async function drive(url: string, reqs: Req[]): Promise<Omit<AckRow, 'target'>> 
   return { events: rest.length, perSecond: rest.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), non200 };
 }
 
-const slackReqs = (n: number, tag: string): Req[] =>
-  Array.from({ length: n }, (_, i) => {
-    const body = JSON.stringify(slackEvent({ text: Q, channel: `C0LOAD${i % 50}`, eventId: `Ev${tag}${i}`, ts: `1700003000.${String(i).padStart(6, '0')}` }));
+/**
+ * Open loop: requests leave on a fixed schedule (RATE per second) whether or not earlier
+ * ones were answered, and latency counts from the scheduled time, so a stall shows up in
+ * p99 instead of slowing the sender down (no coordinated omission).
+ */
+async function drivePaced(url: string, reqs: Req[], rate: number): Promise<Omit<AckRow, 'target'>> {
+  const base = new URL(url);
+  for (const r of reqs.slice(0, 50)) await send(base, r);
+  const rest = reqs.slice(50);
+  const lat: number[] = [];
+  let non200 = 0;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    inflight.push(
+      send(base, rest[i]!).then((status) => {
+        lat.push(performance.now() - due);
+        if (status !== 200) non200++;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  const secs = (performance.now() - t0) / 1000;
+  return { events: rest.length, perSecond: rest.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), non200 };
+}
+
+// Slack messages are deduplicated by (channel, ts) too, so every run needs its own timestamps.
+let slackRun = 0;
+const slackReqs = (n: number, tag: string): Req[] => {
+  const run = 1700003000 + 10 * slackRun++;
+  return Array.from({ length: n }, (_, i) => {
+    const body = JSON.stringify(slackEvent({ text: Q, channel: `C0LOAD${i % 50}`, eventId: `Ev${tag}${i}`, ts: `${run}.${String(i).padStart(6, '0')}` }));
     return { path: '/slack/events', headers: slackHeaders(TEST_SECRETS.SLACK_SIGNING_SECRET, body), body };
   });
+};
 const feishuReqs = (n: number, tag: string): Req[] =>
   Array.from({ length: n }, (_, i) => {
     const r = feishuRequest(feishuTextEvent({ text: Q, token: TEST_SECRETS.FEISHU_VERIFICATION_TOKEN, eventId: `ev_${tag}_${i}`, chatId: `oc_load${i % 50}` }), { encryptKey: TEST_SECRETS.FEISHU_ENCRYPT_KEY });
@@ -132,7 +167,15 @@ async function ackBench(): Promise<AckRow[]> {
           const t0 = performance.now();
           const row = await drive(bot.url, reqs);
           const all = await waitUntil(() => fake.sent().length - before >= EVENTS, 300_000);
-          rows.push({ target: `bot, ${storeName}, ${platform}`, ...row, answeredAfterS: all ? (performance.now() - t0) / 1000 : NaN });
+          rows.push({ target: `bot, ${storeName}, ${platform}, max`, ...row, answeredAfterS: all ? (performance.now() - t0) / 1000 : NaN });
+          console.log(JSON.stringify(rows.at(-1)));
+          // The same events again (new ids), offered at RATE per second.
+          const before2 = fake.sent().length;
+          const paced = platform === 'slack' ? slackReqs(EVENTS, `${storeName}${platform}p`) : feishuReqs(EVENTS, `${storeName}${platform}p`);
+          const t1 = performance.now();
+          const prow = await drivePaced(bot.url, paced, RATE);
+          const all2 = await waitUntil(() => fake.sent().length - before2 >= EVENTS, 300_000);
+          rows.push({ target: `bot, ${storeName}, ${platform}, at ${RATE}/s`, ...prow, answeredAfterS: all2 ? (performance.now() - t1) / 1000 : NaN });
           console.log(JSON.stringify(rows.at(-1)));
         }
       } finally {
@@ -144,7 +187,9 @@ async function ackBench(): Promise<AckRow[]> {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/bolt-bare.ts'], { env: { ...process.env, SLACK_SIGNING_SECRET: TEST_SECRETS.SLACK_SIGNING_SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve) => proc.stdout!.on('data', (b: Buffer) => /listening (\S+)/.test(b.toString()) && resolve(/listening (\S+)/.exec(b.toString())![1]!)));
     try {
-      rows.push({ target: 'bare Bolt HTTPReceiver, slack', ...(await drive(url, slackReqs(EVENTS, 'bolt'))) });
+      rows.push({ target: 'bare Bolt HTTPReceiver, slack, max', ...(await drive(url, slackReqs(EVENTS, 'bolt'))) });
+      console.log(JSON.stringify(rows.at(-1)));
+      rows.push({ target: `bare Bolt HTTPReceiver, slack, at ${RATE}/s`, ...(await drivePaced(url, slackReqs(EVENTS, 'boltp'), RATE)) });
       console.log(JSON.stringify(rows.at(-1)));
     } finally {
       proc.kill('SIGTERM');

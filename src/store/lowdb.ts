@@ -20,8 +20,9 @@ const DbShape = z.object({
 type DbShape = z.infer<typeof DbShape>;
 
 /**
- * The embedded store: one JSON file, rewritten atomically (temp file + rename) on
- * every write. One process per file: two processes on one file lose writes.
+ * The embedded store: one JSON file, rewritten atomically (temp file + rename) after
+ * every change (grouped per event-loop turn). One process per file: two processes on one
+ * file lose writes.
  */
 export async function openLowdbStore(file: string): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
@@ -40,10 +41,26 @@ export async function openLowdbStore(file: string): Promise<Store> {
   db.data = parsed.data;
   let lastPurge = 0;
 
+  /**
+   * Group commit: a change is applied at once (one event loop turn, so it is atomic) and
+   * every change made in the same turn is written by one file rewrite; each caller resolves
+   * only after the write that holds its change, so nothing is acknowledged before it is on
+   * disk. Rewriting the whole file per event was the webhook's main cost under load.
+   */
+  let flush: Promise<void> | undefined;
+  const update = async (change: (d: DbShape) => void): Promise<void> => {
+    change(db.data);
+    flush ??= new Promise<void>((r) => setImmediate(r)).then(() => {
+      flush = undefined;
+      return db.write();
+    });
+    await flush;
+  };
+
   return {
     async claimEvent(key, now, ttlMs) {
       let first = false;
-      await db.update((d) => {
+      await update((d) => {
         const cutoff = now.getTime() - ttlMs;
         // Sweeping every key on every event cost a fifth of the webhook CPU under load: once a minute is enough.
         if (now.getTime() - lastPurge > 60_000) {
@@ -59,7 +76,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
       return first;
     },
     async addFeedback(record) {
-      await db.update((d) => {
+      await update((d) => {
         d.feedback.push(record);
       });
     },
@@ -75,7 +92,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
     },
     async bindProject(p) {
       let result!: { project: ProjectRecord; created: boolean };
-      await db.update((d) => {
+      await update((d) => {
         const old = d.projects[p.id];
         const project = old ? { ...old, name: p.name, goLive: p.goLive, updatedAt: p.updatedAt } : structuredClone(p);
         d.projects[p.id] = project;
@@ -84,13 +101,13 @@ export async function openLowdbStore(file: string): Promise<Store> {
       return result;
     },
     async putProject(p) {
-      await db.update((d) => {
+      await update((d) => {
         d.projects[p.id] = structuredClone(p);
       });
     },
     async setRole(projectId, user, role, at) {
       let out: ProjectRecord | undefined;
-      await db.update((d) => {
+      await update((d) => {
         const p = d.projects[projectId];
         if (!p) return;
         p.roles = p.roles.filter((r) => r.userId !== user.userId);
@@ -102,7 +119,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
     },
     async updateSchedule(projectId, change, at) {
       let out: ProjectRecord | undefined;
-      await db.update((d) => {
+      await update((d) => {
         const p = d.projects[projectId];
         if (!p) return;
         if (change.postTime) p.postTime = change.postTime;
@@ -118,7 +135,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
       if (seen?.status === 'sent') return 'sent';
       if (seen && now.getTime() - seen.claimedAt < staleMs) return 'busy';
       let out: 'claimed' | 'sent' | 'busy' = 'busy';
-      await db.update((d) => {
+      await update((d) => {
         const key = `${projectId}|${slot}`;
         const c = d.posts[key];
         if (!c) {
@@ -137,7 +154,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
       return out;
     },
     async completePost(projectId, slot, message) {
-      await db.update((d) => {
+      await update((d) => {
         const key = `${projectId}|${slot}`;
         const c = d.posts[key] ?? { projectId, slot, status: 'claimed' as const, claimedAt: Date.parse(message.postedAt), attempts: 1 };
         d.posts[key] = { ...c, status: 'sent', messageId: message.messageId };
@@ -145,7 +162,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
       });
     },
     async releasePost(projectId, slot) {
-      await db.update((d) => {
+      await update((d) => {
         const key = `${projectId}|${slot}`;
         if (d.posts[key]?.status === 'claimed') delete d.posts[key];
       });
@@ -155,7 +172,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
       return c && structuredClone(c);
     },
     async addChecklistMessage(m) {
-      await db.update((d) => {
+      await update((d) => {
         d.checklistMessages.push(structuredClone(m));
       });
     },
@@ -169,7 +186,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
     },
     async appendSignoffs(events) {
       let out: SignoffEvent[] = [];
-      await db.update((d) => {
+      await update((d) => {
         let seq = d.signoffs.at(-1)?.seq ?? 0;
         out = events.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
         d.signoffs.push(...structuredClone(out));
@@ -180,7 +197,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
       let out: SignoffEvent[] = [];
       // Validate the whole batch first: all or nothing, like appendSignoffs.
       for (const e of events) SignoffEvent.omit({ seq: true }).parse(e);
-      await db.update((d) => {
+      await update((d) => {
         // db.update runs this synchronously: nothing else reads or writes in between.
         const confirmed = new Map<string, boolean>();
         for (const e of d.signoffs) confirmed.set(`${e.projectId}\u0000${e.itemId}`, e.action === 'confirm');
