@@ -111,10 +111,11 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const bound = new Float64Array(entries.length);
 
   const lw = { loneCjk: o.loneCjk, loneWord: o.loneWord };
-  const cov = (seq: Int32Array, other: Doc) => coverage(seq, other, idf, unknownWeight, table.cjk, lw);
+  const cov = (seq: Int32Array, other: Doc, ev?: { units: number }) => coverage(seq, other, idf, unknownWeight, table.cjk, lw, ev);
 
-  /** Score every plausible entry for one stretch of canonical text: entry index → confidence. */
-  function scoreText(text: string, into: Map<number, number>): void {
+  /** Confidence of every plausible entry for canonical text: entry index → score. */
+  function scoreText(text: string): Map<number, number> {
+    const into = new Map<number, number>();
     const query = makeDoc(-1, 1, symbols(text), lookup, pairKey);
     const q = query.syms;
     // A long message says more than it asks: the longer it is, the more a phrase it covers
@@ -135,12 +136,12 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     const gate = () => (ev.units >= 2 ? 1 : ev.units === 1 ? o.singleMatch : 0);
     for (const e of shortlist) {
       if (!bloomMeets(query, bags[e]!)) continue; // nothing that counts as evidence
-      const bq = coverage(q, bags[e]!, idf, unknownWeight, table.cjk, lw, ev);
+      const bq = cov(q, bags[e]!, ev);
       let best = o.bagShare * bq * gate();
       for (const i of docsOf[e]!) {
         const d = docs[i]!;
         if (!bloomMeets(query, d)) continue;
-        const qc = coverage(q, d, idf, unknownWeight, table.cjk, lw, ev);
+        const qc = cov(q, d, ev);
         // Phrase coverage can add at most (1 - queryShare): skip phrases that cannot win.
         if (qc === 0 || d.boost * (qs * qc + (1 - qs)) <= best) continue;
         const dc = cov(d.syms, query);
@@ -148,6 +149,7 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
       }
       into.set(e, best);
     }
+    return into;
   }
 
   return {
@@ -159,8 +161,7 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
         return { question, lang: /[\u3400-\u9fff]/.test(question) || !words ? 'zh' : 'en', id: named, score: 1, candidates: [] };
       }
       const { text, lang, offTopicCue } = normalize(question);
-      const scores = new Map<number, number>();
-      scoreText(text, scores);
+      const scores = scoreText(text);
       const damp = offTopicCue ? rulebook.lexicon.offTopic.penalty : 1;
       const scored: Match[] = [...scores].map(([e, sc]) => ({ id: entries[e]!.id, score: Math.round(sc * damp * 1000) / 1000 }));
       scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
