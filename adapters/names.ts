@@ -1,3 +1,4 @@
+import type { Clock } from '../src/core/clock.ts';
 import type { Logger } from '../src/core/log.ts';
 
 const LOOKUP_TIMEOUT_MS = 1500;
@@ -9,7 +10,7 @@ const MAX_ENTRIES = 5000;
  * (the core then shows the id) and is not retried for a while, so a missing contact
  * scope does not cost a call per message.
  */
-export function createNameCache(log: Logger, lookup: (id: string) => Promise<string | undefined>) {
+export function createNameCache(log: Logger, clock: Clock, lookup: (id: string) => Promise<string | undefined>) {
   const names = new Map<string, string>();
   const failedAt = new Map<string, number>();
   return {
@@ -17,18 +18,18 @@ export function createNameCache(log: Logger, lookup: (id: string) => Promise<str
       const hit = names.get(id);
       if (hit) return hit;
       const f = failedAt.get(id);
-      if (f && Date.now() - f < FAILED_RETRY_MS) return undefined;
+      if (f && clock.now().getTime() - f < FAILED_RETRY_MS) return undefined;
       let timer: NodeJS.Timeout | undefined;
       try {
         const name = await Promise.race([lookup(id), new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOOKUP_TIMEOUT_MS)))]);
         if (name) {
           if (names.size >= MAX_ENTRIES) names.clear();
           names.set(id, name);
-        } else failedAt.set(id, Date.now());
+        } else failedAt.set(id, clock.now().getTime());
         return name;
       } catch (err) {
         log.debug('user name lookup failed', { userId: id, err });
-        failedAt.set(id, Date.now());
+        failedAt.set(id, clock.now().getTime());
         return undefined;
       } finally {
         clearTimeout(timer);

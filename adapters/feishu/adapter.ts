@@ -41,13 +41,13 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     loggerLevel: lark.LoggerLevel.warn,
   });
   const inflight = createInflight(log);
-  const clicks = createClickGuard(clock);
+  const clicks = createClickGuard(clock, bot.deps.store);
   // Card callbacks do not say whether the chat is a group; remember it from messages.
   const chatTypes = new Map<string, ChatRef['chatType']>();
   let botOpenId: string | undefined;
   let ws: lark.WSClient | undefined;
 
-  const names = createNameCache(log, async (openId) => {
+  const names = createNameCache(log, clock, async (openId) => {
     const res = await client.contact.v3.user.get({ path: { user_id: openId }, params: { user_id_type: 'open_id' } });
     if (res.code !== 0) throw new FeishuApiError(res.code ?? -1, res.msg ?? '');
     return res.data?.user?.name || undefined;
@@ -95,8 +95,9 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
         log.warn('feishu card action refused', { reason: r.reason, messageId: e.context?.open_message_id });
         return { toast: { type: 'error', content: BAD_BUTTON } };
       }
-      if (!clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action))) return {};
       inflight.run('feishu card action', { platform: 'feishu', messageId: r.msg.messageId, eventId: r.msg.eventId }, async () => {
+        // After the answer to Feishu: the double-click check is a store round trip.
+        if (!(await clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
         r.msg.user.name = await names.get(r.msg.user.id);
         await bot.handle(r.msg);
       });

@@ -36,13 +36,13 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
     logger: blog,
   };
   const inflight = createInflight(log);
-  const clicks = createClickGuard(clock);
+  const clicks = createClickGuard(clock, bot.deps.store);
   const receiver = config.appToken ? undefined : new KoaSlackReceiver({ signingSecret: config.signingSecret ?? '', log, boltLogger: blog });
   let app: App | undefined;
   let botUserId = '';
   let up = false;
   // Replaced at start() by one that asks users.info through Bolt's client.
-  let names = createNameCache(log, async () => undefined);
+  let names = createNameCache(log, clock, async () => undefined);
 
   const dispatchMessage = (e: SlackMessageEvent, viaMention: boolean) => {
     const msg = slackMessageToIncoming(e, { userId: botUserId }, viaMention);
@@ -72,7 +72,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
         ...(receiver ? { receiver } : { appToken: config.appToken, socketMode: true }),
       });
       const client = app.client;
-      names = createNameCache(log, async (user) => {
+      names = createNameCache(log, clock, async (user) => {
         const r = await client.users.info({ user });
         return r.user?.profile?.display_name || r.user?.real_name || r.user?.name || undefined;
       });
@@ -93,8 +93,9 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
           return;
         }
         const msg = r.msg;
-        if (!clicks.first(msg.messageId, msg.user.id, value ?? '')) return;
         inflight.run('slack button', { platform: 'slack', channel: msg.chat.chatId, messageId: msg.messageId }, async () => {
+          // After the ack: the double-click check is a store round trip.
+          if (!(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
           msg.user.name ??= await names.get(msg.user.id);
           await bot.handle(msg);
         });

@@ -45,7 +45,7 @@ export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
   const { bot } = deps;
   const { clock, store } = bot.deps;
   const messages = deps.messages ?? createMessageLog();
-  const clicks = createClickGuard(clock);
+  const clicks = createClickGuard(clock, store);
   const chatRef = (chatId: string): ChatRef => ({ platform: 'web', chatId, chatType: 'group' });
   const now = () => clock.now().toISOString();
 
@@ -102,7 +102,7 @@ export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
       const b = msg?.card?.blocks[block];
       const btn = b?.type === 'buttons' ? b.buttons[button] : undefined;
       if (!msg || !btn) throw new WebInputError('no such button (the message may have changed; reload)');
-      if (!clicks.first(messageId, user.id, JSON.stringify(btn.action))) return 'double-click';
+      if (!(await clicks.first(messageId, user.id, JSON.stringify(btn.action)))) return 'double-click';
       await bot.handle({
         kind: 'action',
         chat: chatRef(chatId),
