@@ -18,7 +18,7 @@ import { createCalendar } from '../src/schedule/calendar.ts';
 import { createDailyJob } from '../src/schedule/job.ts';
 import { parseSignoff } from '../src/signoff/parse.ts';
 import { openLowdbStore } from '../src/store/lowdb.ts';
-import type { ProjectRecord } from '../src/store/store.ts';
+import type { ProjectRecord, SignoffEvent } from '../src/store/store.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const rulebook = loadRulebook('data');
@@ -28,13 +28,29 @@ const project = (i: number, lang: 'zh' | 'en' = 'zh'): ProjectRecord => ({
   postTime: '09:00', lang, adminId: 'ou_admin', roles: [], source: 'chat', createdAt: '', updatedAt: '',
 });
 
-// 1. Card sizes (worst case: nothing confirmed, many items due/overdue, so the most buttons).
+// 1. Card sizes. Every item carries one button (confirm while open, undo once confirmed), so the
+// button count is fixed; the mixes below move it between confirm rows and undo rows and lengthen
+// the confirmed lines ("✅ <name> 已确认 …"). Nothing confirmed with many items due/overdue was the old worst case.
+const signed = (k: number): SignoffEvent[] =>
+  template.items.slice(0, k).map((it, i) => ({
+    seq: i + 1, projectId: 'feishu:oc_0', action: 'confirm', itemId: it.id, itemText: it.text.zh, userId: 'ou_someone_with_a_long_id_0123456789',
+    userName: '王经理', role: 'customer-lead', at: '2026-10-09T09:12:00+08:00', via: 'button', platform: 'feishu', evidenceMessageId: 'om_x', text: '[button] confirm 1',
+  }));
+const mixes = [['none confirmed', 0], ['1 open, rest confirmed', template.items.length - 1], ['all confirmed', template.items.length]] as const;
 for (const lang of ['zh', 'en'] as const) {
-  const card = checklistCard(buildChecklist(template, project(0, lang), [], '2026-10-16'));
-  const feishu = JSON.stringify(renderFeishuCard(card));
-  const slack = renderSlackBlocks(card);
-  const longestSection = Math.max(...slack.map((b) => JSON.stringify((b as { text?: { text?: string } }).text?.text ?? '').length));
-  console.log(`card ${lang}: Feishu JSON ${Buffer.byteLength(feishu)} bytes (limit 30 KB); Slack ${slack.length} blocks (limit 50), longest section ${longestSection} chars (limit 3000)`);
+  for (const [label, k] of mixes) {
+    const card = checklistCard(buildChecklist(template, project(0, lang), signed(k), '2026-10-16'));
+    const feishu = JSON.stringify(renderFeishuCard(card));
+    const slack = renderSlackBlocks(card);
+    const longestSection = Math.max(...slack.map((b) => JSON.stringify((b as { text?: { text?: string } }).text?.text ?? '').length));
+    const widestActions = Math.max(0, ...slack.filter((b) => b.type === 'actions').map((b) => (b as { elements: unknown[] }).elements.length));
+    const buttons = card.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
+    console.log(
+      `card ${lang}, ${label}: Feishu JSON ${Buffer.byteLength(feishu)} bytes (limit 30 KB); Slack ${slack.length} blocks (limit 50), ` +
+        `widest actions block ${widestActions} elements (limit 25), longest section ${longestSection} chars (limit 3000); ` +
+        `${buttons.filter((b) => b.action.type === 'confirm').length} confirm + ${buttons.filter((b) => b.action.type === 'undo').length} undo buttons`,
+    );
+  }
 }
 
 // 2. Daily job over N projects (lowdb, one write per claim and per completion).

@@ -84,6 +84,16 @@ describe('checklist card', () => {
     expect(text).not.toContain('培训方案和时间计划');
   });
 
+  it('puts an undo button on each confirmed item, grouped five to a row after the confirm rows', () => {
+    const k = template.items.length - 1;
+    const cl = buildChecklist(template, project, template.items.slice(0, k).map((i, n) => confirm(i.id, n + 1)), '2026-10-02');
+    const rows = checklistCard(cl).blocks.filter((b) => b.type === 'buttons').map((b) => b.buttons.map((x) => x.action)).filter((r) => r.every((a) => a.type !== 'show'));
+    expect(rows[0]).toEqual([{ type: 'confirm', item: template.items.length }]);
+    expect(rows.slice(1).flat()).toEqual(template.items.slice(0, k).map((_, i) => ({ type: 'undo', item: i + 1 })));
+    expect(rows.every((r) => r.length <= 5)).toBe(true);
+    expect(cardText(checklistCard(cl))).toContain('[撤销 1] [撤销 2]');
+  });
+
   it('an undo reopens the item', () => {
     const cl = buildChecklist(template, project, [confirm('portal-filled', 1), confirm('portal-filled', 2, { action: 'undo' })], '2026-10-02');
     expect(cl.lines.find((l) => l.item.id === 'portal-filled')!.state).toBe('open');

@@ -53,7 +53,13 @@ async function world(opts: { dataDir?: string; start?: string } = {}) {
     return rec.replies.slice(before).map((r) => cardText(r.card)).join('\n');
   };
   const at = (user: string, t: string, mentions?: { id: string; name?: string }[]) => text(user, t, { mentionsBot: true, mentions });
-  return { store, clock, rec, bot, feature, scheduled, text, at };
+  /** A card button press, as the adapters hand it to the bot. */
+  const click = async (user: string, messageId: string, action: Extract<Incoming, { kind: 'action' }>['action'], name?: string) => {
+    const before = rec.replies.length;
+    await bot.handle({ kind: 'action', chat: { platform: 'feishu', chatId: 'oc_1', chatType: 'group' }, user: { id: user, isBot: false, ...(name ? { name } : {}) }, eventId: `e${++n}`, at: clock.now(), messageId, action });
+    return rec.replies.slice(before).map((r) => cardText(r.card)).join('\n');
+  };
+  return { store, clock, rec, bot, feature, scheduled, text, at, click };
 }
 
 async function boundWithChecklist() {
@@ -143,6 +149,43 @@ describe('sign-off authority', () => {
     expect(cardText(finals[0]!.card)).toContain('全部事项已确认');
     w.clock.set('2026-09-30T01:00:00Z');
     expect(await w.feature.env.job.run()).toEqual([expect.objectContaining({ outcome: 'finished' })]);
+  });
+});
+
+describe('undo buttons', () => {
+  const buttonsOf = (card: { blocks: { type: string; buttons?: { label: string; action: { type: string; item?: number } }[] }[] }) => card.blocks.flatMap((b) => b.buttons ?? []);
+
+  it('the confirmer\'s undo button takes the sign-off back (audited via button) and the card is updated in place', async () => {
+    const w = await boundWithChecklist();
+    await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' });
+    const confirmed = w.rec.updates.at(-1)!.card;
+    expect(buttonsOf(confirmed).filter((b) => b.action.type === 'undo')).toEqual([{ label: '撤销 3', action: { type: 'undo', item: 3 } }]);
+    expect(buttonsOf(confirmed).some((b) => b.action.type === 'confirm' && b.action.item === 3)).toBe(false);
+
+    const r = await w.click('ou_lead', w.checklistId, { type: 'undo', item: 3 }, '王经理');
+    expect(r).toContain('已撤销');
+    expect(r).toContain('培训方案和时间计划已由客户项目负责人签字确认');
+    const rows = await w.store.listSignoffs('feishu:oc_1');
+    expect(rows.at(-1)).toMatchObject({ action: 'undo', itemId: 'training-plan-signed', userId: 'ou_lead', via: 'button', evidenceMessageId: w.checklistId, text: '[button] undo 3' });
+    const after = w.rec.updates.at(-1)!;
+    expect(after.messageId).toBe(w.checklistId);
+    expect(cardText(after.card)).toContain('0/27');
+    expect(buttonsOf(after.card).some((b) => b.action.type === 'undo')).toBe(false);
+    expect(buttonsOf(after.card).some((b) => b.action.type === 'confirm' && b.action.item === 3)).toBe(true);
+  });
+
+  it('refuses someone else\'s press, naming who may undo, and changes nothing; the admin may', async () => {
+    const w = await boundWithChecklist();
+    await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' });
+    const updates = w.rec.updates.length;
+    const r = await w.click('ou_x', w.checklistId, { type: 'undo', item: 3 });
+    expect(r).toContain('无权撤销');
+    expect(r).toContain('第 3 项只能由确认人 王经理 或项目管理员撤销');
+    expect((await w.store.listSignoffs('feishu:oc_1')).map((e) => e.action)).toEqual(['confirm']);
+    expect(w.rec.updates).toHaveLength(updates);
+
+    expect(await w.click('ou_admin', w.checklistId, { type: 'undo', item: 3 })).toContain('已撤销');
+    expect((await w.store.listSignoffs('feishu:oc_1')).map((e) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['confirm ou_lead reply', 'undo ou_admin button']);
   });
 });
 

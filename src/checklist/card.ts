@@ -22,9 +22,10 @@ const T = {
     deadline: '截止',
     attention: (who: string) => `请处理逾期事项:${who}`,
     unassigned: (role: string) => `(未设置${role}:@机器人 设置角色 @某人 ${role})`,
-    hint: '回复本消息确认:「确认 3」「确认 3、5」「确认 1-3」「全部确认」;「撤销 2」撤回。也可点按钮。飞书需为机器人开通 im:message.group_msg 权限才能收到不 @机器人 的回复;未开通时请在回复里 @机器人 或点按钮。',
+    hint: '回复本消息确认:「确认 3」「确认 3、5」「确认 1-3」「全部确认」;「撤销 2」撤回。也可点按钮(撤销仅限确认人或项目管理员)。飞书需为机器人开通 im:message.group_msg 权限才能收到不 @机器人 的回复;未开通时请在回复里 @机器人 或点按钮。',
     beyond: (d: string, y: number) => `⚠️ 上线日期 ${d} 超出已知节假日历(已知至 ${y} 年),该年份按周一至周五发送;请在 data/calendar/ 补充该年安排。`,
     confirmBtn: (n: number) => `确认 ${n}`,
+    undoBtn: (n: number) => `撤销 ${n}`,
     allDone: '全部事项已确认,每日清单到此结束。',
     wentLive: '已到上线日期,每日清单到此结束。',
     stillOpen: '**未确认事项**',
@@ -50,9 +51,10 @@ const T = {
     deadline: 'due',
     attention: (who: string) => `Overdue, please act: ${who}`,
     unassigned: (role: string) => `(no ${role} set: @bot set role @someone ${role})`,
-    hint: 'Reply to this message to confirm: "confirm 3", "confirm 3,5", "confirm 1-3", "confirm all"; "undo 2" takes one back. Or use the buttons. Feishu delivers replies without an @bot mention only if the app has the im:message.group_msg permission; otherwise @ the bot in your reply or use the buttons.',
+    hint: 'Reply to this message to confirm: "confirm 3", "confirm 3,5", "confirm 1-3", "confirm all"; "undo 2" takes one back. Or use the buttons (undo: only whoever confirmed, or the project admin). Feishu delivers replies without an @bot mention only if the app has the im:message.group_msg permission; otherwise @ the bot in your reply or use the buttons.',
     beyond: (d: string, y: number) => `⚠️ Go-live ${d} is beyond the known holiday calendar (known through ${y}); that year is treated as Monday–Friday. Add it in data/calendar/.`,
     confirmBtn: (n: number) => `Confirm ${n}`,
+    undoBtn: (n: number) => `Undo ${n}`,
     allDone: 'Every item is confirmed; the daily checklist stops here.',
     wentLive: 'Go-live date reached; the daily checklist stops here.',
     stillOpen: '**Not confirmed**',
@@ -127,10 +129,13 @@ export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number } =
   if (rest.length) blocks.push(...listBlocks(rest, lang, t.restHead));
   const open = [...urgent, ...rest.filter((l) => l.state !== 'confirmed')];
   const buttons: Button[] = open.map((l) => ({ label: t.confirmBtn(l.n), action: { type: 'confirm', item: l.n }, style: l.state === 'overdue' ? 'primary' : 'default' }));
+  // Shown to everyone; the sign-off handler honours a press only from whoever confirmed or the admin.
+  const undos: Button[] = cl.lines.filter((l) => l.state === 'confirmed').map((l) => ({ label: t.undoBtn(l.n), action: { type: 'undo', item: l.n } }));
   // Sources of the urgent items, one click away (answered by the rule lookup).
   const sources = [...new Set(urgent.flatMap((l) => l.item.rules))].slice(0, 5);
+  // Five per row, confirm rows then undo rows: one button per item keeps Slack's block count bounded.
   const rows: Button[][] = [];
-  for (let i = 0; i < buttons.length; i += 5) rows.push(buttons.slice(i, i + 5));
+  for (const group of [buttons, undos]) for (let i = 0; i < group.length; i += 5) rows.push(group.slice(i, i + 5));
   if (rows.length) blocks.push({ type: 'divider' }, ...rows.map((r): Block => ({ type: 'buttons', buttons: r })));
   if (sources.length) blocks.push({ type: 'buttons', buttons: sources.map((id) => ({ label: `${t.source} ${id}`, action: { type: 'show', id, lang } })) });
   blocks.push({ type: 'context', md: t.hint });

@@ -94,8 +94,9 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
 
   // An explicit list is all or nothing; "全部确认" confirms what this person may and names the rest.
   if (refused.length && r.req.items !== 'all') {
-    const yours = say(lang, `你的角色:${roleLabel[mine].zh}。未记录任何确认。`, `Your role: ${roleLabel[mine].en}. Nothing was recorded.`);
-    await ctx.reply(note(say(lang, '无权确认', 'Not allowed'), [...refused.map((x) => `- ${x}`), yours].join('\n'), 'warning'));
+    const yours =
+      r.req.kind === 'confirm' ? say(lang, `你的角色:${roleLabel[mine].zh}。未记录任何确认。`, `Your role: ${roleLabel[mine].en}. Nothing was recorded.`) : say(lang, '未撤销任何确认。', 'Nothing was undone.');
+    await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '无权确认', 'Not allowed') : say(lang, '无权撤销', 'Not allowed'), [...refused.map((x) => `- ${x}`), yours].join('\n'), 'warning'));
     return;
   }
   if (!toWrite.length) {

@@ -130,6 +130,50 @@ describe('checklists and sign-offs through Feishu', () => {
     expect((await after.listSignoffs('feishu:oc_group1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['confirm training-plan-signed', 'confirm leaders-training-scheduled', 'undo training-plan-signed']);
   });
 
+  it('undo button: someone else\'s press is refused naming who may undo; the confirmer\'s works and the card is patched', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    const ts = () => Math.floor(clock.now().getTime() / 1000);
+    const say = async (text: string, o: { senderId: string; parentId?: string }) => {
+      await app.postFeishu(feishuTextEvent({ text, token, chatId: 'oc_undo', ...o }), { timestamp: ts() });
+      await app.idle();
+    };
+    const press = async (userId: string, messageId: string, item: number) => {
+      const res = await app.postFeishu(feishuCardAction({ value: { type: 'undo', item }, token, messageId, chatId: 'oc_undo', userId }), { timestamp: ts() });
+      expect(res.status).toBe(200);
+      await app.idle();
+    };
+    const lastReply = () => JSON.stringify(app.feishu.sent().filter((c) => c.kind === 'reply').at(-1)?.card);
+    const patches = () => app.feishu.sent().filter((c) => c.kind === 'patch');
+    const undoValue = '"type":"undo","item":3';
+
+    app.feishu.names.set('ou_lead', '王经理');
+    await say('@bot 绑定项目 U 上线日期 2026-10-20', { senderId: 'ou_admin' });
+    await say('@bot 设置角色 @ou_lead 客户项目负责人', { senderId: 'ou_admin' });
+    const checklistId: string = (await json(await runJob(app))).results[0].messageId;
+    await say('确认 3', { senderId: 'ou_lead', parentId: checklistId });
+    expect(JSON.stringify(patches().at(-1)!.card)).toContain(undoValue);
+
+    await press('ou_member', checklistId, 3);
+    expect(lastReply()).toContain('无权撤销');
+    expect(lastReply()).toContain('只能由确认人 王经理 或项目管理员撤销');
+    expect(patches()).toHaveLength(1);
+
+    await press('ou_lead', checklistId, 3);
+    expect(lastReply()).toContain('已撤销');
+    expect(patches()).toHaveLength(2);
+    const patched = patches().at(-1)!;
+    expect(patched.messageId).toBe(checklistId);
+    expect(JSON.stringify(patched.card)).toMatch(/3\.\*\* (⏰ 到期|⬜ 待办) 培训方案和时间计划/);
+    expect(JSON.stringify(patched.card)).not.toContain(undoValue);
+    expect(JSON.stringify(patched.card)).toContain('"type":"confirm","item":3');
+    const rows = (await json(await fetch(`${app.url}/api/projects/feishu:oc_undo/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs;
+    expect(rows.map((e: { action: string; userId: string; via: string }) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['confirm ou_lead reply', 'undo ou_lead button']);
+    expect(rows[1]).toMatchObject({ itemId: 'training-plan-signed', evidenceMessageId: checklistId });
+  });
+
   it('leaves unrelated group chatter alone and refers "@bot 确认 3" to the latest checklist', async () => {
     const clock = fixedClock(START);
     t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
