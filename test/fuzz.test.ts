@@ -3,14 +3,18 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encrypt, sign } from '../adapters/feishu/crypto.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
-import { feishuRequest, feishuTextEvent } from './helpers/feishu.ts';
-import { slackEvent, slackHeaders } from './helpers/slack.ts';
+import { feishuCardAction, feishuRequest, feishuTextEvent } from './helpers/feishu.ts';
+import { slackAction, slackEvent, slackHeaders } from './helpers/slack.ts';
 
 /**
  * Thousands of bad requests at both webhooks and the admin API: each gets the 4xx its
  * kind deserves, nothing is sent to a platform, the store file does not change by a
  * byte, and the bot still answers a good question afterwards. Every forged body carries
  * a real question, so a request that slipped through would show up as an answer.
+ * Authentic bodies of a shape the bot does not take (Slack `"event": null`, unknown types,
+ * clicks without the fields the adapter reads; Feishu handled event types with a broken
+ * event) are a 400 well under 1 s, not an SDK TypeError or Bolt's 3 s ack timeout; Feishu
+ * event types without a handler are a quick 200 {} and ignored.
  */
 
 // A seeded PRNG so a failure can be replayed (the crypto IVs and nonces still vary).
@@ -36,6 +40,8 @@ interface Case {
   headers: Record<string, string>;
   body?: string | Buffer;
   expect: number;
+  /** Signed bodies the SDKs would have choked on or sat on (Bolt's 3 s ack timeout): must answer well under 1 s. */
+  fast?: true;
 }
 
 let t: TestApp;
@@ -49,7 +55,9 @@ afterAll(() => t?.close());
 // ---------- Slack ----------
 function slackCase(): Case {
   const secret = t.env.SLACK_SIGNING_SECRET!;
-  const body = JSON.stringify(slackEvent({ text: Q, eventId: `EvFUZZ${int(1e9)}` }));
+  const good = slackEvent({ text: Q, eventId: `EvFUZZ${int(1e9)}` });
+  const body = JSON.stringify(good);
+  const click = slackAction({ value: JSON.stringify({ type: 'ask', question: Q.replace('@bot ', '') }), messageTs: '1700000100.000001' });
   const signed = (raw: string | Buffer, o: { timestamp?: number; contentType?: string } = {}) => slackHeaders(secret, raw.toString(), o);
   const path = '/slack/events';
   const kinds: (() => Case)[] = [
@@ -76,6 +84,47 @@ function slackCase(): Case {
       const raw = `payload=${encodeURIComponent(pick(['{', 'not json', '{"type":']))}`;
       return { kind: 'slack: signed form with a broken payload', path, headers: signed(raw, { contentType: 'application/x-www-form-urlencoded' }), body: raw, expect: 400 };
     },
+    // Well-formed JSON, correctly signed, but not a shape the bot takes: Bolt threw a
+    // TypeError (500) on some and waited 3 s before a 404 on others.
+    () => {
+      const raw = JSON.stringify({ ...good, event: pick([null, 1, 'x', [], true, [good.event]]) });
+      return { kind: 'slack: signed event_callback whose event is not an object', path, headers: signed(raw), body: raw, expect: 400, fast: true };
+    },
+    () => {
+      const { type: _t, ...rest } = good.event;
+      const raw = JSON.stringify({ ...good, event: pick([rest, { ...rest, type: pick([5, '', null, ['app_mention'], { x: 1 }]) }]) });
+      return { kind: 'slack: signed event_callback whose event has no string type', path, headers: signed(raw), body: raw, expect: 400, fast: true };
+    },
+    () => {
+      const field = pick(['text', 'user', 'ts', 'channel', 'thread_ts', 'subtype']);
+      const raw = JSON.stringify({ ...good, event: { ...good.event, [field]: pick([{}, 5, ['x'], true]) } });
+      return { kind: 'slack: signed app_mention with a field of the wrong type', path, headers: signed(raw), body: raw, expect: 400, fast: true };
+    },
+    () => {
+      const raw = JSON.stringify({ ...good, event: { ...good.event, item: pick([null, 'x', 3]) } });
+      return { kind: 'slack: signed event whose item is not an object', path, headers: signed(raw), body: raw, expect: 400, fast: true };
+    },
+    () => {
+      const { type: _t, ...rest } = good;
+      const raw = JSON.stringify(pick([rest, { ...rest, type: pick(['event_callbackx', 'EVENT_CALLBACK', 'view_submission', 'shortcut', 'message_action', 'block_suggestion', 'interactive_message', 7, null]) }]));
+      return { kind: 'slack: signed body of a type the bot does not take', path, headers: signed(raw), body: raw, expect: 400, fast: true };
+    },
+    () => {
+      const raw = new URLSearchParams({ command: '/oa', text: Q, user_id: 'U0USER1', channel_id: 'C0GROUP1', trigger_id: `t${int(1e9)}` }).toString();
+      return { kind: 'slack: signed slash command (none registered)', path, headers: signed(raw, { contentType: 'application/x-www-form-urlencoded' }), body: raw, expect: 400, fast: true };
+    },
+    () => {
+      const payload = JSON.parse(new URLSearchParams(click).get('payload')!);
+      const broken = pick<() => unknown>([
+        () => ({ ...payload, actions: pick([[], null, 'x', [null], [{ ...payload.actions[0], action_id: pick(['other:1', 5, undefined]) }], [{ ...payload.actions[0], value: { type: 'ask' } }]]) }),
+        () => ({ ...payload, user: pick([null, undefined, 'U0USER1', { name: 'x' }, { id: 5 }]) }),
+        () => ({ ...payload, channel: pick(['C0GROUP1', 5, { name: 'x' }]) }),
+        () => ({ ...payload, container: pick(['x', { message_ts: 5 }]), message: pick(['x', { ts: 1700000100 }]) }),
+        () => ({ ...payload, trigger_id: 5 }),
+      ])();
+      const raw = new URLSearchParams({ payload: JSON.stringify(broken) }).toString();
+      return { kind: 'slack: signed block_actions without the fields the bot reads', path, headers: signed(raw, { contentType: 'application/x-www-form-urlencoded' }), body: raw, expect: 400, fast: true };
+    },
   ];
   return pick(kinds)();
 }
@@ -86,6 +135,8 @@ function feishuCase(): Case {
   const token = t.env.FEISHU_VERIFICATION_TOKEN!;
   const event = feishuTextEvent({ text: Q, token, eventId: `ev_fuzz_${int(1e9)}` });
   const good = feishuRequest(event, { encryptKey: key });
+  const card = feishuCardAction({ value: { type: 'ask', question: Q.replace('@bot ', '') }, token, messageId: 'om_card1', eventId: `ev_fuzz_card_${int(1e9)}` });
+  const sealed = (payload: unknown) => feishuRequest(payload, { encryptKey: key });
   const path = '/feishu/events';
   const json = { 'content-type': 'application/json' };
   const signedWith = (raw: string, k = key, ts = String(Math.floor(Date.now() / 1000))) => {
@@ -116,6 +167,36 @@ function feishuCase(): Case {
       const raw = JSON.stringify({ encrypt: encrypt(key, JSON.stringify(feishuTextEvent({ text: Q, token: pick(['', 'wrong', token + 'x']) }))) });
       return { kind: 'feishu: wrong verification token', path, headers: signedWith(raw), body: raw, expect: 401 };
     },
+    // Authentic (encrypted, signed, right token) but malformed: a 400, before the SDK.
+    () => {
+      const e = pick([event, card]);
+      return { kind: 'feishu: handled event type whose event is not an object', path, ...sealed({ ...e, event: pick([null, 1, 'x', [], [e.event]]) }), expect: 400, fast: true };
+    },
+    () => {
+      const m = event.event.message;
+      const message = pick<unknown>([null, 'x', { ...m, message_id: pick([undefined, 5, '']) }, { ...m, chat_id: pick([undefined, null, {}]) }, { ...m, content: pick([undefined, { text: Q }, 5]) }, { ...m, mentions: pick(['x', [null], 5]) }]);
+      return { kind: 'feishu: message event without the fields the bot reads', path, ...sealed({ ...event, event: { ...event.event, message } }), expect: 400, fast: true };
+    },
+    () => {
+      const c = card.event;
+      const broken = pick<unknown>([{ ...c, operator: pick([null, undefined, { open_id: 5 }]) }, { ...c, context: pick([null, undefined, { open_chat_id: 'oc_group1' }, { open_message_id: 'om_card1' }]) }, { ...c, action: pick([null, undefined, 'x']) }]);
+      return { kind: 'feishu: card action without operator, context or action', path, ...sealed({ ...card, event: broken }), expect: 400, fast: true };
+    },
+    () => {
+      const header = pick<unknown>([{ ...event.header, event_type: pick([undefined, 5, '', null]) }, { ...event.header, event_id: pick([undefined, 5, '']) }]);
+      return { kind: 'feishu: schema 2.0 without a usable header', path, ...sealed({ ...event, header }), expect: 400, fast: true };
+    },
+    () => {
+      const { schema: _s, ...rest } = event;
+      return { kind: 'feishu: neither a 2.0 nor a v1 event', path, ...sealed(pick<unknown>([rest, { ...rest, schema: pick(['1.0', 2, null]) }, { type: 'event_callback', event: pick([null, {}, { type: 5 }]), token }])), expect: 400, fast: true };
+    },
+    // Event types the bot has no handler for, which Feishu sends if the app subscribed:
+    // a quick 200 {} and ignored, even though the body carries a question.
+    () => {
+      const type = pick(['im.message.message_read_v1', 'im.chat.member.bot.added_v1', 'im.message.reaction.created_v1', `x.${int(1e6)}`]);
+      return { kind: 'feishu: event type with no handler', path, ...sealed({ ...event, header: { ...event.header, event_type: type } }), expect: 200, fast: true };
+    },
+    () => ({ kind: 'feishu: v1 event', path, ...sealed({ uuid: `u${int(1e9)}`, token, ts: '1', type: 'event_callback', event: { type: 'message', text: Q, open_chat_id: 'oc_group1' } }), expect: 200, fast: true }),
   ];
   return pick(kinds)();
 }
@@ -170,8 +251,12 @@ describe('fuzz: malformed, forged, truncated, oversized and wrongly encoded requ
       while (next < cases.length) {
         const c = cases[next++]!;
         seen.set(c.kind, (seen.get(c.kind) ?? 0) + 1);
+        const t0 = performance.now();
         const status = await send(c).catch((e: Error) => -1 * (e.name === 'TimeoutError' ? 2 : 1));
+        const ms = performance.now() - t0;
         if (status !== c.expect) wrong.push(`${c.kind}: expected ${c.expect}, got ${status}`);
+        // The SDK's slow path is a 3 s wait: 1 s leaves room for a loaded machine.
+        if (c.fast && ms > 1000) wrong.push(`${c.kind}: answered after ${Math.round(ms)} ms`);
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -179,7 +264,7 @@ describe('fuzz: malformed, forged, truncated, oversized and wrongly encoded requ
     await t.idle();
 
     expect([...new Set(wrong)].slice(0, 20)).toEqual([]);
-    expect(seen.size).toBe(29);
+    expect(seen.size).toBe(29 + 7 + 7);
     expect(snapshot()).toEqual(before);
     expect(t.logs.filter((l) => l.includes('"level":"error"'))).toEqual([]);
 
@@ -190,5 +275,17 @@ describe('fuzz: malformed, forged, truncated, oversized and wrongly encoded requ
     const f0 = t.feishu.sent().length;
     expect((await t.postFeishu(feishuTextEvent({ text: Q, token: t.env.FEISHU_VERIFICATION_TOKEN }))).status).toBe(200);
     await t.feishu.waitSent(f0 + 1);
+  });
+});
+
+describe('signed bodies of a shape the bot does not take', () => {
+  it('get a 400 whose JSON error says what is wrong; a Feishu event type without a handler gets {}', async () => {
+    const errorOf = async (res: Response) => ({ status: res.status, body: await res.json() });
+    const good = slackEvent({ text: Q });
+    expect(await errorOf(await t.postSlack({ ...good, event: null }))).toEqual({ status: 400, body: { error: expect.stringMatching(/^malformed event_callback: event: /) } });
+    expect(await errorOf(await t.postSlack({ ...good, type: 'shortcut' }))).toEqual({ status: 400, body: { error: expect.stringContaining('unsupported Slack request: type "shortcut"') } });
+    const f = feishuTextEvent({ text: Q, token: t.env.FEISHU_VERIFICATION_TOKEN });
+    expect(await errorOf(await t.postFeishu({ ...f, event: null }))).toEqual({ status: 400, body: { error: expect.stringMatching(/^malformed im\.message\.receive_v1 event: /) } });
+    expect(await errorOf(await t.postFeishu({ ...f, header: { ...f.header, event_type: 'im.message.message_read_v1' } }))).toEqual({ status: 200, body: {} });
   });
 });

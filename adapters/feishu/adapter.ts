@@ -11,6 +11,7 @@ import { withRetry, type RetryPolicy } from '../retry.ts';
 import { createNameCache } from '../names.ts';
 import { cardActionToIncoming, messageToIncoming, type FeishuCardAction, type FeishuMessageEvent } from './translate.ts';
 import { classifyFeishuError, FeishuApiError, feishuTransport } from './transport.ts';
+import { checkFeishuEnvelope } from './envelope.ts';
 import { checkFeishuRequest } from './verify.ts';
 
 export const FEISHU_PATH = '/feishu/events';
@@ -122,6 +123,18 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
               }
               if (checked.challenge !== undefined) {
                 ctx.body = { challenge: checked.challenge };
+                return;
+              }
+              const envelope = checkFeishuEnvelope(checked.inner);
+              if ('status' in envelope) {
+                log.warn('feishu request refused', { status: envelope.status, reason: envelope.reason });
+                ctx.status = envelope.status;
+                ctx.body = { error: envelope.reason };
+                return;
+              }
+              if ('ignored' in envelope) {
+                log.debug('feishu event ignored (no handler)', { type: envelope.ignored });
+                ctx.body = {};
                 return;
               }
               // Checked above over the raw bytes; the SDK's own check hashes re-serialised JSON.

@@ -2,13 +2,15 @@ import { HTTPModuleFunctions as http, HTTPResponseAck, type App, type Receiver }
 import type { Logger as BoltLogger } from '@slack/logger';
 import type { Logger } from '../../src/core/log.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
+import { checkSlackBody } from './envelope.ts';
 
 export const SLACK_PATH = '/slack/events';
 
 /**
  * Bolt receiver mounted on our Koa router, after Bolt's custom-receiver example
- * (KoaReceiver): verify the signature over the raw body (401), parse (400), answer
- * url_verification / ssl_check, then hand the event to Bolt with an HTTP ack.
+ * (KoaReceiver): verify the signature over the raw body (401), parse (400), check the
+ * shape (400, see envelope.ts), answer url_verification / ssl_check, then hand the event
+ * to Bolt with an HTTP ack.
  * The raw body was read (and capped at 1 MB) by the server; Bolt finds it on req.rawBody.
  */
 export class KoaSlackReceiver implements Receiver {
@@ -43,13 +45,20 @@ export class KoaSlackReceiver implements Receiver {
       } catch {
         return refuse(400, 'malformed body');
       }
-      if (typeof body !== 'object' || body === null) return refuse(400, 'body is not an object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(400, 'body is not an object');
       if (body.ssl_check) {
         ctx.body = '';
         return;
       }
-      if (body.type === 'url_verification') {
-        ctx.body = { challenge: body.challenge };
+      const checked = checkSlackBody(body);
+      if (!checked.ok) return refuse(400, checked.reason);
+      if (checked.body.type === 'url_verification') {
+        ctx.body = { challenge: checked.body.challenge };
+        return;
+      }
+      if (checked.body.type === 'app_rate_limited') {
+        this.opts.log.warn('slack says it is rate limiting events to this app', { minute: body.minute_rate_limited });
+        ctx.body = '';
         return;
       }
       if (!this.app) return refuse(503, 'slack app not ready');
