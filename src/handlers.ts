@@ -8,5 +8,5 @@ import { qaHandlers } from './qa/handlers.ts';
  * replies come before question answering, which takes whatever is left.
  */
 export function allHandlers(checklists?: ChecklistEnv): Handler[] {
-  return [...(checklists ? projectHandlers(checklists) : []), ...qaHandlers()];
+  return [...(checklists ? projectHandlers(checklists) : []), ...qaHandlers(checklists ? { projectStatus: checklists.projectStatusFor } : {})];
 }

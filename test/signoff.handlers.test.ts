@@ -189,6 +189,45 @@ describe('undo buttons', () => {
   });
 });
 
+describe('answers that know the project', () => {
+  const lastReplyCard = (w: { rec: ReturnType<typeof recordingTransport> }) => w.rec.replies.at(-1)!.card;
+  const actionsOf = (card: { blocks: { type: string; buttons?: { action: unknown }[] }[] }) => card.blocks.flatMap((b) => (b.buttons ?? []).map((x) => x.action));
+  const n = template.items.findIndex((i) => i.rules.includes('5.2-10')) + 1;
+
+  it('adds the 5.2-10 checklist item with its status and a confirm button that goes through the sign-off path', async () => {
+    const w = await boundWithChecklist();
+    const answer = await w.at('ou_x', '培训人数多怎么办');
+    expect(answer).toContain('5.2-10');
+    expect(answer).toContain(`本项目清单 第${n}项「每场培训人数不超过60人`);
+    expect(answer).toMatch(/」：⏰ 到期\(截止 09-29\),需项目经理确认/);
+    expect(actionsOf(lastReplyCard(w))).toContainEqual({ type: 'confirm', item: n });
+    const answerId = w.rec.replies.at(-1)!.id;
+
+    // The button on the answer: roles apply (item 4 is the vendor-pm's).
+    expect(await w.click('ou_x', answerId, { type: 'confirm', item: n })).toContain('需由 项目经理 确认');
+    expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([]);
+    await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm', name: '张工' }]);
+    expect(await w.click('ou_pm', answerId, { type: 'confirm', item: n }, '张工')).toContain('已确认');
+    expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([expect.objectContaining({ itemId: template.items[n - 1]!.id, userId: 'ou_pm', via: 'button', evidenceMessageId: answerId })]);
+    expect(w.rec.updates.at(-1)!.messageId).toBe(w.checklistId);
+    expect(cardText(w.rec.updates.at(-1)!.card)).toContain('1/27');
+
+    // Asked again: confirmed by whom and when, and no confirm button.
+    expect(await w.at('ou_x', '培训人数多怎么办')).toContain(`本项目清单 第${n}项「每场培训人数不超过60人,各部门关键用户已安排参加」：✅ 张工 已确认 09-29 09:00`);
+    expect(actionsOf(lastReplyCard(w)).some((a) => (a as { type: string }).type === 'confirm')).toBe(false);
+  });
+
+  it('leaves answers in a group without a project, and answers with no checklist item, as they were', async () => {
+    const w = await world();
+    const answer = await w.at('ou_x', '培训人数多怎么办');
+    expect(answer).toContain('5.2-10');
+    expect(answer).not.toContain('本项目清单');
+    expect(actionsOf(lastReplyCard(w)).some((a) => (a as { type: string }).type === 'confirm')).toBe(false);
+    const bound = await boundWithChecklist();
+    expect(await bound.at('ou_x', '5.2-1')).not.toContain('本项目清单');
+  });
+});
+
 describe('declared projects (data/projects.yaml)', () => {
   const dataDirWith = (yaml: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'data-'));

@@ -2,6 +2,7 @@ import type { Card } from '../core/card.ts';
 import { cardText } from '../core/card.ts';
 import type { DailyJob } from '../schedule/job.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
+import type { ProjectStatusFor } from './status.ts';
 import type { Template } from './template.ts';
 
 /** What the project and sign-off handlers need besides the bot's deps. */
@@ -11,6 +12,8 @@ export interface ChecklistEnv {
   job: DailyJob;
   /** Called after a project was bound or changed its posting time or zone. */
   scheduleChanged(): Promise<void>;
+  /** For answers in a project group: the checklist items a rule is behind, with their status. */
+  projectStatusFor: ProjectStatusFor;
 }
 
 export type Lang = 'zh' | 'en';

@@ -15,6 +15,7 @@ import { signoffHandler } from '../signoff/handlers.ts';
 import type { Store } from '../store/store.ts';
 import type { ChecklistEnv } from './env.ts';
 import { checklistRoutes } from './routes.ts';
+import { createProjectStatus } from './status.ts';
 import { loadTemplate } from './template.ts';
 
 export interface ChecklistFeature {
@@ -57,6 +58,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
     scheduleChanged: async () => {
       if (started) await scheduler.refresh();
     },
+    projectStatusFor: createProjectStatus({ store: deps.store, template, job }),
   };
   return {
     env,

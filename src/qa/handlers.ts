@@ -1,7 +1,16 @@
+import type { ProjectStatusFor } from '../checklist/status.ts';
+import type { Card } from '../core/card.ts';
 import type { Ctx, Handler } from '../core/bot.ts';
 import { languageOf } from './normalize.ts';
 import { answerCard, entryCard } from './present.ts';
 import { HELP_WORDS, helpCard } from './help.ts';
+import { withProjectStatus } from './project.ts';
+import type { Lang } from './types.ts';
+
+export interface QaOptions {
+  /** In a group bound to a project: the checklist items behind an answered risk, with their status. */
+  projectStatus?: ProjectStatusFor;
+}
 
 /** Questions are for the bot only when it is mentioned, or in a direct chat. */
 const addressed = (ctx: Ctx) => ctx.msg.kind === 'text' && (ctx.msg.mentionsBot || ctx.msg.chat.chatType === 'direct');
@@ -14,7 +23,24 @@ const help: Handler = async (ctx) => {
   return true;
 };
 
-const question: Handler = async (ctx) => {
+/**
+ * Sends an answer; for a risk answered in a project group, with the project's checklist items
+ * behind it. A failed status lookup costs the extra block, never the answer.
+ */
+async function replyWith(ctx: Ctx, o: QaOptions, card: Card, id: string | null | undefined, lang: Lang): Promise<void> {
+  let out = card;
+  if (o.projectStatus && id && ctx.deps.rulebook.byId.get(id)?.kind === 'risk') {
+    try {
+      const status = await o.projectStatus(id, ctx.msg.chat);
+      if (status) out = withProjectStatus(card, status, lang);
+    } catch (err) {
+      ctx.deps.log.warn('project status for the answer could not be read', { ruleId: id, err });
+    }
+  }
+  await ctx.reply(out);
+}
+
+const question = (o: QaOptions): Handler => async (ctx) => {
   if (!addressed(ctx) || ctx.msg.kind !== 'text') return false;
   const text = ctx.msg.text.trim();
   if (!text) {
@@ -23,25 +49,27 @@ const question: Handler = async (ctx) => {
   }
   const result = ctx.deps.answerer.answer(text);
   ctx.deps.log.info('answered', { platform: ctx.msg.chat.platform, id: result.id, score: result.score });
-  await ctx.reply(answerCard(ctx.deps.rulebook, result, { implementerName: ctx.deps.implementerName }));
+  await replyWith(ctx, o, answerCard(ctx.deps.rulebook, result, { implementerName: ctx.deps.implementerName }), result.id, result.lang);
   return true;
 };
 
 /** Buttons on answer cards: related question, "did you mean" choice, 👍/👎. */
-const actions: Handler = async (ctx) => {
+const actions = (qo: QaOptions): Handler => async (ctx) => {
   if (ctx.msg.kind !== 'action') return false;
   const { action } = ctx.msg;
   const rb = ctx.deps.rulebook;
   const o = { implementerName: ctx.deps.implementerName };
   switch (action.type) {
     case 'ask': {
-      await ctx.reply(answerCard(rb, ctx.deps.answerer.answer(action.question), o));
+      const result = ctx.deps.answerer.answer(action.question);
+      await replyWith(ctx, qo, answerCard(rb, result, o), result.id, result.lang);
       return true;
     }
     case 'show': {
       const e = rb.byId.get(action.id);
       if (!e) return false;
-      await ctx.reply(entryCard(rb, e, action.lang ?? 'zh', { question: action.id, candidates: [], score: 1 }, o));
+      const lang = action.lang ?? 'zh';
+      await replyWith(ctx, qo, entryCard(rb, e, lang, { question: action.id, candidates: [], score: 1 }, o), e.id, lang);
       return true;
     }
     case 'feedback': {
@@ -66,6 +94,7 @@ const actions: Handler = async (ctx) => {
   }
 };
 
-export function qaHandlers(): Handler[] {
-  return [help, actions, question];
+/** `o.projectStatus` is optional: without it (CLI, tests, no checklists) answers are the rulebook's alone. */
+export function qaHandlers(o: QaOptions = {}): Handler[] {
+  return [help, actions(o), question(o)];
 }

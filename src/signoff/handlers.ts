@@ -26,7 +26,11 @@ interface Request {
 
 const itemLine = (n: number, item: TemplateItem, lang: Lang) => `- **${n}.** ${item.text[lang]} (${item.rules.join(', ')})`;
 
-/** Which checklist a message refers to: the one it replies to or was clicked on, else (when @-mentioned) the latest. */
+/**
+ * Which checklist a message refers to: the one it replies to or was clicked on, else the latest
+ * when @-mentioned in the group or clicked on another card there (the confirm button of an
+ * answer that knows the project carries the latest checklist's number).
+ */
 async function findTarget(ctx: Ctx, env: ChecklistEnv): Promise<Target | undefined> {
   const { store } = ctx.deps;
   const m = ctx.msg;
@@ -36,7 +40,7 @@ async function findTarget(ctx: Ctx, env: ChecklistEnv): Promise<Target | undefin
     const project = await store.getProject(message.projectId);
     return project && { project, message, order: message.items };
   }
-  if (m.kind !== 'text' || !m.mentionsBot || m.chat.chatType !== 'group') return undefined;
+  if (m.chat.chatType !== 'group' || (m.kind === 'text' && !m.mentionsBot)) return undefined;
   const project = await store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
   if (!project) return undefined;
   const latest = await store.latestChecklistMessage(project.id);

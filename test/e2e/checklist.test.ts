@@ -4,7 +4,7 @@ import { fixedClock } from '../../src/core/clock.ts';
 import { openLowdbStore } from '../../src/store/lowdb.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
-import { slackEvent } from '../helpers/slack.ts';
+import { slackAction, slackEvent } from '../helpers/slack.ts';
 
 const ADMIN_TOKEN = 'admin-token-TEST-1234';
 // 2026-09-29 09:00 in Shanghai (a Tuesday), three weeks before go-live.
@@ -249,6 +249,44 @@ describe('checklists and sign-offs through Slack', () => {
     expect(api.signoffs).toEqual([expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack' })]);
     const projects = await json(await fetch(`${app.url}/api/projects`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
     expect(projects.projects.map((p: { id: string }) => p.id)).toEqual(['slack:C0PROJ1']);
+  });
+
+  it('an answer in the project channel shows the checklist item behind the rule; its confirm button signs off', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' } });
+    const app = t;
+    const send = async (text: string, o: { user: string; channel?: string }) => {
+      await app.postSlack(slackEvent({ text, channel: o.channel ?? 'C0PROJ2', user: o.user }));
+      await app.idle();
+    };
+    const lastPost = () => app.slack.sent().filter((c) => c.api === 'chat.postMessage').at(-1)!;
+    await send('@bot bind project ACME go-live 2026-10-20 tz Asia/Shanghai', { user: 'U0ADMIN' });
+    await send('@bot set role <@U0PM> vendor-pm', { user: 'U0ADMIN' });
+    const checklistTs: string = (await json(await runJob(app))).results[0].messageId;
+
+    await send('@bot 培训人数多怎么办', { user: 'U0MEMBER' });
+    const answer = JSON.stringify(lastPost().blocks);
+    expect(answer).toContain('5.2-10');
+    expect(answer).toContain('本项目清单 第4项「每场培训人数不超过60人');
+    expect(answer).toContain('需项目经理确认');
+    const button = lastPost().blocks.flatMap((b: { type: string; elements?: { value?: string }[] }) => (b.type === 'actions' ? b.elements! : [])).find((e: { value?: string }) => e.value === '{"type":"confirm","item":4}');
+    expect(button).toBeDefined();
+
+    // The click arrives on the answer message (any ts that is not a checklist's).
+    const answerTs = '1700000100.999999';
+    await app.postSlack(slackAction({ value: button!.value!, messageTs: answerTs, channel: 'C0PROJ2', user: 'U0PM' }));
+    await app.idle();
+    const updates = app.slack.sent().filter((c) => c.api === 'chat.update');
+    expect(updates.map((u) => u.body.ts)).toEqual([checklistTs]);
+    expect(JSON.stringify(updates[0]!.blocks)).toContain('1/27');
+    const rows = (await json(await fetch(`${app.url}/api/projects/slack:C0PROJ2/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs;
+    expect(rows).toEqual([expect.objectContaining({ itemId: 'training-session-size', userId: 'U0PM', role: 'vendor-pm', via: 'button', evidenceMessageId: answerTs })]);
+
+    // In a channel without a project the same question gets the rulebook's answer only.
+    await send('@bot 培训人数多怎么办', { user: 'U0MEMBER', channel: 'C0OTHER' });
+    expect(JSON.stringify(lastPost().blocks)).toContain('5.2-10');
+    expect(JSON.stringify(lastPost().blocks)).not.toContain('本项目清单');
+    expect(JSON.stringify(lastPost().blocks)).not.toContain('"type\\":\\"confirm');
   });
 
   it('keeps the admin job endpoint off without ADMIN_TOKEN', async () => {

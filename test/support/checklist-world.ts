@@ -19,7 +19,8 @@ export const template = loadTemplate('data', rulebook);
 /** A Transport that records what the bot said: the edge between the core and a platform. */
 export function recordingTransport() {
   const posts: { chat: ChatRef; card: Card; messageId: string }[] = [];
-  const replies: { messageId: string; card: Card }[] = [];
+  /** `messageId`: what was replied to; `id`: the reply's own id (a button on it is clicked there). */
+  const replies: { messageId: string; card: Card; id: string }[] = [];
   const updates: { messageId: string; card: Card }[] = [];
   let n = 0;
   let failNext = 0;
@@ -34,8 +35,9 @@ export function recordingTransport() {
       return { messageId };
     },
     async reply(to, card) {
-      replies.push({ messageId: to.messageId, card });
-      return { messageId: `r${++n}` };
+      const id = `r${++n}`;
+      replies.push({ messageId: to.messageId, card, id });
+      return { messageId: id };
     },
     async update(_chat, messageId, card) {
       updates.push({ messageId, card });

@@ -1,0 +1,56 @@
+import type { ChatRef } from '../core/message.ts';
+import { projectIdOf } from '../projects/handlers.ts';
+import { roleLabel } from '../projects/roles.ts';
+import type { DailyJob } from '../schedule/job.ts';
+import type { Store } from '../store/store.ts';
+import type { Template } from './template.ts';
+
+/** One checklist item as it stands in a project: plain data, for answers that know the project. */
+export interface ProjectItemStatus {
+  /** The number on the latest checklist message (what a confirm button or "确认 n" means). */
+  n: number;
+  text: { zh: string; en: string };
+  state: 'confirmed' | 'overdue' | 'due' | 'open';
+  /** YYYY-MM-DD in the project's time zone. */
+  dueDate: string;
+  /** Who may confirm it, as shown to people. */
+  confirmBy: { zh: string; en: string };
+  /** Set when confirmed: a display name, or `@{userId}` when the name is unknown. */
+  confirmedBy?: string;
+  /** ISO 8601 with the project's offset. */
+  confirmedAt?: string;
+}
+
+export interface ProjectStatus {
+  projectName: string;
+  items: ProjectItemStatus[];
+}
+
+/** The checklist items of the chat's project that come from `ruleId`; undefined without a project or such items. */
+export type ProjectStatusFor = (ruleId: string, chat: ChatRef) => Promise<ProjectStatus | undefined>;
+
+export function createProjectStatus(deps: { store: Store; template: Template; job: DailyJob }): ProjectStatusFor {
+  const { store, template, job } = deps;
+  return async (ruleId, chat) => {
+    // Most answers have no checklist item: skip the store entirely.
+    if (chat.chatType !== 'group' || !template.items.some((i) => i.rules.includes(ruleId))) return undefined;
+    const project = await store.getProject(projectIdOf(chat.platform, chat.chatId));
+    if (!project) return undefined;
+    // Numbered as on the latest checklist, which is what a bare "@bot 确认 n" or a button off a checklist refers to.
+    const latest = await store.latestChecklistMessage(project.id);
+    const { checklist } = await job.card(project, latest?.items);
+    const items = checklist.lines
+      .filter((l) => l.item.rules.includes(ruleId))
+      .map(
+        (l): ProjectItemStatus => ({
+          n: l.n,
+          text: l.item.text,
+          state: l.state,
+          dueDate: l.dueDate,
+          confirmBy: roleLabel[l.item.confirm],
+          ...(l.confirmed ? { confirmedBy: l.confirmed.userName ?? `@{${l.confirmed.userId}}`, confirmedAt: l.confirmed.at } : {}),
+        }),
+      );
+    return items.length ? { projectName: project.name, items } : undefined;
+  };
+}
