@@ -217,6 +217,15 @@ describe('answers that know the project', () => {
     expect(actionsOf(lastReplyCard(w)).some((a) => (a as { type: string }).type === 'confirm')).toBe(false);
   });
 
+  it('speaks the asker\'s language', async () => {
+    const w = await world();
+    await w.at('ou_admin', 'bind project ACME go-live 2026-10-20');
+    const answer = await w.at('ou_x', 'too many trainees in one session');
+    expect(answer).toContain(`Checklist item ${n} 'Each training session has at most 60 people`);
+    expect(answer).toContain(`': ⏰ due 09-29; to be confirmed by the vendor-pm`);
+    expect(answer).toContain(`[Confirm ${n}]`);
+  });
+
   it('leaves answers in a group without a project, and answers with no checklist item, as they were', async () => {
     const w = await world();
     const answer = await w.at('ou_x', '培训人数多怎么办');
