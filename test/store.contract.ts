@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { shanghaiProject } from './support/fixtures.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, Store } from '../src/store/store.ts';
 
 /**
@@ -10,22 +11,7 @@ export interface StoreFixture {
   reopen?(): Promise<Store>;
 }
 
-const project = (over: Partial<ProjectRecord> = {}): ProjectRecord => ({
-  id: 'feishu:oc_1',
-  platform: 'feishu',
-  chatId: 'oc_1',
-  name: 'ACME OA',
-  goLive: '2026-10-20',
-  timeZone: 'Asia/Shanghai',
-  postTime: '09:00',
-  lang: 'zh',
-  adminId: 'ou_admin',
-  roles: [],
-  source: 'chat',
-  createdAt: '2026-09-01T09:00:00+08:00',
-  updatedAt: '2026-09-01T09:00:00+08:00',
-  ...over,
-});
+const project = shanghaiProject;
 
 const message = (over: Partial<ChecklistMessage> = {}): ChecklistMessage => ({
   projectId: 'feishu:oc_1',

@@ -1,5 +1,5 @@
+import { WebSocketServer, type WebSocket } from './ws.ts';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -9,20 +9,6 @@ import type { AddressInfo } from 'node:net';
  * (the handler's return value, decoded). Only the few frame fields the SDK uses.
  */
 
-interface WebSocket {
-  send(data: Uint8Array): void;
-  terminate(): void;
-  on(ev: 'close', f: () => void): void;
-  on(ev: 'message', f: (data: Buffer) => void): void;
-}
-interface WebSocketServer {
-  once(ev: 'listening', f: () => void): void;
-  on(ev: 'connection', f: (ws: WebSocket) => void): void;
-  address(): AddressInfo | string;
-  close(cb: () => void): void;
-}
-// ws comes with the Feishu SDK and @slack/socket-mode; it ships no types.
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: new (o: { host: string; port: number }) => WebSocketServer };
 
 interface Frame {
   SeqID: number;

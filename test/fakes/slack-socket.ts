@@ -1,22 +1,6 @@
+import { WebSocketServer, type WebSocket } from './ws.ts';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-
-// ws comes with @slack/socket-mode (Bolt) and the Feishu SDK; it ships no types, so the
-// little used here is typed locally.
-interface WebSocket {
-  send(data: string): void;
-  terminate(): void;
-  on(ev: 'close', f: () => void): void;
-  on(ev: 'message', f: (data: unknown) => void): void;
-}
-interface WebSocketServer {
-  once(ev: 'listening', f: () => void): void;
-  on(ev: 'connection', f: (ws: WebSocket) => void): void;
-  address(): AddressInfo | string;
-  close(cb: () => void): void;
-}
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: new (o: { host: string; port: number }) => WebSocketServer };
 
 /**
  * A fake Slack Socket Mode endpoint: the fake Web API's apps.connections.open hands out

@@ -1,3 +1,4 @@
+import { shanghaiProject } from './fixtures.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,22 +47,7 @@ export function recordingTransport() {
   return { t, posts, replies, updates, failNextPosts: (k: number) => void (failNext = k) };
 }
 
-export const shanghaiProject = (over: Partial<ProjectRecord> = {}): ProjectRecord => ({
-  id: 'feishu:oc_1',
-  platform: 'feishu',
-  chatId: 'oc_1',
-  name: 'ACME OA',
-  goLive: '2026-10-20',
-  timeZone: 'Asia/Shanghai',
-  postTime: '09:00',
-  lang: 'zh',
-  adminId: 'ou_admin',
-  roles: [],
-  source: 'chat',
-  createdAt: '2026-09-01T09:00:00+08:00',
-  updatedAt: '2026-09-01T09:00:00+08:00',
-  ...over,
-});
+export { shanghaiProject };
 
 export async function tempStore(file?: string): Promise<{ store: Store; file: string }> {
   const f = file ?? join(mkdtempSync(join(tmpdir(), 'cl-')), 'db.json');
