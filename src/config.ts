@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: opt(),
   IMPLEMENTER_NAME: opt(),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  INBOX_LEASE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3600).default(120)),
   FEISHU_APP_ID: opt(),
   FEISHU_APP_SECRET: opt(),
   FEISHU_VERIFICATION_TOKEN: opt(),
@@ -62,6 +63,11 @@ export interface Config {
   /** Shown in answers in place of the implementer named in the source rulebook. */
   implementerName?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * How long an acknowledged event may stay unfinished before another process (or this
+   * one, after a failure) handles it again: longer than the slowest handling, retries included.
+   */
+  inboxLeaseMs: number;
   feishu?: FeishuConfig;
   slack?: SlackConfig;
   /** Why a platform is off, one line each, for the start-up log. */
@@ -118,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_TOKEN,
     implementerName: e.IMPLEMENTER_NAME,
     logLevel: e.LOG_LEVEL,
+    inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
     feishu,
     slack,
     disabled,
