@@ -10,6 +10,7 @@ import { openPostgresStore } from '../../src/store/postgres.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startApp, type RunningApp } from '../../src/wire.ts';
 import { FakeFeishu } from '../fakes/feishu-api.ts';
+import type { FakeFeishuWs } from '../fakes/feishu-ws.ts';
 import { FakeSlack } from '../fakes/slack-api.ts';
 import { TEST_SECRETS } from './app.ts';
 import { feishuRequest } from './feishu.ts';
@@ -34,8 +35,10 @@ export interface Replicas {
   close(): Promise<void>;
 }
 
-export async function startReplicas(n: number, opts: { clock?: Clock; env?: Record<string, string>; seed?: (store: Store) => Promise<void> } = {}): Promise<Replicas> {
+/** `feishuWs`: Feishu over that fake long connection (FEISHU_MODE=ws), one connection per replica. */
+export async function startReplicas(n: number, opts: { clock?: Clock; env?: Record<string, string>; seed?: (store: Store) => Promise<void>; feishuWs?: FakeFeishuWs } = {}): Promise<Replicas> {
   const feishu = await FakeFeishu.start();
+  if (opts.feishuWs) feishu.wsUrl = opts.feishuWs.url;
   const slack = await FakeSlack.start();
   const schema = freshSchema('rep');
   const databaseUrl = urlWithSchema(schema);
@@ -50,6 +53,7 @@ export async function startReplicas(n: number, opts: { clock?: Clock; env?: Reco
     HOST: '127.0.0.1',
     PORT: '0',
     ADMIN_TOKEN: REPLICA_ADMIN_TOKEN,
+    ...(opts.feishuWs ? { FEISHU_MODE: 'ws' } : {}),
     ...opts.env,
   };
   const logs: string[] = [];
