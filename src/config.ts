@@ -6,6 +6,8 @@ export class ConfigError extends Error {
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = () => z.preprocess(blankIsUnset, z.string().optional());
+/** Messages per second or minute the transports allow themselves (adapters/rate-limit.ts); 0 = no limit. */
+const rate = (dflt: number) => z.preprocess(blankIsUnset, z.coerce.number().int('must be a whole number of messages (0 = no limit)').min(0).default(dflt));
 
 const EnvSchema = z.object({
   PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -30,10 +32,19 @@ const EnvSchema = z.object({
       .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^/\s]+/.test(v), "must be 'feishu', 'lark' or a base URL such as https://open.feishu.cn"),
   ),
   FEISHU_MODE: z.preprocess(blankIsUnset, z.enum(['http', 'ws']).default('http')),
+  // Feishu's send-message API: 50/s and 1000/min per app, 5/s per group shared by the group's bots
+  // (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create; docs/operations.md).
+  FEISHU_RATE_PER_SECOND: rate(50),
+  FEISHU_RATE_PER_MINUTE: rate(1000),
+  FEISHU_CHAT_RATE_PER_SECOND: rate(5),
   SLACK_BOT_TOKEN: opt(),
   SLACK_SIGNING_SECRET: opt(),
   SLACK_APP_TOKEN: opt(),
   SLACK_API_URL: opt(),
+  // chat.postMessage: 1/s per channel (bursts may not be displayed) plus a workspace-wide limit Slack
+  // gives no figure for (docs.slack.dev/apis/web-api/rate-limits; docs/operations.md).
+  SLACK_RATE_PER_SECOND: rate(50),
+  SLACK_CHAT_RATE_PER_SECOND: rate(1),
 });
 
 export interface FeishuConfig {
@@ -43,12 +54,16 @@ export interface FeishuConfig {
   encryptKey?: string;
   domain: string;
   mode: 'http' | 'ws';
+  /** Sends per second and per minute for the app, per second for one chat; 0 = no limit. */
+  rate: { perSecond: number; perMinute: number; chatPerSecond: number };
 }
 export interface SlackConfig {
   botToken: string;
   signingSecret?: string;
   appToken?: string;
   apiUrl?: string;
+  /** chat.postMessage calls per second for the app and for one channel; 0 = no limit. */
+  rate: { perSecond: number; chatPerSecond: number };
 }
 
 export interface Config {
@@ -96,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       encryptKey: e.FEISHU_ENCRYPT_KEY,
       domain: e.FEISHU_DOMAIN,
       mode: e.FEISHU_MODE,
+      rate: { perSecond: e.FEISHU_RATE_PER_SECOND, perMinute: e.FEISHU_RATE_PER_MINUTE, chatPerSecond: e.FEISHU_CHAT_RATE_PER_SECOND },
     };
   } else if (fm.length < feishuNeeds.length || e.FEISHU_VERIFICATION_TOKEN || e.FEISHU_ENCRYPT_KEY) {
     throw new ConfigError(`${fm.join(' and ')} ${fm.length > 1 ? 'are' : 'is'} missing: Feishu is half configured (see .env.example)`);
@@ -107,7 +123,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const slackNeeds = e.SLACK_APP_TOKEN ? ['SLACK_BOT_TOKEN'] : ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'];
   const sm = missing(slackNeeds);
   if (sm.length === 0) {
-    slack = { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+    slack = {
+      botToken: e.SLACK_BOT_TOKEN!,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      rate: { perSecond: e.SLACK_RATE_PER_SECOND, chatPerSecond: e.SLACK_CHAT_RATE_PER_SECOND },
+    };
   } else if (sm.length < slackNeeds.length || e.SLACK_APP_TOKEN) {
     throw new ConfigError(`${sm.join(' and ')} ${sm.length > 1 ? 'are' : 'is'} missing: Slack is half configured (see .env.example)`);
   } else {

@@ -106,7 +106,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     },
   } as Record<string, (data: unknown) => Promise<unknown>>);
 
-  bot.useTransport('feishu', feishuTransport(client, log, opts.retry));
+  bot.useTransport('feishu', feishuTransport(client, log, opts.retry, config.rate));
 
   return {
     platform: 'feishu',

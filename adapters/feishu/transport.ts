@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../src/core/log.ts';
 import type { Transport } from '../../src/core/transport.ts';
-import { headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
+import type { FeishuConfig } from '../../src/config.ts';
+import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
+import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
 import { renderFeishuCard } from './render.ts';
 
 /** Feishu answered HTTP 200 with a non-zero code. */
@@ -13,17 +15,35 @@ export class FeishuApiError extends Error {
   }
 }
 
+/** The gateway's frequency limit (per app and API): HTTP 429, some older APIs 400 (open.feishu.cn/document/server-docs/api-call-guide/frequency-control). */
 const RATE_LIMITED = 99991400;
+/** The message service's tenant-level limit, named on the same page. */
+const TENANT_RATE_LIMITED = 11232;
+/** Send-message limit of one group (5 QPS shared by the group's bots), answered as HTTP 400. */
+const CHAT_RATE_LIMITED = 230020;
+const RATE_LIMIT_CODES = [RATE_LIMITED, TENANT_RATE_LIMITED, CHAT_RATE_LIMITED];
 
-/** 429 / 5xx (axios error) and the rate-limit code are retried, honouring x-ogw-ratelimit-reset. */
+type AxiosLike = { response?: { status?: number; headers?: Record<string, unknown>; data?: { code?: number } } };
+
+/** 429 / 5xx (axios error) and the rate-limit codes are retried, honouring x-ogw-ratelimit-reset. */
 export function classifyFeishuError(err: unknown): Verdict {
-  if (err instanceof FeishuApiError) return err.code === RATE_LIMITED ? { retry: true } : { retry: false };
-  const res = (err as { response?: { status?: number; headers?: Record<string, unknown>; data?: { code?: number } } }).response;
+  if (err instanceof FeishuApiError) return RATE_LIMIT_CODES.includes(err.code) ? { retry: true } : { retry: false };
+  const res = (err as AxiosLike).response;
   if (!res?.status) return { retry: true }; // network error: the uuid makes a resend safe
-  if (res.status === 429 || res.status >= 500 || res.data?.code === RATE_LIMITED) {
+  if (res.status === 429 || res.status >= 500 || RATE_LIMIT_CODES.includes(res.data?.code ?? 0)) {
     return { retry: true, afterMs: headerDelayMs(res.headers?.['x-ogw-ratelimit-reset']) ?? headerDelayMs(res.headers?.['retry-after']) };
   }
   return { retry: false };
+}
+
+/** What a refusal teaches the limiter: 230020 pauses that group; the gateway's and the tenant's limits pause the app. */
+export function feishuPauses(err: unknown): Pause[] {
+  const res = (err as AxiosLike).response;
+  const code = err instanceof FeishuApiError ? err.code : res?.data?.code;
+  const ms = headerDelayMs(res?.headers?.['x-ogw-ratelimit-reset']) ?? headerDelayMs(res?.headers?.['retry-after']) ?? 1000;
+  if (code === CHAT_RATE_LIMITED) return [{ key: 'chat', ms }];
+  if (res?.status === 429 || code === RATE_LIMITED || code === TENANT_RATE_LIMITED) return [{ key: 'app', ms }];
+  return [];
 }
 
 function check<T extends { code?: number; msg?: string }>(res: T): T {
@@ -31,14 +51,25 @@ function check<T extends { code?: number; msg?: string }>(res: T): T {
   return res;
 }
 
-/** Transport over the SDK's Client. Each send keeps one uuid across retries, so Feishu drops duplicates. */
-export function feishuTransport(client: Client, log: Logger, policy?: RetryPolicy): Transport {
+/**
+ * Transport over the SDK's Client. Each send keeps one uuid across retries, so Feishu drops
+ * duplicates. Sends (create and reply) are paced by `rate` (docs/operations.md): replies to
+ * people go before the daily fan-out's posts. A patch is limited per message (5 QPS), not
+ * per group, and is not paced.
+ */
+export function feishuTransport(client: Client, log: Logger, policy?: RetryPolicy, rate: FeishuConfig['rate'] = { perSecond: 0, perMinute: 0, chatPerSecond: 0 }): Transport {
+  const limiter = createRateLimiter({ app: windows(rate.perSecond, rate.perMinute), chat: windows(rate.chatPerSecond) });
+  const maxPauseMs = (policy ?? defaultRetryPolicy).maxDelayMs;
+  // A rate limit is retried at once: the wait happens in the limiter, behind the pause.
+  const classifyPaced = (err: unknown): Verdict => (feishuPauses(err).length ? { retry: true, afterMs: 0 } : classifyFeishuError(err));
   const call = <T>(what: string, fields: Record<string, unknown>, fn: () => Promise<T>) =>
     withRetry(what, fn, classifyFeishuError, { log, fields: { platform: 'feishu', ...fields }, policy });
+  const send = <T>(what: string, fields: Record<string, unknown>, chatId: string, priority: Priority, fn: () => Promise<T>) =>
+    withRetry(what, paced(limiter, chatId, priority, feishuPauses, maxPauseMs, fn), classifyPaced, { log, fields: { platform: 'feishu', ...fields }, policy });
   return {
     async post(chat, card) {
       const uuid = randomUUID();
-      const res = await call('feishu post', { chatId: chat.chatId }, async () =>
+      const res = await send('feishu post', { chatId: chat.chatId }, chat.chatId, 'bulk', async () =>
         check(
           await client.im.message.create({
             params: { receive_id_type: 'chat_id' },
@@ -50,7 +81,7 @@ export function feishuTransport(client: Client, log: Logger, policy?: RetryPolic
     },
     async reply(to, card) {
       const uuid = randomUUID();
-      const res = await call('feishu reply', { chatId: to.chat.chatId, messageId: to.messageId }, async () =>
+      const res = await send('feishu reply', { chatId: to.chat.chatId, messageId: to.messageId }, to.chat.chatId, 'interactive', async () =>
         check(
           await client.im.message.reply({
             path: { message_id: to.messageId },

@@ -76,7 +76,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
         const r = await client.users.info({ user });
         return r.user?.profile?.display_name || r.user?.real_name || r.user?.name || undefined;
       });
-      bot.useTransport('slack', slackTransport(client, log, opts.retry));
+      bot.useTransport('slack', slackTransport(client, log, opts.retry, config.rate));
 
       app.event('app_mention', async ({ event }) => dispatchMessage(event as SlackMessageEvent, true));
       app.message(async ({ message }) => dispatchMessage(message as SlackMessageEvent, false));

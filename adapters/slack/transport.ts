@@ -1,7 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/core/log.ts';
 import type { Transport } from '../../src/core/transport.ts';
-import { headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
+import type { SlackConfig } from '../../src/config.ts';
+import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
+import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
 import { renderSlackBlocks, slackFallback } from './render.ts';
 
 /**
@@ -23,19 +25,42 @@ export function classifySlackError(err: unknown): Verdict {
   }
 }
 
-export function slackTransport(client: webApi.WebClient, log: Logger, policy?: RetryPolicy): Transport {
+/**
+ * What a refusal teaches the limiter. Slack's 429 does not say which limit it was; the
+ * per-channel one (about 1/s) is already kept by our pacing, so it is taken as the
+ * workspace-wide limit: the whole app pauses for Retry-After.
+ */
+export function slackPauses(err: unknown): Pause[] {
+  const e = err as { code?: string; retryAfter?: number; statusCode?: number; headers?: Record<string, unknown> };
+  const limited = e.code === 'slack_webapi_rate_limited_error' || (e.code === 'slack_webapi_http_error' && e.statusCode === 429);
+  if (!limited) return [];
+  return [{ key: 'app', ms: (typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : headerDelayMs(e.headers?.['retry-after'])) ?? 1000 }];
+}
+
+/**
+ * chat.postMessage calls (posts and replies) are paced by `rate` (docs/operations.md): replies
+ * to people go before the daily fan-out's posts. chat.update is another method with its own
+ * limits and is not paced.
+ */
+export function slackTransport(client: webApi.WebClient, log: Logger, policy?: RetryPolicy, rate: SlackConfig['rate'] = { perSecond: 0, chatPerSecond: 0 }): Transport {
+  const limiter = createRateLimiter({ app: windows(rate.perSecond), chat: windows(rate.chatPerSecond) });
+  const maxPauseMs = (policy ?? defaultRetryPolicy).maxDelayMs;
+  // A rate limit is retried at once: the wait happens in the limiter, behind the pause.
+  const classifyPaced = (err: unknown): Verdict => (slackPauses(err).length ? { retry: true, afterMs: 0 } : classifySlackError(err));
   const call = <T>(what: string, fields: Record<string, unknown>, fn: () => Promise<T>) =>
     withRetry(what, fn, classifySlackError, { log, fields: { platform: 'slack', ...fields }, policy });
+  const send = <T>(what: string, fields: Record<string, unknown>, channel: string, priority: Priority, fn: () => Promise<T>) =>
+    withRetry(what, paced(limiter, channel, priority, slackPauses, maxPauseMs, fn), classifyPaced, { log, fields: { platform: 'slack', ...fields }, policy });
   return {
     async post(chat, card) {
-      const res = await call('slack post', { channel: chat.chatId }, () =>
+      const res = await send('slack post', { channel: chat.chatId }, chat.chatId, 'bulk', () =>
         client.chat.postMessage({ channel: chat.chatId, text: slackFallback(card), blocks: renderSlackBlocks(card) as never }),
       );
       return { messageId: res.ts ?? '' };
     },
     async reply(to, card) {
       const thread = to.replyTo ?? to.messageId;
-      const res = await call('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, () =>
+      const res = await send('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, to.chat.chatId, 'interactive', () =>
         client.chat.postMessage({ channel: to.chat.chatId, thread_ts: thread, text: slackFallback(card), blocks: renderSlackBlocks(card) as never }),
       );
       return { messageId: res.ts ?? '' };

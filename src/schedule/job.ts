@@ -12,8 +12,13 @@ import { isoWithOffset, localDate, localTime } from './dates.ts';
 
 /** A claim whose send has not completed after this long is taken to have died and is retried. */
 export const STALE_CLAIM_MS = 10 * 60 * 1000;
-/** Projects posted at the same time by one run of the daily job. */
-export const RUN_CONCURRENCY = 4;
+/**
+ * Projects posted at the same time by one run of the daily job. The transports pace sends to the
+ * platforms' limits (adapters/rate-limit.ts), so this only has to cover the round trips: 50 posts/s
+ * at about 300 ms each (store and platform) needs about 15 in flight; 4 left a remote platform's
+ * limit unused (docs/operations.md, "Daily fan-out").
+ */
+export const RUN_CONCURRENCY = 16;
 
 export type JobOutcome = 'posted' | 'final' | 'already-posted' | 'busy' | 'not-working-day' | 'before-time' | 'finished' | 'failed';
 export interface JobResult {
@@ -111,8 +116,7 @@ export function createDailyJob(deps: JobDeps): DailyJob {
   return {
     card,
     async run() {
-      // A few projects at a time: one after another, 2,000 projects took 1.45× the platform's
-      // rate-limit bound (each waits on the store and the send); the claims keep it exactly once.
+      // Several projects at a time (RUN_CONCURRENCY); the claims keep it exactly once.
       const projects = await store.listProjects();
       const out: JobResult[] = new Array(projects.length);
       let next = 0;
