@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createFeishuAdapter } from '../adapters/feishu/adapter.ts';
+import { createInbox } from '../adapters/inbox.ts';
 import type { RetryPolicy } from '../adapters/retry.ts';
 import { createSlackAdapter } from '../adapters/slack/adapter.ts';
 import { playgroundRoutes } from '../adapters/web/routes.ts';
@@ -53,9 +54,11 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   const checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, transport: (p) => bot.transport(p) });
   const bot: Bot = createBot({ rulebook, answerer, store, clock, log, implementerName: config.implementerName }, opts.handlers ?? allHandlers(checklists.env));
 
+  // Webhook events are kept here before they are acknowledged, until handled.
+  const inbox = createInbox({ store, clock, log, leaseMs: config.inboxLeaseMs });
   const adapters: (PlatformAdapter & { start(): Promise<void> })[] = [];
-  if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, retry: opts.retry }));
-  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, retry: opts.retry }));
+  if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, inbox, retry: opts.retry }));
+  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, inbox, retry: opts.retry }));
   for (const line of config.disabled) log.info(line);
 
   const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
@@ -68,12 +71,15 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       log.error(`${a.platform} could not start; it stays off until restart`, { err });
     }
   }
+  // What a previous run acknowledged but did not finish, now that the adapters can answer it.
+  inbox.start();
   log.info('listening', { url, rulebook: rulebook.version });
   // Declared projects, catch-up of a post missed while down, then node-cron per project.
   await checklists.start();
 
   const idle = async () => {
     for (const a of adapters) await a.idle();
+    await inbox.idle();
   };
   return {
     url,
@@ -88,6 +94,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       });
       await checklists.stop();
       for (const a of adapters) await a.stop();
+      await inbox.stop();
       await store.close();
     },
   };

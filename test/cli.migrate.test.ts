@@ -51,6 +51,10 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     await src.claimPost('slack:C1', '2026-10-09', new Date('2026-10-09T01:00:00Z'), 600_000);
     await src.completePost('slack:C1', '2026-10-09', { projectId: 'slack:C1', platform: 'slack', chatId: 'C1', messageId: '1700.1', items: ['a', 'b'], postedAt: '2026-10-09T09:00:00+08:00', kind: 'daily' });
     await src.claimEvent('slack:Ev1', new Date(), 86_400_000);
+    // One acknowledged event not yet answered (the bot stopped mid-way), one answered.
+    await src.acceptDelivery({ key: 'slack:EvOpen', platform: 'slack', kind: 'slack', payload: { text: '培训人数多怎么办' } }, new Date(), 86_400_000);
+    await src.acceptDelivery({ key: 'slack:EvDone', platform: 'slack', kind: 'slack', payload: {} }, new Date(), 86_400_000);
+    await src.finishDelivery('slack:EvDone', 'done');
     await src.addFeedback({ question: '培训人数多怎么办', ruleId: '5.2-10', vote: 'down', platform: 'slack', userId: 'U1', at: 'x' });
     for (let i = 0; i < 40; i++) await src.appendSignoffs([signoff(i)]);
     const before = await src.listSignoffs('slack:C1');
@@ -72,6 +76,9 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     expect((await dst.findChecklistMessage('slack', 'C1', '1700.1'))?.items).toEqual(['a', 'b']);
     expect(await dst.claimEvent('slack:Ev1', new Date(), 86_400_000)).toBe(false);
     expect(await dst.listFeedback()).toHaveLength(1);
+    // The unanswered event is handed out at once, with what it said; the answered one never again.
+    expect((await dst.takeDeliveries(new Date(), 120_000, 10)).map((d) => [d.key, d.payload])).toEqual([['slack:EvOpen', { text: '培训人数多怎么办' }]]);
+    expect(await dst.acceptDelivery({ key: 'slack:EvDone', platform: 'slack', kind: 'slack', payload: {} }, new Date(), 86_400_000)).toBe(false);
     // New sign-offs continue the sequence.
     const [next] = await dst.appendSignoffs([signoff(99)]);
     expect(next!.seq).toBe(before.at(-1)!.seq + 1);

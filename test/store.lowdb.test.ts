@@ -3,16 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../src/store/lowdb.ts';
-import { storeContract } from './store.contract.ts';
+import { storeContract, type StoreFixture } from './store.contract.ts';
+import { inboxContract } from './store.inbox.contract.ts';
 
 let file = '';
-storeContract('lowdb', {
+const fixture: StoreFixture = {
   open: async () => {
     file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db.json');
     return openLowdbStore(file);
   },
   reopen: async () => openLowdbStore(file),
-});
+};
+storeContract('lowdb', fixture);
+inboxContract('lowdb', fixture);
 
 describe('lowdb store file', () => {
   it('refuses a corrupt file and leaves it untouched', async () => {

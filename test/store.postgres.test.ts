@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/store/postgres.ts';
-import { storeContract } from './store.contract.ts';
+import { storeContract, type StoreFixture } from './store.contract.ts';
+import { inboxContract } from './store.inbox.contract.ts';
 import { PG_BASE_URL, PG_SKIP, assertPostgresReachable, dropSchemas, freshSchema, urlWithSchema } from './helpers/postgres.ts';
 
 const schemas: string[] = [];
@@ -13,7 +14,7 @@ if (PG_SKIP) {
   beforeAll(assertPostgresReachable);
   afterAll(() => dropSchemas(schemas));
 
-  storeContract('PostgreSQL', {
+  const fixture: StoreFixture = {
     open: async () => {
       const s = freshSchema();
       schemas.push(s);
@@ -21,7 +22,9 @@ if (PG_SKIP) {
       return openPostgresStore(url);
     },
     reopen: async () => openPostgresStore(url),
-  });
+  };
+  storeContract('PostgreSQL', fixture);
+  inboxContract('PostgreSQL', fixture);
 
   describe('PostgreSQL store specifics', () => {
     it('migrates once when several replicas start at the same moment', async () => {
@@ -30,9 +33,10 @@ if (PG_SKIP) {
       const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresStore(urlWithSchema(s))));
       const c = new pg.Client({ connectionString: PG_BASE_URL });
       await c.connect();
-      const { rows } = await c.query(`SELECT version FROM "${s}".schema_migrations`);
+      const { rows } = await c.query(`SELECT version FROM "${s}".schema_migrations ORDER BY version`);
       await c.end();
-      expect(rows).toEqual([{ version: 1 }]);
+      // Each version once: a second replica migrating too would have failed on CREATE TABLE.
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
       for (const st of stores) await st.close();
     });
 

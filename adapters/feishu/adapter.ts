@@ -5,7 +5,7 @@ import type { ChatRef } from '../../src/core/message.ts';
 import type { FeishuConfig } from '../../src/config.ts';
 import type { PlatformAdapter } from '../../src/server/routes.ts';
 import { createClickGuard } from '../clicks.ts';
-import { createInflight } from '../inflight.ts';
+import type { Inbox } from '../inbox.ts';
 import { sdkLogger } from '../sdk-log.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { createNameCache } from '../names.ts';
@@ -30,8 +30,8 @@ const BAD_BUTTON = '这个按钮无效或已过期 / This button is invalid or o
  * long connection (FEISHU_MODE=ws). Events are acknowledged at once; the answer is
  * computed and sent afterwards.
  */
-export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log: Logger; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
-  const { config, bot, log } = opts;
+export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
+  const { config, bot, log, inbox } = opts;
   const clock = bot.deps.clock;
   const client = new lark.Client({
     appId: config.appId,
@@ -41,7 +41,6 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     logger: sdkLogger(log, 'feishu sdk'),
     loggerLevel: lark.LoggerLevel.warn,
   });
-  const inflight = createInflight(log);
   const clicks = createClickGuard(clock, bot.deps.store);
   // Card callbacks do not say whether the chat is a group; remember it from messages.
   const chatTypes = new Map<string, ChatRef['chatType']>();
@@ -74,16 +73,36 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     return botOpenId;
   }
 
+  async function handleMessage(e: FeishuMessageEvent, redelivered: boolean): Promise<void> {
+    const msg = messageToIncoming(e, await fetchBotOpenId(), clock.now());
+    if (!msg) return;
+    chatTypes.set(msg.chat.chatId, msg.chat.chatType);
+    if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
+    if (redelivered) msg.redelivered = true;
+    await bot.handle(msg);
+  }
+  async function handleClick(e: FeishuCardAction, redelivered: boolean): Promise<void> {
+    const r = cardActionToIncoming(e, chatTypes.get(e.context?.open_chat_id ?? '') ?? 'group', clock.now());
+    if (!r.ok) return; // refused with a toast when it arrived
+    // The double-click check is a store round trip, so it runs after the acknowledgement;
+    // a click handed over again after a crash already passed it.
+    if (!redelivered && !(await clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
+    r.msg.user.name = await names.get(r.msg.user.id);
+    if (redelivered) r.msg.redelivered = true;
+    await bot.handle(r.msg);
+  }
+  inbox.on('feishu.message', (p, again) => handleMessage(p as FeishuMessageEvent, again));
+  inbox.on('feishu.click', (p, again) => handleClick(p as FeishuCardAction, again));
+
+  /** Kept in the inbox before Feishu gets its answer (HTTP 200, or the long connection's response frame). */
+  const keep = async (kind: string, eventId: string | undefined, data: unknown) => {
+    if (!eventId) return log.warn('feishu event without an event id ignored', { kind });
+    if (!(await inbox.receive('feishu', eventId, kind, data))) log.debug('duplicate feishu event ignored', { eventId });
+  };
+
   const dispatcher = new lark.EventDispatcher({ encryptKey: config.encryptKey, verificationToken: config.verificationToken, logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn }).register({
     'im.message.receive_v1': async (data: unknown) => {
-      const e = data as FeishuMessageEvent;
-      inflight.run('feishu message', { platform: 'feishu', messageId: e.message?.message_id, eventId: e.event_id }, async () => {
-        const msg = messageToIncoming(e, await fetchBotOpenId(), clock.now());
-        if (!msg) return;
-        chatTypes.set(msg.chat.chatId, msg.chat.chatType);
-        if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
-        await bot.handle(msg);
-      });
+      await keep('feishu.message', (data as FeishuMessageEvent).event_id, data);
       return {};
     },
   });
@@ -91,17 +110,12 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
   dispatcher.register({
     'card.action.trigger': async (data: unknown) => {
       const e = data as FeishuCardAction;
-      const r = cardActionToIncoming(e, chatTypes.get(e.context?.open_chat_id ?? '') ?? 'group', clock.now());
+      const r = cardActionToIncoming(e, 'group', clock.now());
       if (!r.ok) {
         log.warn('feishu card action refused', { reason: r.reason, messageId: e.context?.open_message_id });
         return { toast: { type: 'error', content: BAD_BUTTON } };
       }
-      inflight.run('feishu card action', { platform: 'feishu', messageId: r.msg.messageId, eventId: r.msg.eventId }, async () => {
-        // After the answer to Feishu: the double-click check is a store round trip.
-        if (!(await clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
-        r.msg.user.name = await names.get(r.msg.user.id);
-        await bot.handle(r.msg);
-      });
+      await keep('feishu.click', e.event_id, data);
       return {};
     },
   } as Record<string, (data: unknown) => Promise<unknown>>);
@@ -139,7 +153,16 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
               }
               // Checked above over the raw bytes; the SDK's own check hashes re-serialised JSON.
               const data = Object.assign(Object.create({ headers: ctx.req.headers }), checked.outer);
-              const ret = await dispatcher.invoke(data, { needCheck: false });
+              let ret: unknown;
+              try {
+                ret = await dispatcher.invoke(data, { needCheck: false });
+              } catch (err) {
+                // Not kept, so not acknowledged: Feishu delivers it again.
+                log.error('feishu event could not be stored; refused with 503 so Feishu retries', { err });
+                ctx.status = 503;
+                ctx.body = { error: 'storage unavailable, retry later' };
+                return;
+              }
               ctx.body = ret && typeof ret === 'object' ? ret : {};
             });
           }
@@ -164,10 +187,9 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     },
     // Long connection: also connected right now (the SDK reconnects by itself).
     isUp: () => !!botOpenId && (config.mode === 'http' || ws?.getConnectionStatus().state === 'connected'),
-    idle: () => inflight.idle(),
+    idle: () => inbox.idle(),
     async stop() {
       ws?.close();
-      await inflight.idle();
     },
   };
 }

@@ -4,11 +4,12 @@ import type { Logger } from '../../src/core/log.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { PlatformAdapter } from '../../src/server/routes.ts';
 import { createClickGuard } from '../clicks.ts';
-import { createInflight } from '../inflight.ts';
+import type { Inbox } from '../inbox.ts';
 import { createNameCache } from '../names.ts';
 import { sdkLogger } from '../sdk-log.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
-import { KoaSlackReceiver } from './receiver.ts';
+import { createSlackFront, SLACK_KIND } from './front.ts';
+import { FrontSocketModeReceiver, KoaSlackReceiver } from './receiver.ts';
 import { slackActionToIncoming, slackMessageToIncoming, type SlackBlockActions, type SlackMessageEvent } from './translate.ts';
 import { classifySlackError, slackTransport } from './transport.ts';
 
@@ -21,11 +22,11 @@ function boltLogger(log: Logger): BoltLoggerT {
 
 /**
  * Slack through Bolt: HTTP events and interactivity on POST /slack/events (our Koa
- * receiver), or Socket Mode when SLACK_APP_TOKEN is set. Events are acknowledged at
- * once; answers are computed and sent afterwards.
+ * receiver), or Socket Mode when SLACK_APP_TOKEN is set. Events are kept in the inbox and
+ * acknowledged at once (front.ts); the inbox hands them to Bolt, whose listeners answer.
  */
-export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: Logger; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
-  const { config, bot, log } = opts;
+export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
+  const { config, bot, log, inbox } = opts;
   const clock = bot.deps.clock;
   const blog = boltLogger(log);
   const clientOptions = {
@@ -35,22 +36,23 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
     rejectRateLimitedCalls: true,
     logger: blog,
   };
-  const inflight = createInflight(log);
   const clicks = createClickGuard(clock, bot.deps.store);
-  const receiver = config.appToken ? undefined : new KoaSlackReceiver({ signingSecret: config.signingSecret ?? '', log, boltLogger: blog });
-  let app: App | undefined;
   let botUserId = '';
+  const front = createSlackFront({ inbox, log, botUserId: () => botUserId });
+  const receiver = config.appToken ? undefined : new KoaSlackReceiver({ signingSecret: config.signingSecret ?? '', log, boltLogger: blog, front });
+  let app: App | undefined;
+  // Bodies the inbox hands over again after a crash or failure (see Incoming.redelivered).
+  const redelivered = new WeakSet<object>();
   let up = false;
   // Replaced at start() by one that asks users.info through Bolt's client.
   let names = createNameCache(log, clock, async () => undefined);
 
-  const dispatchMessage = (e: SlackMessageEvent, viaMention: boolean) => {
+  const handleMessage = async (e: SlackMessageEvent, viaMention: boolean, body: object) => {
     const msg = slackMessageToIncoming(e, { userId: botUserId }, viaMention);
     if (!msg) return;
-    inflight.run('slack message', { platform: 'slack', channel: msg.chat.chatId, messageId: msg.messageId }, async () => {
-      if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
-      await bot.handle(msg);
-    });
+    if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
+    if (redelivered.has(body)) msg.redelivered = true;
+    await bot.handle(msg);
   };
 
   return {
@@ -69,7 +71,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
         logger: blog,
         logLevel: LogLevel.WARN,
         clientOptions,
-        ...(receiver ? { receiver } : { appToken: config.appToken, socketMode: true }),
+        receiver: receiver ?? new FrontSocketModeReceiver({ appToken: config.appToken!, logger: blog, logLevel: LogLevel.WARN, installerOptions: { clientOptions } }, front),
       });
       const client = app.client;
       names = createNameCache(log, clock, async (user) => {
@@ -78,37 +80,40 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
       });
       bot.useTransport('slack', slackTransport(client, log, opts.retry, config.rate));
 
-      app.event('app_mention', async ({ event }) => dispatchMessage(event as SlackMessageEvent, true));
-      app.message(async ({ message }) => dispatchMessage(message as SlackMessageEvent, false));
+      // The listeners finish their work before they return: the inbox marks the event handled then.
+      app.event('app_mention', async ({ event, body }) => handleMessage(event as SlackMessageEvent, true, body));
+      app.message(async ({ message, body }) => handleMessage(message as SlackMessageEvent, false, body));
       app.action({ type: 'block_actions', action_id: /^oa:/ }, async ({ ack, body, action }) => {
-        await ack();
+        await ack(); // already acknowledged by the front: a no-op
         const value = (action as { value?: string }).value;
         const r = slackActionToIncoming(body as SlackBlockActions, value, (action as { action_ts?: string }).action_ts, clock.now());
         if (!r.ok) {
           log.warn('slack button refused', { reason: r.reason, channel: r.channel });
-          if (r.channel && r.user) {
-            const { channel, user } = r;
-            inflight.run('slack ephemeral', { platform: 'slack', channel }, async () => void (await client.chat.postEphemeral({ channel, user, text: BAD_BUTTON })));
-          }
+          if (r.channel && r.user) await client.chat.postEphemeral({ channel: r.channel, user: r.user, text: BAD_BUTTON });
           return;
         }
         const msg = r.msg;
-        inflight.run('slack button', { platform: 'slack', channel: msg.chat.chatId, messageId: msg.messageId }, async () => {
-          // After the ack: the double-click check is a store round trip.
-          if (!(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
-          msg.user.name ??= await names.get(msg.user.id);
-          await bot.handle(msg);
-        });
+        // A click handed over again after a crash already passed the double-click check.
+        if (redelivered.has(body)) msg.redelivered = true;
+        else if (!(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
+        msg.user.name ??= await names.get(msg.user.id);
+        await bot.handle(msg);
       });
-      app.error(async (err) => log.error('slack listener failed', { err }));
+      // Rethrown, so the inbox sees the failure and tries the event again later.
+      app.error(async (err) => {
+        throw err;
+      });
+      inbox.on(SLACK_KIND, async (body, again) => {
+        if (again) redelivered.add(body as object);
+        await app!.processEvent({ body: body as Record<string, unknown>, ack: async () => {} });
+      });
       if (!receiver) await app.start();
       up = true;
     },
     isUp: () => up,
-    idle: () => inflight.idle(),
+    idle: () => inbox.idle(),
     async stop() {
       if (!receiver) await app?.stop();
-      await inflight.idle();
     },
   };
 }

@@ -1,22 +1,23 @@
-import { HTTPModuleFunctions as http, HTTPResponseAck, type App, type Receiver } from '@slack/bolt';
+import { HTTPModuleFunctions as http, SocketModeReceiver, type App, type Receiver } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/logger';
 import type { Logger } from '../../src/core/log.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
 import { checkSlackBody } from './envelope.ts';
+import type { SlackFront } from './front.ts';
 
 export const SLACK_PATH = '/slack/events';
 
 /**
  * Bolt receiver mounted on our Koa router, after Bolt's custom-receiver example
  * (KoaReceiver): verify the signature over the raw body (401), parse (400), check the
- * shape (400, see envelope.ts), answer url_verification / ssl_check, then hand the event
- * to Bolt with an HTTP ack.
+ * shape (400, see envelope.ts), answer url_verification / ssl_check, then keep the event in
+ * the inbox (see front.ts) and acknowledge it: 200, or 503 when it could not be kept.
  * The raw body was read (and capped at 1 MB) by the server; Bolt finds it on req.rawBody.
  */
 export class KoaSlackReceiver implements Receiver {
   private app?: App;
 
-  constructor(private readonly opts: { signingSecret: string; log: Logger; boltLogger: BoltLogger }) {}
+  constructor(private readonly opts: { signingSecret: string; log: Logger; boltLogger: BoltLogger; front: SlackFront }) {}
 
   init(app: App): void {
     this.app = app;
@@ -62,16 +63,28 @@ export class KoaSlackReceiver implements Receiver {
         return;
       }
       if (!this.app) return refuse(503, 'slack app not ready');
-      // From here Bolt writes the response itself when the listener acks.
-      ctx.respond = false;
-      const ack = new HTTPResponseAck({ logger: this.opts.boltLogger, processBeforeResponse: false, httpRequest: buffered, httpRequestBody: body, httpResponse: res });
       try {
-        await this.app.processEvent({ body, ack: ack.bind(), retryNum: http.extractRetryNumFromHTTPRequest(req), retryReason: http.extractRetryReasonFromHTTPRequest(req) });
-        if (ack.storedResponse !== undefined && !res.headersSent) http.buildContentResponse(res, ack.storedResponse);
+        await this.opts.front.keep(checked.body);
       } catch (err) {
-        this.opts.log.error('slack event processing failed', { err });
-        if (!res.headersSent) http.buildNoBodyResponse(res, 500);
+        this.opts.log.error('slack event could not be stored; refused with 503 so Slack retries', { err });
+        ctx.status = 503;
+        ctx.body = { error: 'storage unavailable, retry later' };
+        return;
       }
+      ctx.body = '';
     });
   };
+}
+
+/** Bolt's Socket Mode receiver, driving the front (inbox, then acknowledgement) instead of the app. */
+export class FrontSocketModeReceiver extends SocketModeReceiver {
+  constructor(
+    opts: ConstructorParameters<typeof SocketModeReceiver>[0],
+    private readonly front: SlackFront,
+  ) {
+    super(opts);
+  }
+  override init(_app: App): void {
+    super.init(this.front.socketApp());
+  }
 }

@@ -15,6 +15,20 @@ export interface SlackMessageEvent {
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const chatTypeOf = (channel: string, channelType?: string): ChatRef['chatType'] => (channelType === 'im' || (!channelType && channel.startsWith('D')) ? 'direct' : 'group');
 
+/** Subtypes that are still a person talking: a reply also sent to the channel, a message with a file. */
+const personSubtype = (subtype?: string) => !subtype || subtype === 'thread_broadcast' || subtype === 'file_share';
+
+/**
+ * Whether an event can lead to an answer at all, decided before it is acknowledged: the
+ * bot's own posts, edits, joins and top-level channel chatter are not kept in the inbox.
+ * The same rules as slackMessageToIncoming, which has the last word.
+ */
+export function slackEventWanted(e: SlackMessageEvent, botUserId: string): boolean {
+  if (e.type !== 'message' && e.type !== 'app_mention') return false;
+  if (!personSubtype(e.subtype) || !e.user || !e.ts || !e.channel || e.bot_id || e.user === botUserId) return false;
+  return e.type === 'app_mention' || !!e.thread_ts || chatTypeOf(e.channel, e.channel_type) === 'direct';
+}
+
 /**
  * app_mention / message → TextMessage, or null for what the bot must not see: subtypes
  * (edits, deletions, bot_message, joins; not thread_broadcast or file_share), and top-level channel messages (a mention
@@ -22,8 +36,7 @@ const chatTypeOf = (channel: string, channelType?: string): ChatRef['chatType'] 
  * delivered as app_mention and as message, or twice with different event ids, is handled once.
  */
 export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: string; botId?: string }, viaMention: boolean): TextMessage | null {
-  // A reply also sent to the channel, or a message with a file, is still a person talking.
-  if (e.subtype && e.subtype !== 'thread_broadcast' && e.subtype !== 'file_share') return null;
+  if (!personSubtype(e.subtype)) return null;
   if (!e.user || !e.ts || !e.channel) return null;
   const chatType = chatTypeOf(e.channel, e.channel_type);
   if (!viaMention && chatType === 'group' && !e.thread_ts) return null;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
 import { describeUrl, openPostgresStore, parseDatabaseUrl } from '../store/postgres.ts';
-import { ChecklistMessage, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent } from '../store/store.ts';
+import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent } from '../store/store.ts';
 import type { CliContext } from './context.ts';
 
 /** What a lowdb file holds (the same shape src/store/lowdb.ts writes). */
@@ -14,6 +14,7 @@ const Snapshot = z.object({
   posts: z.record(z.string(), PostClaim).default({}),
   checklistMessages: z.array(ChecklistMessage).default([]),
   signoffs: z.array(SignoffEvent).default([]),
+  deliveries: z.record(z.string(), Delivery).default({}),
 });
 type Snapshot = z.infer<typeof Snapshot>;
 
@@ -59,6 +60,7 @@ export async function migrateCommand(args: string[], ctx: CliContext): Promise<n
     posts: Object.keys(snap.posts).length,
     feedback: snap.feedback.length,
     events: Object.keys(snap.events).length,
+    'unfinished events': Object.values(snap.deliveries).filter((d) => d.status === 'pending').length,
   };
   ctx.out(`${from}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   if (args.includes('--dry-run')) return 0;
@@ -78,6 +80,14 @@ export async function migrateCommand(args: string[], ctx: CliContext): Promise<n
     }
     for (const [key, seen] of Object.entries(snap.events)) {
       await c.query('INSERT INTO events (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, seen]);
+    }
+    // Acknowledged events not yet handled: the bot on PostgreSQL handles them at its first sweep.
+    // Finished ones only keep their key, so a late platform retry is still a duplicate.
+    for (const d of Object.values(snap.deliveries)) {
+      await c.query(
+        `INSERT INTO deliveries (key, platform, kind, payload, received_at, taken_at, attempts, status) VALUES ($1,$2,$3,$4,$5,0,$6,$7) ON CONFLICT DO NOTHING`,
+        [d.key, d.platform, d.kind, d.payload === undefined ? null : JSON.stringify(d.payload), d.receivedAt, d.attempts, d.status],
+      );
     }
     for (const f of snap.feedback) {
       await c.query('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at) VALUES ($1,$2,$3,$4,$5,$6)', [f.question, f.ruleId, f.vote, f.platform, f.userId, f.at]);

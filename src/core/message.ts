@@ -39,6 +39,11 @@ const Common = {
   at: z.date(),
   /** Root of the thread the message or the clicked card sits in (Slack thread_ts, Feishu root_id / parent_id), if any. */
   replyTo: z.string().optional(),
+  /**
+   * Handed over again by the adapter's inbox after an attempt that died or failed: its
+   * delivery key may already be claimed by that attempt, and it must still be handled.
+   */
+  redelivered: z.boolean().optional(),
 };
 
 export const TextMessage = z.object({

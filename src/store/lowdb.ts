@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
-import { ChecklistMessage, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent, type Store } from './store.ts';
+import { lowdbInbox } from './lowdb-inbox.ts';
+import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent, type Store } from './store.ts';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -16,8 +17,9 @@ const DbShape = z.object({
   posts: z.record(z.string(), PostClaim).default({}), // `${projectId}|${slot}` → claim
   checklistMessages: z.array(ChecklistMessage).default([]),
   signoffs: z.array(SignoffEvent).default([]),
+  deliveries: z.record(z.string(), Delivery).default({}), // key → acknowledged event
 });
-type DbShape = z.infer<typeof DbShape>;
+export type DbShape = z.infer<typeof DbShape>;
 
 /**
  * The embedded store: one JSON file, rewritten atomically (temp file + rename) after
@@ -39,6 +41,8 @@ export async function openLowdbStore(file: string): Promise<Store> {
     throw new StoreError(`${file}: ${i.path.join('.')}: ${i.message}; fix or move it away, it was left untouched`);
   }
   db.data = parsed.data;
+  // One process per file: whoever held a pending delivery before this open is gone.
+  for (const d of Object.values(db.data.deliveries)) if (d.status === 'pending') d.takenAt = 0;
   let lastPurge = 0;
 
   /**
@@ -58,6 +62,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
   };
 
   return {
+    ...lowdbInbox(() => db.data, update),
     async claimEvent(key, now, ttlMs) {
       let first = false;
       await update((d) => {

@@ -87,6 +87,24 @@ export const migrations: Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION signoffs_append_only();
     `,
   },
+  {
+    version: 2,
+    name: 'inbox of acknowledged events',
+    sql: `
+      CREATE TABLE deliveries (
+        key         text PRIMARY KEY,           -- platform:event id
+        platform    text NOT NULL,
+        kind        text NOT NULL,
+        payload     text,                       -- JSON as received (text, not jsonb: jsonb refuses some strings); dropped once handled
+        received_at bigint NOT NULL,            -- ms since epoch, from the bot's clock
+        taken_at    bigint NOT NULL,            -- 0 = nobody holds it
+        attempts    integer NOT NULL,
+        status      text NOT NULL CHECK (status IN ('pending', 'done', 'failed'))
+      );
+      CREATE INDEX deliveries_pending ON deliveries (taken_at) WHERE status = 'pending';
+      CREATE INDEX deliveries_received ON deliveries (received_at);
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { StoreError } from './lowdb.ts';
 import { migrate } from './migrations.ts';
+import { postgresInbox } from './postgres-inbox.ts';
 import { ChecklistMessage, FeedbackRecord, ProjectRecord, SignoffEvent, type PostClaim, type Store } from './store.ts';
 
 const NewSignoff = SignoffEvent.omit({ seq: true });
@@ -186,6 +187,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
 
   let lastPurge = 0;
   return {
+    ...postgresInbox(pool, q, qFast),
     async claimEvent(key, now, ttlMs) {
       const t = now.getTime();
       // A key seen before but expired counts as new: the conditional update takes it over.

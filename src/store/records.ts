@@ -89,3 +89,32 @@ export const SignoffEvent = z.object({
 });
 export type SignoffEvent = z.infer<typeof SignoffEvent>;
 export type NewSignoffEvent = Omit<SignoffEvent, 'seq'>;
+
+/**
+ * A platform event the bot acknowledged, kept until it is handled (the inbox). Written
+ * before the acknowledgement, so an event that got its HTTP 200 survives a crash: at
+ * start-up (lowdb) or after the lease (PostgreSQL, any replica) it is handled again.
+ */
+export const Delivery = z.object({
+  /** `${platform}:${event id}`: also what makes a platform retry a duplicate. */
+  key: z.string().min(1),
+  platform: Platform,
+  /** Which adapter routine handles the payload ("feishu.message", "slack", …). */
+  kind: z.string().min(1),
+  /** The event as the platform sent it (checked); dropped once handled. */
+  payload: z.unknown().optional(),
+  receivedAt: z.number(), // ms
+  /** When a process last took it to handle it; 0 = nobody holds it. */
+  takenAt: z.number(),
+  attempts: z.number().int().nonnegative(),
+  status: z.enum(['pending', 'done', 'failed']),
+});
+export type Delivery = z.infer<typeof Delivery>;
+export interface NewDelivery {
+  key: string;
+  platform: Delivery['platform'];
+  kind: string;
+  payload: unknown;
+  /** False: recorded for someone else to take (migration); default: the caller handles it now. */
+  taken?: boolean;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Platform } from '../core/message.ts';
-import type { ChecklistMessage, NewSignoffEvent, PostClaim, ProjectRecord, Role, SignoffEvent } from './records.ts';
+import type { ChecklistMessage, Delivery, NewDelivery, NewSignoffEvent, PostClaim, ProjectRecord, Role, SignoffEvent } from './records.ts';
 
 export * from './records.ts';
 
@@ -75,6 +75,24 @@ export interface Store {
   recordSignoffs(events: NewSignoffEvent[]): Promise<SignoffEvent[]>;
   /** In the order they were written. */
   listSignoffs(projectId: string): Promise<SignoffEvent[]>;
+  // ---- inbox: acknowledged events, kept until handled ----
+  /**
+   * Records a platform event before it is acknowledged. True when it is new: it is stored as
+   * pending (taken by the caller, who must finish it). False when the key was accepted before
+   * (a platform retry, or the copy another replica got): acknowledge it and do nothing. A
+   * finished key is forgotten after `ttlMs`. Resolves only once the record survives a crash
+   * of the bot; rejects (never resolves false) when it could not be written.
+   */
+  acceptDelivery(d: NewDelivery, now: Date, ttlMs: number): Promise<boolean>;
+  /** Handled ('done') or given up ('failed'): it is not handed out again, and its payload is dropped. */
+  finishDelivery(key: string, status: 'done' | 'failed'): Promise<void>;
+  /**
+   * Takes pending deliveries nobody has taken for `leaseMs` (their process died, or an
+   * attempt failed), oldest first, at most `limit`: marks them taken now with one more
+   * attempt. Atomic: of two replicas sweeping at once, each delivery goes to one.
+   */
+  takeDeliveries(now: Date, leaseMs: number, limit: number): Promise<Delivery[]>;
+
   /** For /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

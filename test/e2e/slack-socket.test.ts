@@ -30,3 +30,20 @@ it('Socket Mode: a button click is acknowledged and answered in the same thread'
   const [m] = await t.slack.waitSent(1);
   expect(m!.body.thread_ts).toBe('1700000800.000100');
 });
+
+it('Socket Mode: malformed events are acknowledged and dropped, and the bot keeps answering', async () => {
+  t.slack.calls.length = 0;
+  // (`event: null` is left out: @slack/socket-mode itself throws on it before any receiver runs.
+  // Only Slack can write to this socket, which is opened with the app token.)
+  const bad = [
+    { ...slackEvent({ text: `@bot ${Q}` }), event: { type: 'app_mention', text: 'x', user: 'U1', ts: 5 } },
+    { ...slackEvent({ text: `@bot ${Q}` }), type: 'something_else' },
+    { ...slackEvent({ text: `@bot ${Q}` }), event: { type: 'app_mention', text: 42, user: ['U1'] } },
+  ];
+  // Acknowledged: Slack would otherwise send the same garbage again and again.
+  for (const b of bad) await t.slackSocket!.send('events_api', b);
+  await t.slackSocket!.send('events_api', slackEvent({ text: `@bot ${Q}`, ts: '1700000950.000100' }));
+  const sent = await t.slack.waitSent(1);
+  expect(sent.map((m) => m.body.thread_ts)).toEqual(['1700000950.000100']);
+  expect(t.logs.filter((l) => l.includes('slack socket event refused'))).toHaveLength(3);
+});

@@ -29,6 +29,8 @@ export type Route = (call: RecordedCall) => { status?: number; headers?: Record<
 export class RecordingServer {
   readonly calls: RecordedCall[] = [];
   private failures: Failure[] = [];
+  private holding?: (c: RecordedCall) => boolean;
+  private held: { call: RecordedCall; res: ServerResponse }[] = [];
   private server?: Server;
   private waiters = new Set<() => void>();
   url = '';
@@ -50,6 +52,22 @@ export class RecordingServer {
 
   failNext(match: (c: RecordedCall) => boolean, times: number, status: number, headers: Record<string, string> = {}, body: unknown = {}): void {
     this.failures.push({ match, times, status, headers, body });
+  }
+
+  /**
+   * Matching calls are recorded but left unanswered (status 0: nothing was posted), as a
+   * platform that is slow to answer; `dropHeld` cuts them off.
+   */
+  hold(match: (c: RecordedCall) => boolean): void {
+    this.holding = match;
+  }
+
+  /** Stops holding and closes the held calls unanswered, as when their caller died. How many there were. */
+  dropHeld(): number {
+    this.holding = undefined;
+    const n = this.held.length;
+    for (const h of this.held.splice(0)) h.res.destroy();
+    return n;
   }
 
   /** Resolves with the calls matching `pred` once there are at least `count`; rejects after `timeoutMs`. */
@@ -86,6 +104,11 @@ export class RecordingServer {
     }
     const call: RecordedCall = { method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, status: 200 };
     this.calls.push(call);
+    if (this.holding?.(call)) {
+      call.status = 0;
+      this.held.push({ call, res });
+      return;
+    }
     let answer: { status?: number; headers?: Record<string, string>; body: unknown } | undefined;
     const f = this.failures.find((x) => x.times > 0 && x.match(call));
     if (f) {

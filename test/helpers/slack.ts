@@ -12,6 +12,8 @@ export function slackHeaders(signingSecret: string, rawBody: string, opts: { tim
 
 let seq = 0;
 const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
+// Slack's event ids are unique per event: two events built in one millisecond must differ too.
+let eventSeq = 0;
 
 /**
  * An Events API envelope. `text` may contain `@bot` (the bot's `<@U…>`) and `<@Uxxx>`.
@@ -26,7 +28,7 @@ export function slackEvent(o: { type?: 'app_mention' | 'message'; text: string; 
     team_id: 'T0001',
     api_app_id: 'A0001',
     type: 'event_callback',
-    event_id: o.eventId ?? `Ev${Date.now()}${seq}`,
+    event_id: o.eventId ?? `Ev${Date.now()}x${++eventSeq}`,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [{ team_id: 'T0001', user_id: FAKE_BOT_USER_ID, is_bot: true }],
     event: {
