@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encrypt, sign } from '../adapters/feishu/crypto.ts';
+import { journalFiles } from '../src/store/lowdb.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { feishuCardAction, feishuRequest, feishuTextEvent } from './helpers/feishu.ts';
 import { slackAction, slackEvent, slackHeaders } from './helpers/slack.ts';
@@ -225,7 +226,8 @@ async function send(c: Case): Promise<number> {
   return res.status;
 }
 
-const snapshot = () => ({ db: readFileSync(t.dbFile, 'utf8'), slack: t.slack.calls.length, feishu: t.feishu.calls.length });
+// The store is the JSON file and its journals (delivery keys, the inbox).
+const snapshot = () => ({ db: [t.dbFile, ...Object.values(journalFiles(t.dbFile))].map((f) => readFileSync(f, 'utf8')), slack: t.slack.calls.length, feishu: t.feishu.calls.length });
 
 describe('fuzz: malformed, forged, truncated, oversized and wrongly encoded requests', () => {
   it('answers each with the right 4xx, changes nothing, and still answers a good question afterwards', { timeout: 90_000 } /* 2,100 requests; generous for a loaded CI machine */, async () => {

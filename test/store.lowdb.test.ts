@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLowdbStore } from '../src/store/lowdb.ts';
+import { journalFiles, openLowdbStore } from '../src/store/lowdb.ts';
 import { storeContract, type StoreFixture } from './store.contract.ts';
+import { shanghaiProject } from './support/fixtures.ts';
 import { inboxContract } from './store.inbox.contract.ts';
 
 let file = '';
@@ -29,5 +30,76 @@ describe('lowdb store file', () => {
     const f = join(mkdtempSync(join(tmpdir(), 'store-')), 'db.json');
     writeFileSync(f, JSON.stringify({ signoffs: [{ seq: 1 }] }));
     await expect(openLowdbStore(f)).rejects.toThrow(/signoffs\.0\./);
+  });
+
+  const fresh = () => join(mkdtempSync(join(tmpdir(), 'store-')), 'db.json');
+  const TTL = 86_400_000;
+  const t0 = new Date('2026-10-09T01:00:00Z');
+  const d = (key: string) => ({ key, platform: 'slack' as const, kind: 'slack', payload: { text: key } });
+
+  it('keeps per-event keys out of the JSON file, so an event does not rewrite it', async () => {
+    const f = fresh();
+    const store = await openLowdbStore(f);
+    await store.bindProject(shanghaiProject());
+    const before = readFileSync(f, 'utf8');
+    for (let i = 0; i < 50; i++) {
+      await store.claimEvent(`slack:Ev${i}`, t0, TTL);
+      await store.acceptDelivery(d(`slack:Ev${i}`), t0, TTL);
+      await store.finishDelivery(`slack:Ev${i}`, 'done');
+    }
+    expect(readFileSync(f, 'utf8')).toBe(before);
+    await store.close();
+  });
+
+  it('drops a journal line cut off by a crash and keeps the rest', async () => {
+    const f = fresh();
+    const store = await openLowdbStore(f);
+    await store.acceptDelivery(d('slack:Ev1'), t0, TTL);
+    await store.acceptDelivery(d('slack:Ev2'), t0, TTL);
+    await store.close();
+    const { inbox } = journalFiles(f);
+    writeFileSync(inbox, readFileSync(inbox, 'utf8') + '{"k":"slack:Ev3","v":{"key":"sl');
+    const again = await openLowdbStore(f);
+    expect((await again.takeDeliveries(t0, 60_000, 10)).map((x) => x.key)).toEqual(['slack:Ev1', 'slack:Ev2']);
+    expect(readFileSync(inbox, 'utf8').endsWith('\n')).toBe(true);
+    await again.close();
+  });
+
+  it('refuses a journal with a broken line in the middle, naming file and line, and leaves it untouched', async () => {
+    const f = fresh();
+    const { events } = journalFiles(f);
+    const text = '{"k":"slack:Ev1","v":1}\nnot json\n{"k":"slack:Ev2","v":2}\n';
+    writeFileSync(events, text);
+    await expect(openLowdbStore(f)).rejects.toThrow(/events\.jsonl:2: not a JSON line.*left untouched/);
+    writeFileSync(events, '{"k":"slack:Ev1","v":"yesterday"}\n');
+    await expect(openLowdbStore(f)).rejects.toThrow(/events\.jsonl:1: record: .*number/);
+    expect(readFileSync(events, 'utf8')).toBe('{"k":"slack:Ev1","v":"yesterday"}\n');
+  });
+
+  it('moves delivery keys and unfinished events out of a file written by an earlier version', async () => {
+    const f = fresh();
+    const pending = { key: 'slack:EvOld', platform: 'slack', kind: 'slack', payload: { text: 'q' }, receivedAt: t0.getTime(), takenAt: t0.getTime(), attempts: 1, status: 'pending' };
+    writeFileSync(f, JSON.stringify({ events: { 'slack:C1:1.2': t0.getTime() }, deliveries: { 'slack:EvOld': pending } }));
+    const store = await openLowdbStore(f);
+    expect(await store.claimEvent('slack:C1:1.2', t0, TTL)).toBe(false);
+    expect((await store.takeDeliveries(t0, 60_000, 10)).map((x) => x.payload)).toEqual([{ text: 'q' }]);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ events: {}, deliveries: {} });
+    await store.close();
+  });
+
+  it('rewrites a journal once it is mostly dead lines', async () => {
+    const f = fresh();
+    const store = await openLowdbStore(f);
+    for (let i = 0; i < 600; i++) await store.acceptDelivery(d(`slack:Ev${i}`), t0, TTL);
+    await Promise.all(Array.from({ length: 600 }, (_, i) => store.finishDelivery(`slack:Ev${i}`, 'done')));
+    const { inbox } = journalFiles(f);
+    expect(readFileSync(inbox, 'utf8').split('\n').length).toBeGreaterThan(1200);
+    // A day later the finished keys expire; the file shrinks to what is live.
+    await store.acceptDelivery(d('slack:EvNext'), new Date(t0.getTime() + TTL + 120_000), TTL);
+    expect(readFileSync(inbox, 'utf8').trim().split('\n')).toHaveLength(1);
+    await store.close();
+    const again = await openLowdbStore(f);
+    expect((await again.takeDeliveries(new Date(t0.getTime() + 2 * TTL), 60_000, 10)).map((x) => x.key)).toEqual(['slack:EvNext']);
+    await again.close();
   });
 });

@@ -78,7 +78,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     if (!msg) return;
     chatTypes.set(msg.chat.chatId, msg.chat.chatType);
     if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
-    if (redelivered) msg.redelivered = true;
+    msg.deduplicated = true; // the inbox key is this event id
     await bot.handle(msg);
   }
   async function handleClick(e: FeishuCardAction, redelivered: boolean): Promise<void> {
@@ -88,7 +88,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     // a click handed over again after a crash already passed it.
     if (!redelivered && !(await clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
     r.msg.user.name = await names.get(r.msg.user.id);
-    if (redelivered) r.msg.redelivered = true;
+    r.msg.deduplicated = true;
     await bot.handle(r.msg);
   }
   inbox.on('feishu.message', (p, again) => handleMessage(p as FeishuMessageEvent, again));

@@ -41,7 +41,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
   const front = createSlackFront({ inbox, log, botUserId: () => botUserId });
   const receiver = config.appToken ? undefined : new KoaSlackReceiver({ signingSecret: config.signingSecret ?? '', log, boltLogger: blog, front });
   let app: App | undefined;
-  // Bodies the inbox hands over again after a crash or failure (see Incoming.redelivered).
+  // Bodies the inbox hands over again after a crash or failure.
   const redelivered = new WeakSet<object>();
   let up = false;
   // Replaced at start() by one that asks users.info through Bolt's client.
@@ -51,7 +51,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
     const msg = slackMessageToIncoming(e, { userId: botUserId }, viaMention);
     if (!msg) return;
     if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
-    if (redelivered.has(body)) msg.redelivered = true;
+    msg.deduplicated = true; // the inbox key is channel:ts, this message's event id (front.ts)
     await bot.handle(msg);
   };
 
@@ -94,8 +94,8 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
         }
         const msg = r.msg;
         // A click handed over again after a crash already passed the double-click check.
-        if (redelivered.has(body)) msg.redelivered = true;
-        else if (!(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
+        if (!redelivered.has(body) && !(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
+        msg.deduplicated = true;
         msg.user.name ??= await names.get(msg.user.id);
         await bot.handle(msg);
       });

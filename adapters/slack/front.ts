@@ -6,13 +6,17 @@ import { slackEventWanted, type SlackMessageEvent } from './translate.ts';
 
 export const SLACK_KIND = 'slack';
 
-/** The inbox key of a body that can lead to an answer; undefined for one that cannot. */
+/**
+ * The inbox key of a body that can lead to an answer (undefined for one that cannot): the
+ * event id translate.ts gives the message. A message is keyed by channel and ts, not by
+ * Slack's event_id: it comes as app_mention and as message, with two event ids.
+ */
 function deliveryId(body: SlackBody, botUserId: string): string | undefined {
   switch (body.type) {
     case 'event_callback': {
       const e = body.event as SlackMessageEvent;
       if (!slackEventWanted(e, botUserId)) return undefined;
-      return body.event_id ?? `msg:${e.channel}:${e.ts}`;
+      return `${e.channel}:${e.ts}`;
     }
     case 'block_actions':
       return `click:${body.trigger_id ?? `${body.actions[0]!.action_ts}:${body.user.id}`}`;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
+import { readJournal } from '../store/journal.ts';
+import { journalFiles } from '../store/lowdb.ts';
 import { describeUrl, openPostgresStore, parseDatabaseUrl } from '../store/postgres.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent } from '../store/store.ts';
 import type { CliContext } from './context.ts';
@@ -31,6 +33,14 @@ function readSnapshot(file: string): Snapshot {
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new Error(`${file}: ${i.path.join('.')}: ${i.message}; nothing was copied`);
+  }
+  // Delivery keys and the inbox live in journals next to the file (older files held them inside).
+  const files = journalFiles(file);
+  try {
+    for (const [k, t] of readJournal(files.events, z.number()).map) parsed.data.events[k] = t;
+    for (const [k, d] of readJournal(files.inbox, Delivery).map) parsed.data.deliveries[k] = d;
+  } catch (e) {
+    throw new Error(`${(e as Error).message.replace(/; fix or move.*$/, '')}; nothing was copied`);
   }
   return parsed.data;
 }

@@ -57,10 +57,9 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
     transport,
     async handle(msg) {
       if (msg.user.isBot) return; // never answer ourselves or other bots
-      // Redelivered events (Slack retries, Feishu redelivery, double clicks) are handled once;
-      // what the adapter's inbox hands over again after a crash claimed its key before it died.
-      const first = await deps.store.claimEvent(`${msg.chat.platform}:${msg.eventId}`, deps.clock.now(), EVENT_TTL_MS);
-      if (!first && !msg.redelivered) {
+      // Redelivered events (Slack retries, Feishu redelivery) are handled once: by the
+      // adapter's inbox when it has one, here otherwise.
+      if (!msg.deduplicated && !(await deps.store.claimEvent(`${msg.chat.platform}:${msg.eventId}`, deps.clock.now(), EVENT_TTL_MS))) {
         deps.log.debug('duplicate event ignored', { eventId: msg.eventId });
         return;
       }

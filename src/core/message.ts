@@ -40,10 +40,10 @@ const Common = {
   /** Root of the thread the message or the clicked card sits in (Slack thread_ts, Feishu root_id / parent_id), if any. */
   replyTo: z.string().optional(),
   /**
-   * Handed over again by the adapter's inbox after an attempt that died or failed: its
-   * delivery key may already be claimed by that attempt, and it must still be handled.
+   * The adapter's inbox already accepted this `eventId` once (it hands each out once, and
+   * again only after an attempt that died or failed), so the core does not claim it again.
    */
-  redelivered: z.boolean().optional(),
+  deduplicated: z.boolean().optional(),
 };
 
 export const TextMessage = z.object({

@@ -1,30 +1,40 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
+import { openJournal } from './journal.ts';
 import { lowdbInbox } from './lowdb-inbox.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent, type Store } from './store.ts';
 
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+export { StoreError } from './store-error.ts';
+import { StoreError } from './store-error.ts';
 
 const DbShape = z.object({
-  events: z.record(z.string(), z.number()).default({}), // key → first seen (ms)
+  // Kept in this file by earlier versions; now in the journals (see journalFiles), moved there at open.
+  events: z.record(z.string(), z.number()).default({}),
   feedback: z.array(FeedbackRecord).default([]),
   projects: z.record(z.string(), ProjectRecord).default({}),
   posts: z.record(z.string(), PostClaim).default({}), // `${projectId}|${slot}` → claim
   checklistMessages: z.array(ChecklistMessage).default([]),
   signoffs: z.array(SignoffEvent).default([]),
-  deliveries: z.record(z.string(), Delivery).default({}), // key → acknowledged event
+  deliveries: z.record(z.string(), Delivery).default({}),
 });
 export type DbShape = z.infer<typeof DbShape>;
 
 /**
+ * Next to the JSON file: what changes on every event, as append-only journals (journal.ts):
+ * delivery keys (key → first seen, ms) and the inbox (key → Delivery).
+ */
+export function journalFiles(file: string): { events: string; inbox: string } {
+  const base = file.replace(/\.json$/, '');
+  return { events: `${base}.events.jsonl`, inbox: `${base}.inbox.jsonl` };
+}
+
+/**
  * The embedded store: one JSON file, rewritten atomically (temp file + rename) after
- * every change (grouped per event-loop turn). One process per file: two processes on one
- * file lose writes.
+ * every change (grouped per event-loop turn), plus two journals for the per-event keys.
+ * One process per file: two processes on one file lose writes.
  */
 export async function openLowdbStore(file: string): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
@@ -41,8 +51,22 @@ export async function openLowdbStore(file: string): Promise<Store> {
     throw new StoreError(`${file}: ${i.path.join('.')}: ${i.message}; fix or move it away, it was left untouched`);
   }
   db.data = parsed.data;
+  const files = journalFiles(file);
+  const events = await openJournal(files.events, z.number());
+  const inbox = await openJournal(files.inbox, Delivery);
+  if (Object.keys(db.data.events).length || Object.keys(db.data.deliveries).length) {
+    // Journal first, then the file: a crash in between only repeats the move.
+    for (const [k, t] of Object.entries(db.data.events)) if (events.get(k) === undefined) events.set(k, t);
+    for (const [k, d] of Object.entries(db.data.deliveries)) if (!inbox.get(k)) inbox.set(k, d);
+    await Promise.all([events.commit(), inbox.commit()]);
+    db.data.events = {};
+    db.data.deliveries = {};
+    await db.write();
+  }
+  if (!existsSync(file)) await db.write(); // so an operator finds the store where the config says
   // One process per file: whoever held a pending delivery before this open is gone.
-  for (const d of Object.values(db.data.deliveries)) if (d.status === 'pending') d.takenAt = 0;
+  for (const d of inbox.values()) if (d.status === 'pending' && d.takenAt !== 0) inbox.set(d.key, { ...d, takenAt: 0 });
+  await inbox.commit();
   let lastPurge = 0;
 
   /**
@@ -62,22 +86,19 @@ export async function openLowdbStore(file: string): Promise<Store> {
   };
 
   return {
-    ...lowdbInbox(() => db.data, update),
+    ...lowdbInbox(inbox),
     async claimEvent(key, now, ttlMs) {
-      let first = false;
-      await update((d) => {
-        const cutoff = now.getTime() - ttlMs;
-        // Sweeping every key on every event cost a fifth of the webhook CPU under load: once a minute is enough.
-        if (now.getTime() - lastPurge > 60_000) {
-          lastPurge = now.getTime();
-          for (const [k, t] of Object.entries(d.events)) if (t < cutoff) delete d.events[k];
-        }
-        const seen = d.events[key];
-        if (seen === undefined || seen < cutoff) {
-          d.events[key] = now.getTime();
-          first = true;
-        }
-      });
+      const t = now.getTime();
+      const cutoff = t - ttlMs;
+      // Sweeping every key on every event cost a fifth of the webhook CPU under load: once a minute is enough.
+      if (t - lastPurge > 60_000) {
+        lastPurge = t;
+        for (const [k, seen] of events.entries()) if (seen < cutoff) events.delete(k);
+      }
+      const seen = events.get(key);
+      const first = seen === undefined || seen < cutoff;
+      if (first) events.set(key, t);
+      await events.commit();
       return first;
     },
     async addFeedback(record) {
@@ -224,6 +245,10 @@ export async function openLowdbStore(file: string): Promise<Store> {
     async ping() {
       return true;
     },
-    async close() {},
+    async close() {
+      await Promise.all([events.commit(), inbox.commit(), flush]);
+      events.close();
+      inbox.close();
+    },
   };
 }
