@@ -42,11 +42,7 @@ export function createInbox(opts: InboxOptions) {
     if (running.has(d.key)) return; // still being handled here, only slower than its lease
     const work = (async () => {
       const process = processors.get(d.kind);
-      if (!process) {
-        // An adapter that is off this run (its credentials were removed): leave it pending.
-        log.warn('no handler for an acknowledged event; it stays in the inbox', { key: d.key, kind: d.kind });
-        return;
-      }
+      if (!process) return log.error('no handler registered for an acknowledged event', { key: d.key, kind: d.kind }); // taken by kind: unreachable
       try {
         await process(d.payload, redelivered);
         await store.finishDelivery(d.key, 'done');
@@ -67,7 +63,9 @@ export function createInbox(opts: InboxOptions) {
   async function sweepOnce(): Promise<number> {
     let n = 0;
     for (;;) {
-      const batch = await store.takeDeliveries(clock.now(), leaseMs, 100);
+      // Only kinds this process handles: an adapter that is off here leaves its events to a
+      // replica (or a later start) where it is on, instead of using up their attempts.
+      const batch = await store.takeDeliveries(clock.now(), leaseMs, 100, [...processors.keys()]);
       for (const d of batch) {
         if (d.attempts > maxAttempts) {
           log.error('event given up after repeated failures', { key: d.key, attempts: d.attempts - 1 });
@@ -112,7 +110,7 @@ export function createInbox(opts: InboxOptions) {
     },
     /** Resolves when every event accepted or taken so far is handled. */
     async idle(): Promise<void> {
-      while (running.size || sweeping) await Promise.all([...running.values(), sweeping]);
+      while (running.size || sweeping) await Promise.all([...running.values(), sweeping?.catch(() => 0)]);
     },
     async stop(): Promise<void> {
       clearInterval(timer);

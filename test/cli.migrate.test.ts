@@ -77,7 +77,7 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     expect(await dst.claimEvent('slack:Ev1', new Date(), 86_400_000)).toBe(false);
     expect(await dst.listFeedback()).toHaveLength(1);
     // The unanswered event is handed out at once, with what it said; the answered one never again.
-    expect((await dst.takeDeliveries(new Date(), 120_000, 10)).map((d) => [d.key, d.payload])).toEqual([['slack:EvOpen', { text: '培训人数多怎么办' }]]);
+    expect((await dst.takeDeliveries(new Date(), 120_000, 10, ['slack'])).map((d) => [d.key, d.payload])).toEqual([['slack:EvOpen', { text: '培训人数多怎么办' }]]);
     expect(await dst.acceptDelivery({ key: 'slack:EvDone', platform: 'slack', kind: 'slack', payload: {} }, new Date(), 86_400_000)).toBe(false);
     // New sign-offs continue the sequence.
     const [next] = await dst.appendSignoffs([signoff(99)]);

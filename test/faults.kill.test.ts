@@ -70,7 +70,7 @@ const stores: { name: string; skip: boolean; prepare(): Promise<{ env: Record<st
     async prepare() {
       const file = join(mkdtempSync(join(tmpdir(), 'kill-')), 'db.json');
       await seed(await openLowdbStore(file));
-      return { env: { DB_FILE: file }, open: () => openLowdbStore(file) };
+      return { env: { DB_FILE: file }, open: () => openLowdbStore(file, { readOnly: true }) }; // the bot holds the file
     },
   },
   {

@@ -28,7 +28,7 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       store = await fixture.open();
       await store.acceptDelivery(delivery('slack:Ev1'), t0, TTL);
       expect(await store.acceptDelivery(delivery('slack:Ev1'), at(3 * TTL), TTL)).toBe(false);
-      expect((await store.takeDeliveries(at(3 * TTL), LEASE, 10)).map((d) => d.key)).toEqual(['slack:Ev1']);
+      expect((await store.takeDeliveries(at(3 * TTL), LEASE, 10, ['slack'])).map((d) => d.key)).toEqual(['slack:Ev1']);
     });
 
     it('hands an unfinished event out again after its lease, once, oldest first, with the payload', async () => {
@@ -36,25 +36,25 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       const odd = { text: 'nul \u0000 emoji 🙂 quote " backslash \\ 培训', n: 3, nested: [{ a: null }] };
       await store.acceptDelivery(delivery('slack:Ev2', odd), at(5), TTL);
       await store.acceptDelivery(delivery('slack:Ev1'), t0, TTL);
-      expect(await store.takeDeliveries(at(LEASE - 1), LEASE, 10)).toEqual([]);
-      const taken = await store.takeDeliveries(at(LEASE + 5), LEASE, 10);
+      expect(await store.takeDeliveries(at(LEASE - 1), LEASE, 10, ['slack'])).toEqual([]);
+      const taken = await store.takeDeliveries(at(LEASE + 5), LEASE, 10, ['slack']);
       expect(taken.map((d) => [d.key, d.attempts, d.kind, d.platform])).toEqual([
         ['slack:Ev1', 2, 'slack', 'slack'],
         ['slack:Ev2', 2, 'slack', 'slack'],
       ]);
       expect(taken[1]!.payload).toEqual(odd);
-      expect(await store.takeDeliveries(at(LEASE + 6), LEASE, 10)).toEqual([]);
-      expect(await store.takeDeliveries(at(2 * LEASE + 5), LEASE, 1)).toHaveLength(1);
+      expect(await store.takeDeliveries(at(LEASE + 6), LEASE, 10, ['slack'])).toEqual([]);
+      expect(await store.takeDeliveries(at(2 * LEASE + 5), LEASE, 1, ['slack'])).toHaveLength(1);
     });
 
     it('gives each unfinished event to one of many concurrent sweepers', async () => {
       store = await fixture.open();
       for (let i = 0; i < 20; i++) await store.acceptDelivery(delivery(`slack:Ev${i}`), t0, TTL);
-      const sweeps = await Promise.all(Array.from({ length: 6 }, () => store.takeDeliveries(at(LEASE), LEASE, 5)));
+      const sweeps = await Promise.all(Array.from({ length: 6 }, () => store.takeDeliveries(at(LEASE), LEASE, 5, ['slack'])));
       const keys = sweeps.flat().map((d) => d.key);
       expect(new Set(keys).size).toBe(keys.length);
       expect(keys.length).toBeLessThanOrEqual(20);
-      const rest = await store.takeDeliveries(at(LEASE), LEASE, 100);
+      const rest = await store.takeDeliveries(at(LEASE), LEASE, 100, ['slack']);
       expect(keys.length + rest.length).toBe(20);
     });
 
@@ -65,13 +65,21 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       await store.finishDelivery('slack:Ev1', 'done');
       await store.finishDelivery('slack:Ev2', 'failed');
       await store.finishDelivery('slack:nope', 'done');
-      expect(await store.takeDeliveries(at(10 * LEASE), LEASE, 10)).toEqual([]);
+      expect(await store.takeDeliveries(at(10 * LEASE), LEASE, 10, ['slack'])).toEqual([]);
+    });
+
+    it('hands out only the kinds the caller can handle', async () => {
+      store = await fixture.open();
+      await store.acceptDelivery({ ...delivery('feishu:ev1'), platform: 'feishu', kind: 'feishu.message' }, t0, TTL);
+      await store.acceptDelivery(delivery('slack:Ev1'), t0, TTL);
+      expect((await store.takeDeliveries(at(LEASE), LEASE, 10, ['slack'])).map((d) => d.key)).toEqual(['slack:Ev1']);
+      expect((await store.takeDeliveries(at(LEASE), LEASE, 10, ['feishu.message'])).map((d) => [d.key, d.attempts])).toEqual([['feishu:ev1', 2]]);
     });
 
     it('hands out at once an event recorded for someone else to take', async () => {
       store = await fixture.open();
       await store.acceptDelivery({ ...delivery('slack:Ev1'), taken: false }, t0, TTL);
-      expect((await store.takeDeliveries(t0, LEASE, 10)).map((d) => [d.key, d.attempts])).toEqual([['slack:Ev1', 1]]);
+      expect((await store.takeDeliveries(t0, LEASE, 10, ['slack'])).map((d) => [d.key, d.attempts])).toEqual([['slack:Ev1', 1]]);
     });
 
     it('keeps an accepted event across a restart', async () => {
@@ -81,7 +89,7 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       await store.close();
       store = await fixture.reopen();
       expect(await store.acceptDelivery(delivery('slack:Ev1'), at(1), TTL)).toBe(false);
-      const taken = await store.takeDeliveries(at(LEASE), LEASE, 10);
+      const taken = await store.takeDeliveries(at(LEASE), LEASE, 10, ['slack']);
       expect(taken.map((d) => d.payload)).toEqual([{ text: 'kept' }]);
     });
   });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ describe('lowdb store file', () => {
     const { inbox } = journalFiles(f);
     writeFileSync(inbox, readFileSync(inbox, 'utf8') + '{"k":"slack:Ev3","v":{"key":"sl');
     const again = await openLowdbStore(f);
-    expect((await again.takeDeliveries(t0, 60_000, 10)).map((x) => x.key)).toEqual(['slack:Ev1', 'slack:Ev2']);
+    expect((await again.takeDeliveries(t0, 60_000, 10, ['slack'])).map((x) => x.key)).toEqual(['slack:Ev1', 'slack:Ev2']);
     expect(readFileSync(inbox, 'utf8').endsWith('\n')).toBe(true);
     await again.close();
   });
@@ -82,7 +83,7 @@ describe('lowdb store file', () => {
     writeFileSync(f, JSON.stringify({ events: { 'slack:C1:1.2': t0.getTime() }, deliveries: { 'slack:EvOld': pending } }));
     const store = await openLowdbStore(f);
     expect(await store.claimEvent('slack:C1:1.2', t0, TTL)).toBe(false);
-    expect((await store.takeDeliveries(t0, 60_000, 10)).map((x) => x.payload)).toEqual([{ text: 'q' }]);
+    expect((await store.takeDeliveries(t0, 60_000, 10, ['slack'])).map((x) => x.payload)).toEqual([{ text: 'q' }]);
     expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ events: {}, deliveries: {} });
     await store.close();
   });
@@ -99,7 +100,44 @@ describe('lowdb store file', () => {
     expect(readFileSync(inbox, 'utf8').trim().split('\n')).toHaveLength(1);
     await store.close();
     const again = await openLowdbStore(f);
-    expect((await again.takeDeliveries(new Date(t0.getTime() + 2 * TTL), 60_000, 10)).map((x) => x.key)).toEqual(['slack:EvNext']);
+    expect((await again.takeDeliveries(new Date(t0.getTime() + 2 * TTL), 60_000, 10, ['slack'])).map((x) => x.key)).toEqual(['slack:EvNext']);
+    await again.close();
+  });
+
+  it('refuses a second writing process, naming it, and takes over the lock of one that is gone', async () => {
+    const f = fresh();
+    const other = spawn('sleep', ['30']);
+    try {
+      writeFileSync(f.replace(/\.json$/, '.lock'), String(other.pid));
+      await expect(openLowdbStore(f)).rejects.toThrow(new RegExp(`in use by process ${other.pid}.*one process per file.*DATABASE_URL`));
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    // Its process is gone (as after kill -9): the next start takes the file.
+    const store = await openLowdbStore(f);
+    await store.acceptDelivery(d('slack:Ev1'), t0, TTL);
+    await store.close();
+  });
+
+  it('opens read-only beside the running bot: reads what it wrote, writes nothing, refuses changes', async () => {
+    const f = fresh();
+    const bot = await openLowdbStore(f);
+    await bot.appendSignoffs([{ projectId: 'p', action: 'confirm', itemId: 'a', itemText: 'A', userId: 'u', role: 'member', at: 'x', via: 'reply', platform: 'slack', evidenceMessageId: 'm', text: '确认 1' }]);
+    await bot.acceptDelivery(d('slack:Ev1'), t0, TTL);
+    const files = [f, ...Object.values(journalFiles(f))];
+    const bytes = files.map((x) => readFileSync(x, 'utf8'));
+    const look = await openLowdbStore(f, { readOnly: true });
+    expect((await look.listSignoffs('p')).map((e) => e.itemId)).toEqual(['a']);
+    await expect(look.acceptDelivery(d('slack:Ev2'), t0, TTL)).rejects.toThrow(/read-only/);
+    await expect(look.addFeedback({ question: 'q', ruleId: '5.2-10', vote: 'up', platform: 'slack', userId: 'u', at: 'x' })).rejects.toThrow(/read-only/);
+    await look.close();
+    expect(files.map((x) => readFileSync(x, 'utf8'))).toEqual(bytes);
+    // The bot's own writes go on, into the same files.
+    await bot.acceptDelivery(d('slack:Ev3'), t0, TTL);
+    await bot.close();
+    const again = await openLowdbStore(f);
+    expect((await again.takeDeliveries(t0, 60_000, 10, ['slack'])).map((x) => x.key)).toEqual(['slack:Ev1', 'slack:Ev3']);
     await again.close();
   });
 });

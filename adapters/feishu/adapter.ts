@@ -97,7 +97,9 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
   /** Kept in the inbox before Feishu gets its answer (HTTP 200, or the long connection's response frame). */
   const keep = async (kind: string, eventId: string | undefined, data: unknown) => {
     if (!eventId) return log.warn('feishu event without an event id ignored', { kind });
-    if (!(await inbox.receive('feishu', eventId, kind, data))) log.debug('duplicate feishu event ignored', { eventId });
+    // Without the verification token (from the event's header): a secret has no business in the store.
+    const { token: _secret, ...kept } = data as Record<string, unknown>;
+    if (!(await inbox.receive('feishu', eventId, kind, kept))) log.debug('duplicate feishu event ignored', { eventId });
   };
 
   const dispatcher = new lark.EventDispatcher({ encryptKey: config.encryptKey, verificationToken: config.verificationToken, logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn }).register({

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../src/core/log.ts';
 import type { Transport } from '../../src/core/transport.ts';
@@ -46,14 +46,21 @@ export function feishuPauses(err: unknown): Pause[] {
   return [];
 }
 
+/** Feishu's uuid (at most 50 characters) for a keyed send, shaped like a UUID; a fresh one otherwise. */
+function sendUuid(key?: string): string {
+  if (!key) return randomUUID();
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 function check<T extends { code?: number; msg?: string }>(res: T): T {
   if (res.code !== 0) throw new FeishuApiError(res.code ?? -1, res.msg ?? 'no message');
   return res;
 }
 
 /**
- * Transport over the SDK's Client. Each send keeps one uuid across retries, so Feishu drops
- * duplicates. Sends (create and reply) are paced by `rate` (docs/operations.md): replies to
+ * Transport over the SDK's Client. Each send keeps one uuid across retries, and a keyed send
+ * (SendOptions) the same uuid across attempts, so Feishu drops duplicates. Sends (create and reply) are paced by `rate` (docs/operations.md): replies to
  * people go before the daily fan-out's posts. A patch is limited per message (5 QPS), not
  * per group, and is not paced.
  */
@@ -67,8 +74,8 @@ export function feishuTransport(client: Client, log: Logger, policy?: RetryPolic
   const send = <T>(what: string, fields: Record<string, unknown>, chatId: string, priority: Priority, fn: () => Promise<T>) =>
     withRetry(what, paced(limiter, chatId, priority, feishuPauses, maxPauseMs, fn), classifyPaced, { log, fields: { platform: 'feishu', ...fields }, policy });
   return {
-    async post(chat, card) {
-      const uuid = randomUUID();
+    async post(chat, card, opts) {
+      const uuid = sendUuid(opts?.key);
       const res = await send('feishu post', { chatId: chat.chatId }, chat.chatId, 'bulk', async () =>
         check(
           await client.im.message.create({
@@ -79,8 +86,8 @@ export function feishuTransport(client: Client, log: Logger, policy?: RetryPolic
       );
       return { messageId: res.data?.message_id ?? '' };
     },
-    async reply(to, card) {
-      const uuid = randomUUID();
+    async reply(to, card, opts) {
+      const uuid = sendUuid(opts?.key);
       const res = await send('feishu reply', { chatId: to.chat.chatId, messageId: to.messageId }, to.chat.chatId, 'interactive', async () =>
         check(
           await client.im.message.reply({

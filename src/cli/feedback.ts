@@ -6,7 +6,7 @@ import type { CliContext } from './context.ts';
 /** `feedback [--json]`: the 👍/👎 votes on answers, worst first, for the rulebook's owners. */
 export async function feedbackCommand(args: string[], ctx: CliContext): Promise<number> {
   const config = loadConfig(ctx.env);
-  const store = await openStore(config);
+  const store = await openStore(config, { readOnly: true }); // the bot may be running
   try {
     const rows = summariseFeedback(await store.listFeedback());
     if (args.includes('--json')) for (const r of rows) ctx.out(JSON.stringify(r));

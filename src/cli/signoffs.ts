@@ -20,7 +20,7 @@ export async function signoffsCommand(args: string[], ctx: CliContext): Promise<
       return 2;
     }
   }
-  const store = await openStore(loadConfig(ctx.env));
+  const store = await openStore(loadConfig(ctx.env), { readOnly: true }); // the bot may be running
   try {
     const projects = await store.listProjects();
     if (!project) {

@@ -64,11 +64,14 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
         return;
       }
       const t = transport(msg.chat.platform);
+      // The n-th send while handling this event has the same key when the event is handled again.
+      let sends = 0;
+      const key = () => `${msg.chat.platform}:${msg.eventId}:${++sends}`;
       const ctx: Ctx = {
         msg,
         deps,
-        reply: (card) => t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card),
-        post: (card) => t.post(msg.chat, card),
+        reply: (card) => t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card, { key: key() }),
+        post: (card) => t.post(msg.chat, card, { key: key() }),
         update: (id, card) => t.update(msg.chat, id, card),
       };
       for (const h of handlers) if (await h(ctx)) return;

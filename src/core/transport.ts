@@ -9,15 +9,25 @@ export interface ReplyTarget {
 }
 
 /**
+ * `key` names one send across attempts: the same key when the same work is done again (an
+ * event the inbox hands out again after a crash, a daily post claimed again). A platform
+ * that deduplicates sends (Feishu's `uuid`: one message per uuid within an hour) then
+ * delivers it once; others ignore it.
+ */
+export interface SendOptions {
+  key?: string;
+}
+
+/**
  * What the core needs from a platform to speak. Each adapter implements it and
  * renders the card in its own format; the core never sees an SDK.
  * Every method resolves with the platform message id or rejects after bounded retries.
  */
 export interface Transport {
   /** A new top-level message in the chat (daily checklist, `清单`). */
-  post(chat: ChatRef, card: Card): Promise<{ messageId: string }>;
+  post(chat: ChatRef, card: Card, opts?: SendOptions): Promise<{ messageId: string }>;
   /** A reply in the thread of `to`. */
-  reply(to: ReplyTarget, card: Card): Promise<{ messageId: string }>;
+  reply(to: ReplyTarget, card: Card, opts?: SendOptions): Promise<{ messageId: string }>;
   /** Replace a message the bot sent earlier (checklist progress). */
   update(chat: ChatRef, messageId: string, card: Card): Promise<void>;
 }

@@ -71,7 +71,8 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     if (claim === 'busy') return { projectId: project.id, outcome: 'busy', slot };
     let messageId: string;
     try {
-      ({ messageId } = await deps.transport(project.platform).post({ platform: project.platform, chatId: project.chatId, chatType: 'group' }, body));
+      // Keyed by project and slot: a claim taken over after a crash that followed the send is not posted twice (Feishu).
+      ({ messageId } = await deps.transport(project.platform).post({ platform: project.platform, chatId: project.chatId, chatType: 'group' }, body, { key: `checklist:${project.id}:${slot}` }));
     } catch (err) {
       await store.releasePost(project.id, slot);
       log.error('checklist post failed; will retry on the next run', { projectId: project.id, slot, err });

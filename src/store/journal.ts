@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { z } from 'zod';
 import { StoreError } from './store-error.ts';
 
@@ -57,28 +57,56 @@ export function readJournal<T>(file: string, schema: z.ZodType<T>): { map: Map<s
   return { map, lines: whole.length, torn: rows.at(-1) !== '' };
 }
 
-export async function openJournal<T>(file: string, schema: z.ZodType<T>): Promise<Journal<T>> {
+/** Writes all of `text`: writeSync may write less than asked (a filling disk) without throwing. */
+function writeAll(fd: number, text: string): void {
+  let buf = Buffer.from(text);
+  while (buf.length) buf = buf.subarray(writeSync(fd, buf));
+}
+
+/**
+ * `readOnly`: for a look while the bot runs (the CLI): nothing is written, and a change fails.
+ * A writer never lets the file and the map disagree for long: after a failed append (disk
+ * full) the next commit rewrites the whole file from the map before anyone is told "written".
+ */
+export async function openJournal<T>(file: string, schema: z.ZodType<T>, opts: { readOnly?: boolean } = {}): Promise<Journal<T>> {
   const { map, lines: existing, torn } = readJournal(file, schema);
   let lines = existing;
   let staged: string[] = [];
   let flush: Promise<void> | undefined;
-
+  let broken = false;
   let fd = -1;
+
   const rewrite = () => {
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, [...map].map(([k, v]) => `${JSON.stringify({ k, v })}\n`).join(''));
-    renameSync(tmp, file);
-    lines = map.size;
+    // The new descriptor first: a failed open must not leave a closed number in `fd`.
+    const next = openSync(tmp, 'w');
+    try {
+      writeAll(next, [...map].map(([k, v]) => `${JSON.stringify({ k, v })}\n`).join(''));
+      renameSync(tmp, file); // the descriptor follows the file: appends go on after the rename
+    } catch (e) {
+      closeSync(next);
+      throw e;
+    }
     if (fd >= 0) closeSync(fd);
-    fd = openSync(file, 'a');
+    fd = next;
+    lines = map.size;
+    broken = false;
   };
-  // Start clean: a torn last line must not stay in front of the next append.
-  if (torn || existing > map.size) rewrite();
-  else fd = openSync(file, 'a');
+  // A torn last line must not stay in front of the next append.
+  if (!opts.readOnly) {
+    if (torn) rewrite();
+    else fd = openSync(file, 'a');
+  }
 
   const write = (batch: string[]) => {
-    if (lines > 1000 && lines > 2 * map.size) return rewrite(); // the map already holds this batch
-    writeSync(fd, batch.join(''));
+    if (opts.readOnly) throw new StoreError(`${file} was opened read-only`);
+    if (broken || (lines > 1000 && lines > 2 * map.size)) return rewrite(); // the map already holds this batch
+    try {
+      writeAll(fd, batch.join(''));
+    } catch (e) {
+      broken = true; // part of the batch may be on disk: the next commit rewrites the file
+      throw e;
+    }
     lines += batch.length;
   };
 
@@ -102,7 +130,7 @@ export async function openJournal<T>(file: string, schema: z.ZodType<T>): Promis
         flush = undefined;
         const batch = staged;
         staged = [];
-        if (batch.length) write(batch);
+        if (batch.length || broken) write(batch);
       });
       return flush;
     },

@@ -3,9 +3,14 @@ import type { Delivery, Store } from './store.ts';
 
 type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries'>;
 
-/** The inbox of the lowdb store, in its own journal (see lowdb.ts, journal.ts). */
-export function lowdbInbox(inbox: Journal<Delivery>): InboxMethods {
+/**
+ * The inbox of the lowdb store, in its own journal (see lowdb.ts, journal.ts). `orphaned`:
+ * what is pending at open was held by a process that is gone (the lock file says so), so it
+ * is handed out at once, lease or not; remembered in memory, nothing is written at open.
+ */
+export function lowdbInbox(inbox: Journal<Delivery>, opts: { orphaned: boolean }): InboxMethods {
   let lastPurge = 0;
+  const orphans = new Set(opts.orphaned ? [...inbox.values()].filter((x) => x.status === 'pending').map((x) => x.key) : []);
   return {
     async acceptDelivery(nd, now, ttlMs) {
       const t = now.getTime();
@@ -29,15 +34,18 @@ export function lowdbInbox(inbox: Journal<Delivery>): InboxMethods {
       inbox.set(key, { ...rest, status });
       await inbox.commit();
     },
-    async takeDeliveries(now, leaseMs, limit) {
+    async takeDeliveries(now, leaseMs, limit, kinds) {
       const t = now.getTime();
       const out = [...inbox.values()]
-        .filter((x) => x.status === 'pending' && x.takenAt <= t - leaseMs)
+        .filter((x) => x.status === 'pending' && kinds.includes(x.kind) && (orphans.has(x.key) || x.takenAt <= t - leaseMs))
         .sort((a, b) => a.receivedAt - b.receivedAt)
         .slice(0, limit)
         .map((x) => ({ ...x, takenAt: t, attempts: x.attempts + 1 }));
       if (!out.length) return [];
-      for (const x of out) inbox.set(x.key, x);
+      for (const x of out) {
+        inbox.set(x.key, x);
+        orphans.delete(x.key);
+      }
       await inbox.commit();
       return structuredClone(out);
     },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -36,8 +36,50 @@ export function journalFiles(file: string): { events: string; inbox: string } {
  * every change (grouped per event-loop turn), plus two journals for the per-event keys.
  * One process per file: two processes on one file lose writes.
  */
-export async function openLowdbStore(file: string): Promise<Store> {
-  mkdirSync(dirname(file), { recursive: true });
+export async function openLowdbStore(file: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
+  const readOnly = opts.readOnly ?? false;
+  if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+  const lock = readOnly ? undefined : takeLock(file);
+  try {
+    return await openLocked(file, readOnly, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+/**
+ * One writing process per file, enforced: a second bot (or a rolling restart that starts the
+ * new process before the old one stopped) would silently lose the other's writes. The lock
+ * names its process; one whose process is gone (kill -9) is taken over.
+ */
+function takeLock(file: string): { release(): void } {
+  const path = `${file.replace(/\.json$/, '')}.lock`;
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return { release: () => rmSync(path, { force: true }) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(path, 'utf8'));
+      if (pid && pid !== process.pid && alive(pid)) {
+        throw new StoreError(`${file} is in use by process ${pid}: lowdb takes one process per file (stop that one first, or use DATABASE_URL for several replicas); if no such bot runs, remove ${path}`);
+      }
+      rmSync(path, { force: true }); // its process is gone
+    }
+  }
+  throw new StoreError(`could not take ${path}`);
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+async function openLocked(file: string, readOnly: boolean, lock: { release(): void } | undefined): Promise<Store> {
   const db = new Low<DbShape>(new JSONFile<DbShape>(file), DbShape.parse({}));
   try {
     await db.read();
@@ -52,9 +94,9 @@ export async function openLowdbStore(file: string): Promise<Store> {
   }
   db.data = parsed.data;
   const files = journalFiles(file);
-  const events = await openJournal(files.events, z.number());
-  const inbox = await openJournal(files.inbox, Delivery);
-  if (Object.keys(db.data.events).length || Object.keys(db.data.deliveries).length) {
+  const events = await openJournal(files.events, z.number(), { readOnly });
+  const inbox = await openJournal(files.inbox, Delivery, { readOnly });
+  if (!readOnly && (Object.keys(db.data.events).length || Object.keys(db.data.deliveries).length)) {
     // Journal first, then the file: a crash in between only repeats the move.
     for (const [k, t] of Object.entries(db.data.events)) if (events.get(k) === undefined) events.set(k, t);
     for (const [k, d] of Object.entries(db.data.deliveries)) if (!inbox.get(k)) inbox.set(k, d);
@@ -63,10 +105,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
     db.data.deliveries = {};
     await db.write();
   }
-  if (!existsSync(file)) await db.write(); // so an operator finds the store where the config says
-  // One process per file: whoever held a pending delivery before this open is gone.
-  for (const d of inbox.values()) if (d.status === 'pending' && d.takenAt !== 0) inbox.set(d.key, { ...d, takenAt: 0 });
-  await inbox.commit();
+  if (!readOnly && !existsSync(file)) await db.write(); // so an operator finds the store where the config says
   let lastPurge = 0;
 
   /**
@@ -77,6 +116,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
    */
   let flush: Promise<void> | undefined;
   const update = async (change: (d: DbShape) => void): Promise<void> => {
+    if (readOnly) throw new StoreError(`${file} was opened read-only`);
     change(db.data);
     flush ??= new Promise<void>((r) => setImmediate(r)).then(() => {
       flush = undefined;
@@ -86,7 +126,7 @@ export async function openLowdbStore(file: string): Promise<Store> {
   };
 
   return {
-    ...lowdbInbox(inbox),
+    ...lowdbInbox(inbox, { orphaned: !readOnly }),
     async claimEvent(key, now, ttlMs) {
       const t = now.getTime();
       const cutoff = t - ttlMs;
@@ -246,9 +286,13 @@ export async function openLowdbStore(file: string): Promise<Store> {
       return true;
     },
     async close() {
-      await Promise.all([events.commit(), inbox.commit(), flush]);
-      events.close();
-      inbox.close();
+      try {
+        if (!readOnly) await Promise.all([events.commit(), inbox.commit(), flush]);
+      } finally {
+        events.close();
+        inbox.close();
+        lock?.release();
+      }
     },
   };
 }

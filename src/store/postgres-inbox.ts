@@ -37,7 +37,8 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
     // The same key twice in one statement would be an error; only the first can be new.
     const first = new Map<string, Accept>();
     for (const a of batch) if (!first.has(a.d.key)) first.set(a.d.key, a);
-    const rows = [...first.values()];
+    // In key order: two batches locking the same keys in opposite orders would deadlock.
+    const rows = [...first.values()].sort((a, b) => (a.d.key < b.d.key ? -1 : a.d.key > b.d.key ? 1 : 0));
     // Named: prepared once per connection, not parsed and planned for every webhook.
     const { rows: won } = await durable.query<{ key: string }>({
       name: 'inbox-accept',
@@ -61,7 +62,8 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
     const t = rows[0]!.t;
     if (t - lastPurge > 60_000) {
       lastPurge = t;
-      await fast('DELETE FROM deliveries WHERE status <> $1 AND received_at < $2', ['pending', t - rows[0]!.ttlMs]).catch(() => {});
+      // Not awaited: these webhooks' acknowledgements must not wait for housekeeping.
+      void fast('DELETE FROM deliveries WHERE status <> $1 AND received_at < $2', ['pending', t - rows[0]!.ttlMs]).catch(() => {});
     }
     const fresh = new Set(won.map((r) => r.key));
     return batch.map((a) => first.get(a.d.key) === a && fresh.has(a.d.key));
@@ -79,16 +81,16 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
   return {
     acceptDelivery: (d, now, ttlMs) => accept({ d, t: now.getTime(), ttlMs }),
     finishDelivery: (key, status) => finish({ key, status }),
-    async takeDeliveries(now, leaseMs, limit) {
+    async takeDeliveries(now, leaseMs, limit, kinds) {
       const t = now.getTime();
       // SKIP LOCKED plus the re-checked WHERE under the row lock: two sweeping replicas never take one row.
       const { rows } = await sweep(
         `UPDATE deliveries d SET taken_at = $1, attempts = d.attempts + 1
-         FROM (SELECT key FROM deliveries WHERE status = 'pending' AND taken_at <= $2
+         FROM (SELECT key FROM deliveries WHERE status = 'pending' AND taken_at <= $2 AND kind = ANY($4::text[])
                ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED) s
          WHERE d.key = s.key
          RETURNING d.*`,
-        [t, t - leaseMs, limit],
+        [t, t - leaseMs, limit, kinds],
       );
       return rows.map(toDelivery).sort((a, b) => a.receivedAt - b.receivedAt);
     },

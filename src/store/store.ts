@@ -87,11 +87,12 @@ export interface Store {
   /** Handled ('done') or given up ('failed'): it is not handed out again, and its payload is dropped. */
   finishDelivery(key: string, status: 'done' | 'failed'): Promise<void>;
   /**
-   * Takes pending deliveries nobody has taken for `leaseMs` (their process died, or an
-   * attempt failed), oldest first, at most `limit`: marks them taken now with one more
-   * attempt. Atomic: of two replicas sweeping at once, each delivery goes to one.
+   * Takes pending deliveries of the given kinds (what the caller can handle) nobody has taken
+   * for `leaseMs` (their process died, or an attempt failed), oldest first, at most `limit`:
+   * marks them taken now with one more attempt. Atomic: of two replicas sweeping at once,
+   * each delivery goes to one.
    */
-  takeDeliveries(now: Date, leaseMs: number, limit: number): Promise<Delivery[]>;
+  takeDeliveries(now: Date, leaseMs: number, limit: number, kinds: string[]): Promise<Delivery[]>;
 
   /** For /healthz. */
   ping(): Promise<boolean>;

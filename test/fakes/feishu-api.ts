@@ -13,6 +13,12 @@ export class FakeFeishu extends RecordingServer {
   readonly names = new Map<string, string>();
   /** Long connection: the WebSocket URL /callback/ws/endpoint hands out (see FakeFeishuWs). */
   wsUrl = '';
+  /**
+   * Feishu's send idempotency: "持有相同 uuid 的请求 1 小时内至多成功发送一条消息". A repeat
+   * gets the first message's id back and posts nothing (the hour is not modelled).
+   */
+  private byUuid = new Map<string, string>();
+  private repeats = new Set<RecordedCall>();
 
   constructor() {
     super((c) => this.answer(c));
@@ -24,7 +30,7 @@ export class FakeFeishu extends RecordingServer {
 
   /** The im.message create / reply / patch calls, with `card` = the parsed card JSON. */
   sent(): (RecordedCall & { kind: 'create' | 'reply' | 'patch'; card: any; messageId?: string })[] {
-    return this.calls.filter(isMessageCall).filter((c) => c.status === 200).map(describe);
+    return this.calls.filter(isMessageCall).filter((c) => c.status === 200 && !this.repeats.has(c)).map(describe);
   }
 
   /** Waits for `count` successful message calls and returns them all. */
@@ -46,8 +52,15 @@ export class FakeFeishu extends RecordingServer {
       const name = this.names.get(decodeURIComponent(user[1]!));
       return name ? ok({ user: { open_id: user[1], name } }) : { body: { code: 41050, msg: 'no user authority error' } };
     }
-    if (c.method === 'POST' && c.path === '/open-apis/im/v1/messages') return ok({ message_id: `om_sent_${++this.n}`, chat_id: c.body?.receive_id });
-    if (c.method === 'POST' && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(c.path)) return ok({ message_id: `om_sent_${++this.n}` });
+    const create = c.method === 'POST' && c.path === '/open-apis/im/v1/messages';
+    if (create || (c.method === 'POST' && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(c.path))) {
+      const uuid = typeof c.body?.uuid === 'string' && c.body.uuid ? (c.body.uuid as string) : undefined;
+      const seen = uuid && this.byUuid.get(uuid);
+      if (seen) this.repeats.add(c);
+      const messageId = seen || `om_sent_${++this.n}`;
+      if (uuid) this.byUuid.set(uuid, messageId);
+      return ok(create ? { message_id: messageId, chat_id: c.body?.receive_id } : { message_id: messageId });
+    }
     if (c.method === 'PATCH' && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(c.path)) return ok();
     return undefined;
   }

@@ -29,7 +29,7 @@ export type Route = (call: RecordedCall) => { status?: number; headers?: Record<
 export class RecordingServer {
   readonly calls: RecordedCall[] = [];
   private failures: Failure[] = [];
-  private holding?: (c: RecordedCall) => boolean;
+  private holding?: { match: (c: RecordedCall) => boolean; afterAnswer: boolean };
   private held: { call: RecordedCall; res: ServerResponse }[] = [];
   private server?: Server;
   private waiters = new Set<() => void>();
@@ -56,10 +56,12 @@ export class RecordingServer {
 
   /**
    * Matching calls are recorded but left unanswered (status 0: nothing was posted), as a
-   * platform that is slow to answer; `dropHeld` cuts them off.
+   * platform that is slow to answer; `dropHeld` cuts them off. `afterAnswer`: the call is
+   * carried out (posted, status set) and only the response is held back, as when the
+   * platform did the work but the caller never heard back.
    */
-  hold(match: (c: RecordedCall) => boolean): void {
-    this.holding = match;
+  hold(match: (c: RecordedCall) => boolean, opts: { afterAnswer?: boolean } = {}): void {
+    this.holding = { match, afterAnswer: opts.afterAnswer ?? false };
   }
 
   /** Stops holding and closes the held calls unanswered, as when their caller died. How many there were. */
@@ -104,7 +106,8 @@ export class RecordingServer {
     }
     const call: RecordedCall = { method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, status: 200 };
     this.calls.push(call);
-    if (this.holding?.(call)) {
+    const hold = this.holding?.match(call) ? this.holding : undefined;
+    if (hold && !hold.afterAnswer) {
       call.status = 0;
       this.held.push({ call, res });
       return;
@@ -122,6 +125,10 @@ export class RecordingServer {
       }
     }
     call.status = answer?.status ?? (answer ? 200 : 404);
+    if (hold) {
+      this.held.push({ call, res });
+      return;
+    }
     res.writeHead(call.status, { 'content-type': 'application/json', ...answer?.headers });
     res.end(JSON.stringify(answer?.body ?? { error: 'not found' }));
     for (const w of [...this.waiters]) {
