@@ -36,6 +36,7 @@ export function createInbox(opts: InboxOptions) {
   const processors = new Map<string, Processor>();
   const running = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
+  let renewer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
 
   function run(d: Pick<Delivery, 'key' | 'kind' | 'payload' | 'attempts'>, redelivered: boolean): void {
@@ -107,6 +108,12 @@ export function createInbox(opts: InboxOptions) {
       tick();
       timer = setInterval(tick, opts.sweepMs ?? 5_000);
       timer.unref();
+      // An attempt slower than its lease (pacing behind a fan-out, long retries) keeps it, so
+      // another replica does not answer the same event while this one still works on it.
+      renewer = setInterval(() => {
+        if (running.size) store.renewDeliveries([...running.keys()], clock.now()).catch((err) => log.warn('inbox lease renewal failed', { err }));
+      }, Math.max(1_000, leaseMs / 3));
+      renewer.unref();
     },
     /** Resolves when every event accepted or taken so far is handled. */
     async idle(): Promise<void> {
@@ -114,6 +121,7 @@ export function createInbox(opts: InboxOptions) {
     },
     async stop(): Promise<void> {
       clearInterval(timer);
+      clearInterval(renewer);
       await this.idle();
     },
   };

@@ -68,6 +68,15 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       expect(await store.takeDeliveries(at(10 * LEASE), LEASE, 10, ['slack'])).toEqual([]);
     });
 
+    it('does not hand out an event whose lease its handler renewed', async () => {
+      store = await fixture.open();
+      await store.acceptDelivery(delivery('slack:Ev1'), t0, TTL);
+      await store.acceptDelivery(delivery('slack:Ev2'), t0, TTL);
+      await store.renewDeliveries(['slack:Ev1', 'slack:nope'], at(LEASE - 1));
+      expect((await store.takeDeliveries(at(LEASE + 5), LEASE, 10, ['slack'])).map((d) => d.key)).toEqual(['slack:Ev2']);
+      expect((await store.takeDeliveries(at(2 * LEASE), LEASE, 10, ['slack'])).map((d) => d.key)).toEqual(['slack:Ev1']);
+    });
+
     it('hands out only the kinds the caller can handle', async () => {
       store = await fixture.open();
       await store.acceptDelivery({ ...delivery('feishu:ev1'), platform: 'feishu', kind: 'feishu.message' }, t0, TTL);

@@ -33,6 +33,9 @@ const BAD_BUTTON = '这个按钮无效或已过期 / This button is invalid or o
 export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
   const { config, bot, log, inbox } = opts;
   const clock = bot.deps.clock;
+  // The SDK's shared axios instance has no timeout: a call that hangs would hold its event in
+  // the inbox (lease renewed) until a restart. A resend after a timeout keeps its uuid.
+  if (!lark.defaultHttpInstance.defaults.timeout) lark.defaultHttpInstance.defaults.timeout = 30_000;
   const client = new lark.Client({
     appId: config.appId,
     appSecret: config.appSecret,

@@ -33,6 +33,8 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     // Our transport decides about retries (bounded, logged); the client must not also retry.
     retryConfig: { retries: 0 },
+    // A call that hangs would hold its event in the inbox (lease renewed) until a restart.
+    timeout: 30_000,
     rejectRateLimitedCalls: true,
     logger: blog,
   };

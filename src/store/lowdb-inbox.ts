@@ -1,7 +1,7 @@
 import type { Journal } from './journal.ts';
 import type { Delivery, Store } from './store.ts';
 
-type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries'>;
+type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries'>;
 
 /**
  * The inbox of the lowdb store, in its own journal (see lowdb.ts, journal.ts). `orphaned`:
@@ -48,6 +48,13 @@ export function lowdbInbox(inbox: Journal<Delivery>, opts: { orphaned: boolean }
       }
       await inbox.commit();
       return structuredClone(out);
+    },
+    async renewDeliveries(keys, now) {
+      for (const k of keys) {
+        const x = inbox.get(k);
+        if (x?.status === 'pending') inbox.set(k, { ...x, takenAt: now.getTime() });
+      }
+      await inbox.commit();
     },
   };
 }

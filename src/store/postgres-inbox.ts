@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { batchPerTurn } from './batch.ts';
 import type { Delivery, NewDelivery, Store } from './store.ts';
 
-type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries'>;
+type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries'>;
 type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult<Record<string, unknown>>>;
 
 interface Accept {
@@ -93,6 +93,9 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
         [t, t - leaseMs, limit, kinds],
       );
       return rows.map(toDelivery).sort((a, b) => a.receivedAt - b.receivedAt);
+    },
+    async renewDeliveries(keys, now) {
+      if (keys.length) await fast(`UPDATE deliveries SET taken_at = $2 WHERE key = ANY($1::text[]) AND status = 'pending'`, [keys, now.getTime()]);
     },
   };
 }

@@ -93,6 +93,8 @@ export interface Store {
    * each delivery goes to one.
    */
   takeDeliveries(now: Date, leaseMs: number, limit: number, kinds: string[]): Promise<Delivery[]>;
+  /** The caller is still handling these (slowly): their lease starts again now, so nobody takes them meanwhile. */
+  renewDeliveries(keys: string[], now: Date): Promise<void>;
 
   /** For /healthz. */
   ping(): Promise<boolean>;
