@@ -107,9 +107,13 @@ describe('lowdb store file', () => {
   it('refuses a second writing process, naming it, and takes over the lock of one that is gone', async () => {
     const f = fresh();
     const other = spawn('sleep', ['30']);
+    const lock = f.replace(/\.json$/, '.lock');
     try {
-      writeFileSync(f.replace(/\.json$/, '.lock'), String(other.pid));
+      writeFileSync(lock, String(other.pid));
       await expect(openLowdbStore(f)).rejects.toThrow(new RegExp(`in use by process ${other.pid}.*one process per file.*DATABASE_URL`));
+      // The same pid, but a process that started at another time: the pid was reused after a crash.
+      writeFileSync(lock, `${other.pid} 1`);
+      await (await openLowdbStore(f)).close();
     } finally {
       other.kill('SIGKILL');
       await new Promise((r) => other.once('exit', r));
