@@ -41,8 +41,14 @@ export class FakeSlackSocket {
     return this.sockets.size;
   }
 
-  /** Sends an envelope (events_api with an event_callback body, or interactive with a block_actions payload). */
-  send(type: 'events_api' | 'interactive', payload: unknown, timeoutMs = 5000): Promise<string> {
+  /**
+   * Sends an envelope (events_api with an event_callback body, or interactive with a
+   * block_actions payload). Slack picks one of the app's connections: `connection` is the
+   * index of the one to use (in connection order); without it every connection gets it.
+   * `retryAttempt` > 0 marks a redelivery.
+   */
+  send(type: 'events_api' | 'interactive', payload: unknown, opts: { connection?: number; retryAttempt?: number; timeoutMs?: number } = {}): Promise<string> {
+    const timeoutMs = opts.timeoutMs ?? 5000;
     const envelope_id = randomUUID();
     const acked = new Promise<string>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`envelope ${envelope_id} not acknowledged`)), timeoutMs);
@@ -51,7 +57,9 @@ export class FakeSlackSocket {
         resolve(envelope_id);
       });
     });
-    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));
+    const to = opts.connection === undefined ? [...this.sockets] : [[...this.sockets][opts.connection]!];
+    const retry = opts.retryAttempt ?? 0;
+    for (const ws of to) ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: false, retry_attempt: retry, retry_reason: retry ? 'timeout' : '' }));
     return acked;
   }
 

@@ -11,6 +11,7 @@ import type { Store } from '../../src/store/store.ts';
 import { startApp, type RunningApp } from '../../src/wire.ts';
 import { FakeFeishu } from '../fakes/feishu-api.ts';
 import type { FakeFeishuWs } from '../fakes/feishu-ws.ts';
+import type { FakeSlackSocket } from '../fakes/slack-socket.ts';
 import { FakeSlack } from '../fakes/slack-api.ts';
 import { TEST_SECRETS } from './app.ts';
 import { feishuRequest } from './feishu.ts';
@@ -36,10 +37,11 @@ export interface Replicas {
 }
 
 /** `feishuWs`: Feishu over that fake long connection (FEISHU_MODE=ws), one connection per replica. */
-export async function startReplicas(n: number, opts: { clock?: Clock; env?: Record<string, string>; seed?: (store: Store) => Promise<void>; feishuWs?: FakeFeishuWs } = {}): Promise<Replicas> {
+export async function startReplicas(n: number, opts: { clock?: Clock; env?: Record<string, string>; seed?: (store: Store) => Promise<void>; feishuWs?: FakeFeishuWs; slackSocket?: FakeSlackSocket } = {}): Promise<Replicas> {
   const feishu = await FakeFeishu.start();
   if (opts.feishuWs) feishu.wsUrl = opts.feishuWs.url;
   const slack = await FakeSlack.start();
+  if (opts.slackSocket) slack.socketUrl = opts.slackSocket.url;
   const schema = freshSchema('rep');
   const databaseUrl = urlWithSchema(schema);
   const store = await openPostgresStore(databaseUrl);
@@ -54,6 +56,7 @@ export async function startReplicas(n: number, opts: { clock?: Clock; env?: Reco
     PORT: '0',
     ADMIN_TOKEN: REPLICA_ADMIN_TOKEN,
     ...(opts.feishuWs ? { FEISHU_MODE: 'ws' } : {}),
+    ...(opts.slackSocket ? { SLACK_APP_TOKEN: 'xapp-slack-app-token-TEST', SLACK_SIGNING_SECRET: '' } : {}),
     ...opts.env,
   };
   const logs: string[] = [];
