@@ -77,6 +77,22 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(await store.claimEvent('slack:Ev1', new Date(t0.getTime() + 60_001), 60_000)).toBe(true);
     });
 
+    it('keeps the votes in order, one per click even when a click is handled twice', async () => {
+      store = await fixture.open();
+      const vote = (eventId: string | undefined, v: 'up' | 'down') => ({ question: '培训人数多怎么办', ruleId: '5.2-10', vote: v, platform: 'slack' as const, userId: 'U1', at: '2026-10-09T09:00:00+08:00', ...(eventId ? { eventId } : {}) });
+      await store.addFeedback(vote('slack:click:T1', 'down'));
+      await store.addFeedback(vote('slack:click:T1', 'down')); // the same click, after a crash
+      await store.addFeedback(vote('slack:click:T2', 'up'));
+      await store.addFeedback(vote(undefined, 'up'));
+      await store.addFeedback(vote(undefined, 'up'));
+      expect((await store.listFeedback()).map((f) => [f.eventId ?? null, f.vote])).toEqual([
+        ['slack:click:T1', 'down'],
+        ['slack:click:T2', 'up'],
+        [null, 'up'],
+        [null, 'up'],
+      ]);
+    });
+
     it('hands a post claim to exactly one of many concurrent callers', async () => {
       store = await fixture.open();
       const now = new Date('2026-10-09T01:00:00Z');

@@ -100,7 +100,7 @@ export async function migrateCommand(args: string[], ctx: CliContext): Promise<n
       );
     }
     for (const f of snap.feedback) {
-      await c.query('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at) VALUES ($1,$2,$3,$4,$5,$6)', [f.question, f.ruleId, f.vote, f.platform, f.userId, f.at]);
+      await c.query('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING', [f.question, f.ruleId, f.vote, f.platform, f.userId, f.at, f.eventId ?? null]);
     }
     for (const p of Object.values(snap.projects)) await c.query('INSERT INTO projects (id, data) VALUES ($1, $2)', [p.id, p]);
     for (const p of Object.values(snap.posts)) {

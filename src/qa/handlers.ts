@@ -81,6 +81,7 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
         platform: ctx.msg.chat.platform,
         userId: ctx.msg.user.id,
         at: ctx.deps.clock.now().toISOString(),
+        eventId: `${ctx.msg.chat.platform}:${ctx.msg.eventId}`,
       });
       return true;
     }

@@ -113,6 +113,7 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     },
     async addFeedback(record) {
       await update((d) => {
+        if (record.eventId && d.feedback.some((f) => f.eventId === record.eventId)) return;
         d.feedback.push(record);
       });
     },

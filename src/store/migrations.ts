@@ -105,6 +105,14 @@ export const migrations: Migration[] = [
       CREATE INDEX deliveries_received ON deliveries (received_at);
     `,
   },
+  {
+    version: 3,
+    name: 'one vote per click',
+    sql: `
+      ALTER TABLE feedback ADD COLUMN event_id text;
+      CREATE UNIQUE INDEX feedback_event ON feedback (event_id) WHERE event_id IS NOT NULL;
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -205,9 +205,11 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     },
     async addFeedback(r) {
       const v = FeedbackRecord.parse(r);
-      await q('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at) VALUES ($1,$2,$3,$4,$5,$6)', [
-        v.question, v.ruleId, v.vote, v.platform, v.userId, v.at,
-      ]);
+      await q(
+        `INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+        [v.question, v.ruleId, v.vote, v.platform, v.userId, v.at, v.eventId ?? null],
+      );
     },
     async listFeedback() {
       const { rows } = await q('SELECT * FROM feedback ORDER BY id');
@@ -218,6 +220,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         platform: r.platform as FeedbackRecord['platform'],
         userId: r.user_id as string,
         at: r.at as string,
+        ...(r.event_id != null ? { eventId: r.event_id as string } : {}),
       }));
     },
     async getProject(id) {

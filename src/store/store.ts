@@ -11,6 +11,8 @@ export const FeedbackRecord = z.object({
   platform: Platform,
   userId: z.string(),
   at: z.string(), // ISO 8601 with offset
+  /** The click it came from (`platform:event id`): a click handled again after a crash is still one vote. */
+  eventId: z.string().optional(),
 });
 export type FeedbackRecord = z.infer<typeof FeedbackRecord>;
 
