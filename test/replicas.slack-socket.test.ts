@@ -50,6 +50,5 @@ describe.skipIf(PG_SKIP)('Slack Socket Mode, two replicas on one PostgreSQL data
     const perQuestion = answers.reduce((m, a) => m.set(String(a.body.thread_ts), (m.get(String(a.body.thread_ts)) ?? 0) + 1), new Map<string, number>());
     expect(Object.fromEntries(perQuestion)).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [root(i), 1])));
     for (const a of answers) expect(JSON.stringify(a.blocks)).toContain('5.2-10');
-    expect(sock.acks).toHaveLength(sends.length);
   });
 });

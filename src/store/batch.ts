@@ -5,7 +5,7 @@
  * batch simply grows: one statement and one commit serve many events, instead of many
  * statements queueing for the same WAL flush.
  */
-export function batchPerTurn<I, O>(run: (items: I[]) => Promise<O[]>): (item: I) => Promise<O> {
+export function groupCommit<I, O>(run: (items: I[]) => Promise<O[]>): (item: I) => Promise<O> {
   let queue: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
   let busy = false;
   const flush = async () => {

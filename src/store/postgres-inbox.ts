@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { batchPerTurn } from './batch.ts';
+import { groupCommit } from './batch.ts';
 import type { Delivery, NewDelivery, Store } from './store.ts';
 
 type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries'>;
@@ -33,7 +33,7 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
 
   // One statement for every delivery accepted in an event-loop turn: under load a commit
   // (and its WAL flush) is shared by many webhooks.
-  const accept = batchPerTurn<Accept, boolean>(async (batch) => {
+  const accept = groupCommit<Accept, boolean>(async (batch) => {
     // The same key twice in one statement would be an error; only the first can be new.
     const first = new Map<string, Accept>();
     for (const a of batch) if (!first.has(a.d.key)) first.set(a.d.key, a);
@@ -70,7 +70,7 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
   });
 
   // Losing a finish to a PostgreSQL crash only means the event is handled once more: no WAL wait.
-  const finish = batchPerTurn<{ key: string; status: 'done' | 'failed' }, void>(async (batch) => {
+  const finish = groupCommit<{ key: string; status: 'done' | 'failed' }, void>(async (batch) => {
     for (const status of ['done', 'failed'] as const) {
       const keys = batch.filter((f) => f.status === status).map((f) => f.key);
       if (keys.length) await fast(`UPDATE deliveries SET status = $2, payload = NULL WHERE key = ANY($1::text[]) AND status = 'pending'`, [keys, status]);
