@@ -74,7 +74,7 @@ const stores = [
 
 /** Questions sent, acknowledged, answers held by the platforms, kill -9, restart: the answers seen afterwards. */
 async function killAndRestart(s: (typeof stores)[number], held: { afterAnswer: boolean }): Promise<{ got: Map<string, string[]>; want: string[]; beforeKill: number }> {
-  slack.calls.length = 0;
+  slack.reset();
   feishu.calls.length = 0;
   // PostgreSQL: another process may still hold an unfinished event, so it waits out the lease (1 s here).
   const env = { ...TEST_SECRETS, FEISHU_DOMAIN: feishu.url, SLACK_API_URL: slack.apiUrl, DATA_DIR: 'data', INBOX_LEASE_SECONDS: '1', ...s.env() };
@@ -121,14 +121,13 @@ describe('kill -9 after acknowledging a burst of questions', () => {
     });
 
     // The window left: the platform took the answer, the bot died before it heard back.
-    it.skipIf(s.skip)(`answers sent just before the kill: once on Feishu (same uuid), at most twice on Slack (${s.name})`, { timeout: 90_000 }, async () => {
+    it.skipIf(s.skip)(`answers sent just before the kill are shown once (Feishu: same uuid; Slack: found by their metadata) (${s.name})`, { timeout: 90_000 }, async () => {
       const { got, want } = await killAndRestart(s, { afterAnswer: true });
       expect(want.filter((k) => !got.has(k))).toEqual([]);
-      const feishuTwice = want.filter((k) => k.startsWith('feishu') && got.get(k)!.length !== 1);
-      const slackTwice = want.filter((k) => k.startsWith('slack') && got.get(k)!.length > 1);
-      expect(feishuTwice).toEqual([]);
-      expect(want.filter((k) => got.get(k)!.length > 2)).toEqual([]);
-      console.log(`kill -9 after the platform took the answers (${s.name}): Feishu ${N} of ${N} shown once; Slack ${slackTwice.length} of ${N} shown twice (no idempotency key)`);
+      expect(want.filter((k) => got.get(k)!.length !== 1)).toEqual([]);
+      const lookups = slack.calls.filter((c) => c.path === '/api/conversations.replies').length;
+      expect(lookups).toBeGreaterThan(0);
+      console.log(`kill -9 after the platform took the answers (${s.name}): all ${want.length} shown once; Slack looked ${lookups} times for an earlier answer`);
     });
   }
 });

@@ -97,7 +97,7 @@ afterAll(() => slack?.stop());
 describe('kill -9 during a burst of confirms', () => {
   for (const s of stores) {
     it.skipIf(s.skip)(`keeps every acknowledged confirm (${s.name})`, { timeout: 120_000 }, async () => {
-      slack.calls.length = 0;
+      slack.reset();
       const { env: storeEnv, open } = await s.prepare();
       const env = { SLACK_BOT_TOKEN: TEST_SECRETS.SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SECRETS.SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, DATA_DIR: 'data', ...storeEnv };
       let bot: BotProcess = await spawnBot(env);

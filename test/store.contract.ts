@@ -106,16 +106,18 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       const t0 = new Date('2026-10-09T01:00:00Z');
       expect(await store.claimPost('p', 'd1', t0, 600_000)).toBe('claimed');
       expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 599_000), 600_000)).toBe('busy');
-      expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 600_000), 600_000)).toBe('claimed');
+      // Taken over: the dead caller may have sent it, so the new one is told to look first.
+      expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 600_000), 600_000)).toBe('reclaimed');
       expect((await store.getPost('p', 'd1'))?.attempts).toBe(2);
       await store.completePost('p', 'd1', message({ projectId: 'p' }));
       expect(await store.claimPost('p', 'd1', new Date(t0.getTime() + 9e9), 600_000)).toBe('sent');
       await store.releasePost('p', 'd1');
       expect((await store.getPost('p', 'd1'))?.status).toBe('sent');
-      // A failed send releases its claim, so the next run may try at once.
+      // A failed send releases its claim, so the next run may try at once (a timed-out send may have been posted).
       expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('claimed');
       await store.releasePost('p', 'd2');
-      expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('claimed');
+      expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('reclaimed');
+      expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('busy');
     });
 
     it('finds checklist messages by chat and message id, and the latest per project', async () => {

@@ -82,6 +82,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     chatTypes.set(msg.chat.chatId, msg.chat.chatType);
     if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
     msg.deduplicated = true; // the inbox key is this event id
+    msg.redelivered = redelivered;
     await bot.handle(msg);
   }
   async function handleClick(e: FeishuCardAction, redelivered: boolean): Promise<void> {
@@ -92,6 +93,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     if (!redelivered && !(await clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
     r.msg.user.name = await names.get(r.msg.user.id);
     r.msg.deduplicated = true;
+    r.msg.redelivered = redelivered;
     await bot.handle(r.msg);
   }
   inbox.on('feishu.message', (p, again) => handleMessage(p as FeishuMessageEvent, again));

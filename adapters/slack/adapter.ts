@@ -54,6 +54,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
     if (!msg) return;
     if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
     msg.deduplicated = true; // the inbox key is channel:ts, this message's event id (front.ts)
+    msg.redelivered = redelivered.has(body);
     await bot.handle(msg);
   };
 
@@ -98,6 +99,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
         // A click handed over again after a crash already passed the double-click check.
         if (!redelivered.has(body) && !(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
         msg.deduplicated = true;
+        msg.redelivered = redelivered.has(body);
         msg.user.name ??= await names.get(msg.user.id);
         await bot.handle(msg);
       });

@@ -1,9 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/core/log.ts';
-import type { Transport } from '../../src/core/transport.ts';
+import type { SendOptions, Transport } from '../../src/core/transport.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
+import { findEarlierSend, sendMetadata } from './earlier-send.ts';
 import { renderSlackBlocks, slackFallback } from './render.ts';
 
 /**
@@ -51,19 +52,35 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
     withRetry(what, fn, classifySlackError, { log, fields: { platform: 'slack', ...fields }, policy });
   const send = <T>(what: string, fields: Record<string, unknown>, channel: string, priority: Priority, fn: () => Promise<T>) =>
     withRetry(what, paced(limiter, channel, priority, slackPauses, maxPauseMs, fn), classifyPaced, { log, fields: { platform: 'slack', ...fields }, policy });
+  /**
+   * chat.postMessage carrying the send's key (earlier-send.ts). It looks for the earlier
+   * message first when this is a retry of earlier work (opts.retry), and before trying the
+   * call again after a try that got no answer at all: a timeout or a dropped connection may
+   * come after Slack posted.
+   */
+  const keyedPost = async (what: string, fields: Record<string, unknown>, where: { channel: string; thread?: string }, priority: Priority, opts: SendOptions, args: webApi.ChatPostMessageArguments) => {
+    let look = Boolean(opts.retry);
+    const attempt = async () => {
+      const earlier = look && opts.key ? await findEarlierSend(client, call, log, where, opts.key) : undefined;
+      if (earlier) return earlier;
+      try {
+        return (await client.chat.postMessage({ ...args, ...sendMetadata(opts.key) } as webApi.ChatPostMessageArguments)).ts ?? '';
+      } catch (err) {
+        look ||= (err as { code?: string }).code === 'slack_webapi_request_error';
+        throw err;
+      }
+    };
+    return { messageId: await send(what, fields, where.channel, priority, attempt) };
+  };
   return {
-    async post(chat, card) {
-      const res = await send('slack post', { channel: chat.chatId }, chat.chatId, 'bulk', () =>
-        client.chat.postMessage({ channel: chat.chatId, text: slackFallback(card), blocks: renderSlackBlocks(card) as never }),
-      );
-      return { messageId: res.ts ?? '' };
+    post(chat, card, opts = {}) {
+      const args = { channel: chat.chatId, text: slackFallback(card), blocks: renderSlackBlocks(card) as never };
+      return keyedPost('slack post', { channel: chat.chatId }, { channel: chat.chatId }, 'bulk', opts, args);
     },
-    async reply(to, card) {
+    reply(to, card, opts = {}) {
       const thread = to.replyTo ?? to.messageId;
-      const res = await send('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, to.chat.chatId, 'interactive', () =>
-        client.chat.postMessage({ channel: to.chat.chatId, thread_ts: thread, text: slackFallback(card), blocks: renderSlackBlocks(card) as never }),
-      );
-      return { messageId: res.ts ?? '' };
+      const args = { channel: to.chat.chatId, thread_ts: thread, text: slackFallback(card), blocks: renderSlackBlocks(card) as never };
+      return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread }, 'interactive', opts, args);
     },
     async update(chat, messageId, card) {
       await call('slack update', { channel: chat.chatId, messageId }, () =>

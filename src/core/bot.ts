@@ -70,8 +70,8 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
       const ctx: Ctx = {
         msg,
         deps,
-        reply: (card) => t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card, { key: key() }),
-        post: (card) => t.post(msg.chat, card, { key: key() }),
+        reply: (card) => t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card, { key: key(), retry: msg.redelivered }),
+        post: (card) => t.post(msg.chat, card, { key: key(), retry: msg.redelivered }),
         update: (id, card) => t.update(msg.chat, id, card),
       };
       for (const h of handlers) if (await h(ctx)) return;

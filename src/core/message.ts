@@ -44,6 +44,11 @@ const Common = {
    * again only after an attempt that died or failed), so the core does not claim it again.
    */
   deduplicated: z.boolean().optional(),
+  /**
+   * An earlier attempt at this event died or failed, and may have sent some of its replies
+   * already: sends are marked as retries so a platform without idempotent sends looks first.
+   */
+  redelivered: z.boolean().optional(),
 };
 
 export const TextMessage = z.object({

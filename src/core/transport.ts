@@ -16,6 +16,13 @@ export interface ReplyTarget {
  */
 export interface SendOptions {
   key?: string;
+  /**
+   * An earlier attempt with this key may already have reached the platform (a crash or a
+   * timeout after the send). A platform that drops repeated keys by itself ignores it; one
+   * that does not (Slack) looks for the earlier message before sending again. Set only on
+   * retries, as the look is an extra, rate-limited call.
+   */
+  retry?: boolean;
 }
 
 /**

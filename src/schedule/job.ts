@@ -71,8 +71,10 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     if (claim === 'busy') return { projectId: project.id, outcome: 'busy', slot };
     let messageId: string;
     try {
-      // Keyed by project and slot: a claim taken over after a crash that followed the send is not posted twice (Feishu).
-      ({ messageId } = await deps.transport(project.platform).post({ platform: project.platform, chatId: project.chatId, chatType: 'group' }, body, { key: `checklist:${project.id}:${slot}` }));
+      // Keyed by project and slot: a claim taken over after a crash or a timeout that followed
+      // the send is not posted twice (Feishu drops the repeated uuid; Slack looks first).
+      const opts = { key: `checklist:${project.id}:${slot}`, retry: claim === 'reclaimed' };
+      ({ messageId } = await deps.transport(project.platform).post({ platform: project.platform, chatId: project.chatId, chatType: 'group' }, body, opts));
     } catch (err) {
       await store.releasePost(project.id, slot);
       log.error('checklist post failed; will retry on the next run', { projectId: project.id, slot, err });

@@ -171,7 +171,7 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
       const seen = db.data.posts[`${projectId}|${slot}`];
       if (seen?.status === 'sent') return 'sent';
       if (seen && now.getTime() - seen.claimedAt < staleMs) return 'busy';
-      let out: 'claimed' | 'sent' | 'busy' = 'busy';
+      let out: 'claimed' | 'reclaimed' | 'sent' | 'busy' = 'busy';
       await update((d) => {
         const key = `${projectId}|${slot}`;
         const c = d.posts[key];
@@ -183,7 +183,7 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
         } else if (now.getTime() - c.claimedAt >= staleMs) {
           c.claimedAt = now.getTime();
           c.attempts += 1;
-          out = 'claimed';
+          out = 'reclaimed';
         } else {
           out = 'busy';
         }
@@ -201,7 +201,9 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     async releasePost(projectId, slot) {
       await update((d) => {
         const key = `${projectId}|${slot}`;
-        if (d.posts[key]?.status === 'claimed') delete d.posts[key];
+        // Kept, stale at once: the next claim knows an attempt came before it.
+        const c = d.posts[key];
+        if (c?.status === 'claimed') c.claimedAt = 0;
       });
     },
     async getPost(projectId, slot) {

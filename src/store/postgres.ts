@@ -268,10 +268,11 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       const won = await q(
         `INSERT INTO posts (project_id, slot, status, claimed_at, attempts) VALUES ($1, $2, 'claimed', $3, 1)
          ON CONFLICT (project_id, slot) DO UPDATE SET claimed_at = EXCLUDED.claimed_at, attempts = posts.attempts + 1
-           WHERE posts.status = 'claimed' AND posts.claimed_at <= $4`,
+           WHERE posts.status = 'claimed' AND posts.claimed_at <= $4
+         RETURNING attempts`,
         [projectId, slot, t, t - staleMs],
       );
-      if (won.rowCount === 1) return 'claimed';
+      if (won.rowCount === 1) return (won.rows[0] as { attempts: number }).attempts > 1 ? 'reclaimed' : 'claimed';
       const { rows } = await q<{ status: string }>('SELECT status FROM posts WHERE project_id = $1 AND slot = $2', [projectId, slot]);
       return rows[0]?.status === 'sent' ? 'sent' : 'busy';
     },
@@ -287,7 +288,8 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       });
     },
     async releasePost(projectId, slot) {
-      await q(`DELETE FROM posts WHERE project_id = $1 AND slot = $2 AND status = 'claimed'`, [projectId, slot]);
+      // Kept, stale at once: the next claim knows an attempt came before it.
+      await q(`UPDATE posts SET claimed_at = 0 WHERE project_id = $1 AND slot = $2 AND status = 'claimed'`, [projectId, slot]);
     },
     async getPost(projectId, slot) {
       const { rows } = await q('SELECT * FROM posts WHERE project_id = $1 AND slot = $2', [projectId, slot]);

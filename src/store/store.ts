@@ -48,15 +48,19 @@ export interface Store {
   // ---- scheduled posts: exactly once per (project, slot) ----
   /**
    * Claims the post for (project, slot). 'claimed': the caller must send, then call
-   * completePost (or releasePost on failure). 'sent': already posted. 'busy': another
-   * caller holds a fresh claim. A claim older than `staleMs` that never completed is
-   * handed out again (PostgreSQL: INSERT ... ON CONFLICT DO NOTHING, then a conditional
-   * UPDATE ... WHERE status = 'claimed' AND claimed_at < now - stale).
+   * completePost (or releasePost on failure). 'reclaimed': the same, but an earlier claim
+   * was released or went stale without completing, so its send may have reached the
+   * platform. 'sent': already posted. 'busy': another caller holds a fresh claim. A claim
+   * older than `staleMs` that never completed is handed out again (PostgreSQL: INSERT ...
+   * ON CONFLICT DO UPDATE ... WHERE status = 'claimed' AND claimed_at <= now - stale).
    */
-  claimPost(projectId: string, slot: string, now: Date, staleMs: number): Promise<'claimed' | 'sent' | 'busy'>;
+  claimPost(projectId: string, slot: string, now: Date, staleMs: number): Promise<'claimed' | 'reclaimed' | 'sent' | 'busy'>;
   /** Marks the claim sent and records the posted checklist message, in one write. */
   completePost(projectId: string, slot: string, message: ChecklistMessage): Promise<void>;
-  /** Drops a claim whose send failed, so the next run retries. A sent post is never released. */
+  /**
+   * Gives up a claim whose send failed, so the next run retries (as 'reclaimed': a send that
+   * timed out may still have been posted). A sent post is never released.
+   */
   releasePost(projectId: string, slot: string): Promise<void>;
   getPost(projectId: string, slot: string): Promise<PostClaim | undefined>;
 

@@ -24,7 +24,7 @@ it('Socket Mode: no HTTP route, the mention is acknowledged and answered in its 
 });
 
 it('Socket Mode: a button click is acknowledged and answered in the same thread', async () => {
-  t.slack.calls.length = 0;
+  t.slack.reset();
   const payload = JSON.parse(new URLSearchParams(slackAction({ value: JSON.stringify({ type: 'ask', question: Q }), messageTs: '1700000900.1', threadTs: '1700000800.000100' })).get('payload')!);
   await t.slackSocket!.send('interactive', payload);
   const [m] = await t.slack.waitSent(1);
@@ -32,7 +32,7 @@ it('Socket Mode: a button click is acknowledged and answered in the same thread'
 });
 
 it('Socket Mode: malformed events are acknowledged and dropped, and the bot keeps answering', async () => {
-  t.slack.calls.length = 0;
+  t.slack.reset();
   // (`event: null` is left out: @slack/socket-mode itself throws on it before any receiver runs.
   // Only Slack can write to this socket, which is opened with the app token.)
   const bad = [

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   await t.idle();
-  t.slack.calls.length = 0;
+  t.slack.reset();
 });
 
 async function settle() {

@@ -9,6 +9,8 @@ export interface RecordedCall {
   body: any;
   /** The HTTP status the fake answered. */
   status: number;
+  /** The body the fake answered (also when the caller never got it: `hold` with afterAnswer). */
+  response?: any;
 }
 
 interface Failure {
@@ -125,6 +127,7 @@ export class RecordingServer {
       }
     }
     call.status = answer?.status ?? (answer ? 200 : 404);
+    call.response = answer?.body;
     if (hold) {
       this.held.push({ call, res });
       return;

@@ -3,13 +3,24 @@ import { RecordingServer, type RecordedCall } from './recorder.ts';
 export const FAKE_BOT_USER_ID = 'UBOT0001';
 export const FAKE_BOT_ID = 'BBOT0001';
 
+interface Posted {
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  metadata?: unknown;
+}
+
 /**
  * A fake Slack Web API under /api/: auth.test, users.info, chat.postMessage,
- * chat.update, chat.postEphemeral. Every call is recorded; `sent()` lists the chat.*
- * calls with `blocks` parsed. Point the app at `apiUrl` (ends with /api/).
+ * chat.update, chat.postEphemeral, and conversations.history / conversations.replies over
+ * what was posted (metadata only with include_all_metadata, as Slack does). Every call is
+ * recorded; `sent()` lists the chat.* calls with `blocks` parsed. Point the app at `apiUrl`
+ * (ends with /api/).
  */
 export class FakeSlack extends RecordingServer {
   private n = 0;
+  /** channel → messages posted there, oldest first. */
+  private readonly posted = new Map<string, Posted[]>();
   /** user id → display name answered by users.info. */
   readonly names = new Map<string, string>();
   /** Socket Mode: the WebSocket URL apps.connections.open hands out (see FakeSlackSocket). */
@@ -21,6 +32,12 @@ export class FakeSlack extends RecordingServer {
 
   static async start(): Promise<FakeSlack> {
     return new FakeSlack().start();
+  }
+
+  /** Forgets every call and every message posted, as a new workspace would. */
+  reset(): void {
+    this.calls.length = 0;
+    this.posted.clear();
   }
 
   get apiUrl(): string {
@@ -48,8 +65,24 @@ export class FakeSlack extends RecordingServer {
         const name = this.names.get(b.user);
         return name ? { body: { ok: true, user: { id: b.user, name, real_name: name, profile: { display_name: name, real_name: name } } } } : { body: { ok: false, error: 'user_not_found' } };
       }
-      case 'chat.postMessage':
-        return { body: { ok: true, channel: b.channel, ts: `1700000100.${String(++this.n).padStart(6, '0')}`, message: { text: b.text } } };
+      case 'chat.postMessage': {
+        const ts = `1700000100.${String(++this.n).padStart(6, '0')}`;
+        const list = this.posted.get(b.channel) ?? [];
+        list.push({ ts, thread_ts: b.thread_ts, text: b.text, metadata: parseJson(b.metadata) });
+        this.posted.set(b.channel, list);
+        return { body: { ok: true, channel: b.channel, ts, message: { text: b.text } } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const all = this.posted.get(b.channel) ?? [];
+        const limit = Number(b.limit ?? 100);
+        const start = Number(b.cursor ?? 0);
+        // history: the channel's top-level messages, newest first; replies: a thread, oldest first.
+        const list = api === 'conversations.history' ? all.filter((m) => !m.thread_ts).reverse() : all.filter((m) => m.ts === b.ts || m.thread_ts === b.ts);
+        const page = list.slice(start, start + limit).map(({ metadata, ...m }) => (String(b.include_all_metadata) === 'true' && metadata ? { ...m, metadata } : m));
+        const more = start + limit < list.length;
+        return { body: { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } } };
+      }
       case 'chat.update':
         return { body: { ok: true, channel: b.channel, ts: b.ts } };
       case 'chat.postEphemeral':
@@ -57,6 +90,15 @@ export class FakeSlack extends RecordingServer {
       default:
         return { body: { ok: false, error: 'unknown_method' } };
     }
+  }
+}
+
+function parseJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,86 @@
+import { afterEach, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import type { RecordedCall } from '../fakes/recorder.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { slackEvent } from '../helpers/slack.ts';
+
+/**
+ * Slack has no idempotency key: when Slack posted a message but the bot never heard back
+ * (a timeout, a dropped connection, a crash), the next attempt must find that message
+ * instead of posting it again. Here the fake Slack posts and then drops the connection.
+ */
+const ADMIN_TOKEN = 'admin-token-TEST-1234';
+const NO_FEISHU = { FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' };
+const isPost = (c: RecordedCall) => c.path === '/api/chat.postMessage';
+const lookups = (t: TestApp) => t.slack.calls.filter((c) => c.path.startsWith('/api/conversations.'));
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** The next post is made but its caller never hears back. */
+async function postThenDrop(app: TestApp, before: number): Promise<void> {
+  app.slack.hold(isPost, { afterAnswer: true });
+  await app.slack.waitFor(isPost, before + 1, 10_000);
+  app.slack.dropHeld();
+}
+
+it('answers a question once when the connection drops after Slack posted the answer (retry within the attempt)', async () => {
+  t = await startTestApp({ env: NO_FEISHU });
+  const app = t;
+  const dropped = postThenDrop(app, 0);
+  expect((await app.postSlack(slackEvent({ text: '@bot 培训人数多怎么办', ts: '1700007100.000100' }))).status).toBe(200);
+  await dropped;
+  await app.idle();
+  const answers = app.slack.sent().filter((c) => c.body.thread_ts === '1700007100.000100');
+  expect(answers).toHaveLength(1);
+  expect(JSON.stringify(answers[0]!.blocks)).toContain('5.2-10');
+  expect(lookups(app).map((c) => c.path)).toEqual(['/api/conversations.replies']);
+});
+
+it('answers a question once when the whole attempt failed after Slack posted (the inbox hands it out again)', { timeout: 30_000 }, async () => {
+  // One try per attempt: the dropped connection fails the attempt; the inbox retries after the lease.
+  t = await startTestApp({ env: { ...NO_FEISHU, INBOX_LEASE_SECONDS: '1' }, retry: { attempts: 1, baseMs: 10, maxDelayMs: 100 } });
+  const app = t;
+  const dropped = postThenDrop(app, 0);
+  expect((await app.postSlack(slackEvent({ text: '@bot how many people per training session', ts: '1700007200.000100' }))).status).toBe(200);
+  await dropped;
+  await app.slack.waitFor((c) => c.path === '/api/conversations.replies', 1, 20_000);
+  await app.idle();
+  expect(app.logs.filter((l) => l.includes('it will be tried again'))).toHaveLength(1);
+  expect(app.logs.some((l) => l.includes('an earlier attempt already sent it'))).toBe(true);
+  expect(app.slack.sent().filter((c) => c.body.thread_ts === '1700007200.000100')).toHaveLength(1);
+});
+
+it('posts the daily checklist once when the send that reached Slack failed and the next run claims it again', async () => {
+  const clock = fixedClock('2026-09-29T01:00:00Z'); // 09:00 in Shanghai, a working day
+  t = await startTestApp({ clock, env: { ...NO_FEISHU, ADMIN_TOKEN }, retry: { attempts: 1, baseMs: 10, maxDelayMs: 100 } });
+  const app = t;
+  const send = async (text: string) => {
+    expect((await app.postSlack(slackEvent({ text, channel: 'C0REPEAT', user: 'U0ADMIN' }))).status).toBe(200);
+    await app.idle();
+  };
+  await send('@bot bind project ACME go-live 2026-10-20 tz Asia/Shanghai');
+  const before = app.slack.calls.filter(isPost).length;
+  const runJob = async () => {
+    const res = await fetch(`${app.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    return ((await res.json()) as { results: { outcome: string; messageId?: string }[] }).results[0]!;
+  };
+
+  const dropped = postThenDrop(app, before);
+  const first = runJob();
+  await dropped;
+  expect(await first).toMatchObject({ outcome: 'failed' });
+  const posted = app.slack.sent().filter((c) => c.body.channel === 'C0REPEAT' && !c.body.thread_ts);
+  expect(posted).toHaveLength(1); // Slack has it, the bot does not know
+
+  const second = await runJob();
+  expect(second.outcome).toBe('posted');
+  expect(lookups(app).map((c) => c.path)).toEqual(['/api/conversations.history']);
+  expect(app.slack.sent().filter((c) => c.body.channel === 'C0REPEAT' && !c.body.thread_ts)).toHaveLength(1);
+  // The message Slack already had is the one replies and buttons now refer to.
+  expect(second.messageId).toBe(posted[0]!.response.ts);
+  expect((await runJob()).outcome).toBe('already-posted');
+});
