@@ -39,9 +39,13 @@ export function createInbox(opts: InboxOptions) {
   let renewer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
 
-  function run(d: Pick<Delivery, 'key' | 'kind' | 'payload' | 'attempts'>, redelivered: boolean): void {
+  function run(d: Pick<Delivery, 'key' | 'kind' | 'payload' | 'attempts'>, redelivered: boolean, afterAck = false): void {
     if (running.has(d.key)) return; // still being handled here, only slower than its lease
     const work = (async () => {
+      // The accepts of one store batch resolve together; their acknowledgements are written in
+      // the same microtask run. Handling starts after it (setImmediate: after the I/O phase),
+      // so the last acknowledgement of a batch does not wait for the answers to the others.
+      if (afterAck) await new Promise<void>((r) => setImmediate(r));
       const process = processors.get(d.kind);
       if (!process) return log.error('no handler registered for an acknowledged event', { key: d.key, kind: d.kind }); // taken by kind: unreachable
       try {
@@ -94,7 +98,7 @@ export function createInbox(opts: InboxOptions) {
     async receive(platform: Platform, eventId: string, kind: string, payload: unknown): Promise<boolean> {
       const key = `${platform}:${eventId}`;
       if (!(await store.acceptDelivery({ key, platform, kind, payload }, clock.now(), EVENT_TTL_MS))) return false;
-      run({ key, kind, payload, attempts: 1 }, false);
+      run({ key, kind, payload, attempts: 1 }, false, true);
       return true;
     },
     /** Takes up what is left unfinished (also what a previous run left). */
