@@ -43,5 +43,17 @@ export function createClickGuard(clock: Clock, store: Pick<Store, 'claimEvent'>,
       }
       return true;
     },
+    /**
+     * `first` for a click handled from the inbox, which hands a click out again after a crash.
+     * Each click is marked (by its event id) before it is judged; a click found marked was
+     * judged by an earlier attempt, which may have answered first and died before finishing,
+     * so it is handled. A click that died before it was judged is judged normally: a double
+     * click whose two clicks both wait out a crash is still one click. Left: a repeat that
+     * dies between its verdict and being marked done is handled when handed out again.
+     */
+    async firstAttempt(eventId: string, messageId: string, userId: string, value: string): Promise<boolean> {
+      if (!(await store.claimEvent(`click-judged:${eventId}`, clock.now(), EVENT_TTL_MS))) return true;
+      return this.first(messageId, userId, value);
+    },
   };
 }

@@ -88,9 +88,8 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
   async function handleClick(e: FeishuCardAction, redelivered: boolean): Promise<void> {
     const r = cardActionToIncoming(e, chatTypes.get(e.context?.open_chat_id ?? '') ?? 'group', clock.now());
     if (!r.ok) return; // refused with a toast when it arrived
-    // The double-click check is a store round trip, so it runs after the acknowledgement;
-    // a click handed over again after a crash already passed it.
-    if (!redelivered && !(await clicks.first(r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
+    // The double-click check is a store round trip, so it runs after the acknowledgement.
+    if (!(await clicks.firstAttempt(r.msg.eventId, r.msg.messageId, r.msg.user.id, JSON.stringify(r.msg.action)))) return;
     r.msg.user.name = await names.get(r.msg.user.id);
     r.msg.deduplicated = true;
     r.msg.redelivered = redelivered;

@@ -96,8 +96,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
           return;
         }
         const msg = r.msg;
-        // A click handed over again after a crash already passed the double-click check.
-        if (!redelivered.has(body) && !(await clicks.first(msg.messageId, msg.user.id, value ?? ''))) return;
+        if (!(await clicks.firstAttempt(msg.eventId, msg.messageId, msg.user.id, value ?? ''))) return;
         msg.deduplicated = true;
         msg.redelivered = redelivered.has(body);
         msg.user.name ??= await names.get(msg.user.id);

@@ -58,8 +58,11 @@ export interface TestApp {
   postSlack(body: unknown, opts?: { timestamp?: number; headers?: Record<string, string> }): Promise<Response>;
   /** Waits until every accepted event is fully handled (answers sent or failed). */
   idle(): Promise<void>;
-  /** Stops the server (keeps the DB file) and starts it again on the same DB: for "across a restart". */
-  restart(): Promise<void>;
+  /**
+   * Stops the server (keeps the DB file) and starts it again on the same DB: for "across a
+   * restart". `whileDown` runs in between (e.g. to leave in the store what a crash leaves).
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,8 +134,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       return fetch(`${app.url}/slack/events`, { method: 'POST', headers, body: raw });
     },
     idle: () => app.idle(),
-    async restart() {
+    async restart(whileDown) {
       await app.close();
+      await whileDown?.();
       app = await boot();
     },
     async close() {
