@@ -22,7 +22,8 @@ const Q = '@bot 培训人数多怎么办';
 const isSlackPost = (c: RecordedCall) => c.path === '/api/chat.postMessage';
 const isFeishuReply = (c: RecordedCall) => /\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(c.path);
 
-const slackTs = (i: number) => `1700009000.${String(i).padStart(6, '0')}`;
+// Older than the fake's answers (1700000100.n): a reply is newer than its question.
+const slackTs = (i: number) => `1700000000.${String(i).padStart(6, '0')}`;
 const feishuId = (i: number) => `om_killq_${i}`;
 
 function requests(run: string) {

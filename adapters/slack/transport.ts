@@ -4,7 +4,7 @@ import type { SendOptions, Transport } from '../../src/core/transport.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
-import { findEarlierSend, sendMetadata } from './earlier-send.ts';
+import { findEarlierSend, sendMetadata, type Where } from './earlier-send.ts';
 import { renderSlackBlocks, slackFallback } from './render.ts';
 
 /**
@@ -43,34 +43,34 @@ export function slackPauses(err: unknown): Pause[] {
  * to people go before the daily fan-out's posts. chat.update is another method with its own
  * limits and is not paced.
  */
-export function slackTransport(client: webApi.WebClient, log: Logger, policy?: RetryPolicy, rate: SlackConfig['rate'] = { perSecond: 0, chatPerSecond: 0 }): Transport {
+export function slackTransport(client: webApi.WebClient, log: Logger, policy?: RetryPolicy, rate: SlackConfig['rate'] = { perSecond: 0, chatPerSecond: 0 }, botId?: string): Transport {
   const limiter = createRateLimiter({ app: windows(rate.perSecond), chat: windows(rate.chatPerSecond) });
   const maxPauseMs = (policy ?? defaultRetryPolicy).maxDelayMs;
   // A rate limit is retried at once: the wait happens in the limiter, behind the pause.
   const classifyPaced = (err: unknown): Verdict => (slackPauses(err).length ? { retry: true, afterMs: 0 } : classifySlackError(err));
   const call = <T>(what: string, fields: Record<string, unknown>, fn: () => Promise<T>) =>
     withRetry(what, fn, classifySlackError, { log, fields: { platform: 'slack', ...fields }, policy });
-  const send = <T>(what: string, fields: Record<string, unknown>, channel: string, priority: Priority, fn: () => Promise<T>) =>
-    withRetry(what, paced(limiter, channel, priority, slackPauses, maxPauseMs, fn), classifyPaced, { log, fields: { platform: 'slack', ...fields }, policy });
   /**
-   * chat.postMessage carrying the send's key (earlier-send.ts). It looks for the earlier
-   * message first when this is a retry of earlier work (opts.retry), and before trying the
-   * call again after a try that got no answer at all: a timeout or a dropped connection may
-   * come after Slack posted.
+   * chat.postMessage, paced, carrying the send's key (earlier-send.ts). Before a try it looks
+   * for the earlier message when this is a retry of earlier work (opts.retry), or when the
+   * previous try got no answer at all (a timeout or a dropped connection may come after Slack
+   * posted). The look runs outside the paced slot, so it never holds up other sends.
    */
-  const keyedPost = async (what: string, fields: Record<string, unknown>, where: { channel: string; thread?: string }, priority: Priority, opts: SendOptions, args: webApi.ChatPostMessageArguments) => {
+  const keyedPost = async (what: string, fields: Record<string, unknown>, where: Where, priority: Priority, opts: SendOptions, args: webApi.ChatPostMessageArguments) => {
     let look = Boolean(opts.retry);
-    const attempt = async () => {
-      const earlier = look && opts.key ? await findEarlierSend(client, call, log, where, opts.key) : undefined;
-      if (earlier) return earlier;
+    const post = paced(limiter, where.channel, priority, slackPauses, maxPauseMs, async () => {
       try {
         return (await client.chat.postMessage({ ...args, ...sendMetadata(opts.key) } as webApi.ChatPostMessageArguments)).ts ?? '';
       } catch (err) {
-        look ||= (err as { code?: string }).code === 'slack_webapi_request_error';
+        look = (err as { code?: string }).code === 'slack_webapi_request_error';
         throw err;
       }
+    });
+    const attempt = async () => {
+      const earlier = look && opts.key ? await findEarlierSend(client, log, botId, where, opts.key) : undefined;
+      return earlier ?? post();
     };
-    return { messageId: await send(what, fields, where.channel, priority, attempt) };
+    return { messageId: await withRetry(what, attempt, classifyPaced, { log, fields: { platform: 'slack', ...fields }, policy }) };
   };
   return {
     post(chat, card, opts = {}) {
@@ -80,7 +80,8 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
     reply(to, card, opts = {}) {
       const thread = to.replyTo ?? to.messageId;
       const args = { channel: to.chat.chatId, thread_ts: thread, text: slackFallback(card), blocks: renderSlackBlocks(card) as never };
-      return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread }, 'interactive', opts, args);
+      // A reply is newer than the message it answers: the look reads the thread from there on.
+      return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread, after: to.messageId }, 'interactive', opts, args);
     },
     async update(chat, messageId, card) {
       await call('slack update', { channel: chat.chatId, messageId }, () =>

@@ -31,10 +31,10 @@ it('answers a question once when the connection drops after Slack posted the ans
   t = await startTestApp({ env: NO_FEISHU });
   const app = t;
   const dropped = postThenDrop(app, 0);
-  expect((await app.postSlack(slackEvent({ text: '@bot 培训人数多怎么办', ts: '1700007100.000100' }))).status).toBe(200);
+  expect((await app.postSlack(slackEvent({ text: '@bot 培训人数多怎么办', ts: '1700000050.000100' }))).status).toBe(200);
   await dropped;
   await app.idle();
-  const answers = app.slack.sent().filter((c) => c.body.thread_ts === '1700007100.000100');
+  const answers = app.slack.sent().filter((c) => c.body.thread_ts === '1700000050.000100');
   expect(answers).toHaveLength(1);
   expect(JSON.stringify(answers[0]!.blocks)).toContain('5.2-10');
   expect(lookups(app).map((c) => c.path)).toEqual(['/api/conversations.replies']);
@@ -45,13 +45,28 @@ it('answers a question once when the whole attempt failed after Slack posted (th
   t = await startTestApp({ env: { ...NO_FEISHU, INBOX_LEASE_SECONDS: '1' }, retry: { attempts: 1, baseMs: 10, maxDelayMs: 100 } });
   const app = t;
   const dropped = postThenDrop(app, 0);
-  expect((await app.postSlack(slackEvent({ text: '@bot how many people per training session', ts: '1700007200.000100' }))).status).toBe(200);
+  expect((await app.postSlack(slackEvent({ text: '@bot how many people per training session', ts: '1700000060.000100' }))).status).toBe(200);
   await dropped;
   await app.slack.waitFor((c) => c.path === '/api/conversations.replies', 1, 20_000);
   await app.idle();
   expect(app.logs.filter((l) => l.includes('it will be tried again'))).toHaveLength(1);
   expect(app.logs.some((l) => l.includes('an earlier attempt already sent it'))).toBe(true);
-  expect(app.slack.sent().filter((c) => c.body.thread_ts === '1700007200.000100')).toHaveLength(1);
+  expect(app.slack.sent().filter((c) => c.body.thread_ts === '1700000060.000100')).toHaveLength(1);
+});
+
+it("does not take another bot's message for its own earlier answer", { timeout: 30_000 }, async () => {
+  t = await startTestApp({ env: { ...NO_FEISHU, INBOX_LEASE_SECONDS: '1' }, retry: { attempts: 1, baseMs: 10, maxDelayMs: 100 } });
+  const app = t;
+  // A staging deployment of this bot in the same channel answered the same message, with the
+  // same key (platform:channel:ts:n-th send).
+  const q = '1700000070.000100';
+  app.slack.postAs('BSTAGING', 'C0GROUP1', { ts: '1700000099.000001', thread_ts: q, metadata: { event_type: 'oa_bot_send', event_payload: { key: `slack:C0GROUP1:${q}:1` } } });
+  app.slack.failNext(isPost, 1, 500, {}, { ok: false, error: 'internal_error' });
+  expect((await app.postSlack(slackEvent({ text: '@bot 培训人数多怎么办', channel: 'C0GROUP1', ts: q }))).status).toBe(200);
+  await app.slack.waitSent(1, 20_000);
+  await app.idle();
+  expect(lookups(app).map((c) => c.path)).toEqual(['/api/conversations.replies']);
+  expect(app.slack.sent().filter((c) => c.body.thread_ts === q)).toHaveLength(1);
 });
 
 it('posts the daily checklist once when the send that reached Slack failed and the next run claims it again', async () => {

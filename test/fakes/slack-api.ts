@@ -7,13 +7,16 @@ interface Posted {
   ts: string;
   thread_ts?: string;
   text?: string;
+  bot_id: string;
   metadata?: unknown;
 }
 
 /**
  * A fake Slack Web API under /api/: auth.test, users.info, chat.postMessage,
  * chat.update, chat.postEphemeral, and conversations.history / conversations.replies over
- * what was posted (metadata only with include_all_metadata, as Slack does). Every call is
+ * what was posted (metadata only with include_all_metadata, as Slack does; `oldest` honoured).
+ * Posted messages get ts 1700000100.000001, .000002, …: a test whose retries look for an
+ * earlier answer gives its questions older ts, as on Slack a reply is newer. Every call is
  * recorded; `sent()` lists the chat.* calls with `blocks` parsed. Point the app at `apiUrl`
  * (ends with /api/).
  */
@@ -32,6 +35,11 @@ export class FakeSlack extends RecordingServer {
 
   static async start(): Promise<FakeSlack> {
     return new FakeSlack().start();
+  }
+
+  /** A message another app posted (another deployment of this bot, say), for history and replies. */
+  postAs(botId: string, channel: string, m: { ts: string; thread_ts?: string; metadata?: unknown }): void {
+    this.posted.set(channel, [...(this.posted.get(channel) ?? []), { ...m, bot_id: botId }]);
   }
 
   /** Forgets every call and every message posted, as a new workspace would. */
@@ -68,7 +76,7 @@ export class FakeSlack extends RecordingServer {
       case 'chat.postMessage': {
         const ts = `1700000100.${String(++this.n).padStart(6, '0')}`;
         const list = this.posted.get(b.channel) ?? [];
-        list.push({ ts, thread_ts: b.thread_ts, text: b.text, metadata: parseJson(b.metadata) });
+        list.push({ ts, thread_ts: b.thread_ts, text: b.text, bot_id: FAKE_BOT_ID, metadata: parseJson(b.metadata) });
         this.posted.set(b.channel, list);
         return { body: { ok: true, channel: b.channel, ts, message: { text: b.text } } };
       }
@@ -78,7 +86,8 @@ export class FakeSlack extends RecordingServer {
         const limit = Number(b.limit ?? 100);
         const start = Number(b.cursor ?? 0);
         // history: the channel's top-level messages, newest first; replies: a thread, oldest first.
-        const list = api === 'conversations.history' ? all.filter((m) => !m.thread_ts).reverse() : all.filter((m) => m.ts === b.ts || m.thread_ts === b.ts);
+        const newer = (m: Posted) => !b.oldest || Number(m.ts) > Number(b.oldest);
+        const list = (api === 'conversations.history' ? all.filter((m) => !m.thread_ts).reverse() : all.filter((m) => m.ts === b.ts || m.thread_ts === b.ts)).filter(newer);
         const page = list.slice(start, start + limit).map(({ metadata, ...m }) => (String(b.include_all_metadata) === 'true' && metadata ? { ...m, metadata } : m));
         const more = start + limit < list.length;
         return { body: { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } } };
