@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './core/log.ts';
 import { RulebookError } from './rulebook/load.ts';
-import { StoreError } from './store/lowdb.ts';
+import { StoreError } from './store/store-error.ts';
 import { TemplateError } from './checklist/template.ts';
 import { CalendarError } from './schedule/calendar.ts';
 import { ProjectsFileError } from './projects/declared.ts';

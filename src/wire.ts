@@ -77,10 +77,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   // Declared projects, catch-up of a post missed while down, then node-cron per project.
   await checklists.start();
 
-  const idle = async () => {
-    for (const a of adapters) await a.idle();
-    await inbox.idle();
-  };
+  // Every platform event goes through the inbox: handled when it is idle.
+  const idle = () => inbox.idle();
   return {
     url,
     server,

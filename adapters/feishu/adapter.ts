@@ -193,7 +193,6 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     },
     // Long connection: also connected right now (the SDK reconnects by itself).
     isUp: () => !!botOpenId && (config.mode === 'http' || ws?.getConnectionStatus().state === 'connected'),
-    idle: () => inbox.idle(),
     async stop() {
       ws?.close();
     },

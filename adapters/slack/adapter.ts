@@ -114,7 +114,6 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
       up = true;
     },
     isUp: () => up,
-    idle: () => inbox.idle(),
     async stop() {
       if (!receiver) await app?.stop();
     },

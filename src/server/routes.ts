@@ -30,7 +30,5 @@ export interface PlatformAdapter {
   routes?: RouteModule;
   /** True once connected and able to send (shown on /healthz). */
   isUp(): boolean;
-  /** Resolves when every event accepted so far is fully handled (tests, shutdown). */
-  idle(): Promise<void>;
   stop(): Promise<void>;
 }

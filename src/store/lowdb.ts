@@ -8,7 +8,6 @@ import { takeLock } from './lock.ts';
 import { lowdbInbox } from './lowdb-inbox.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent, type Store } from './store.ts';
 
-export { StoreError } from './store-error.ts';
 import { StoreError } from './store-error.ts';
 
 const DbShape = z.object({

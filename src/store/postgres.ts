@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StoreError } from './lowdb.ts';
+import { StoreError } from './store-error.ts';
 import { migrate } from './migrations.ts';
 import { postgresInbox } from './postgres-inbox.ts';
 import { ChecklistMessage, FeedbackRecord, ProjectRecord, SignoffEvent, type PostClaim, type Store } from './store.ts';
