@@ -289,7 +289,7 @@ async function growthBench(): Promise<Record<string, unknown>[]> {
   const schema = freshSchema('year');
   schemas.push(schema);
   const url = urlWithSchema(schema);
-  const ctx = { out: () => {}, err: (l: string) => console.error(l), stdin: async function* () {}, env: {}, load: () => { throw new Error('unused'); } };
+  const ctx = { out: () => {}, err: (l: string) => console.error(l), stdin: async function* () {}, env: {}, dataDir: () => 'data', load: () => { throw new Error('unused'); } };
   const t0 = performance.now();
   // The year goes in through the migrate command, which also measures a real migration.
   writeFileSync(file, JSON.stringify(snap));

@@ -18,6 +18,7 @@ const ctx = (env: Record<string, string | undefined> = {}) => {
     err: (l) => void err.push(l),
     stdin: async function* () {},
     env: { DATA_DIR: 'data', ...env },
+    dataDir: () => 'data',
     load: () => {
       throw new Error('not needed');
     },

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.ts';
 import { processContext } from '../src/cli/context.ts';
@@ -58,6 +60,25 @@ describe('the CLI', () => {
     const bad = await cli(['rulebook', 'show', '5.9-1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('5.9-1 is not in the rulebook');
+  });
+
+  it('rulebook check validates every data file start-up reads, with start-up\'s errors', async () => {
+    const broken: [string, string, string, RegExp][] = [
+      ['checklist/template.yaml', '    due: -30\n', '    due: -30\n    owner: someone\n', /checklist\/template\.yaml: items\[0\]: unknown key "owner"/],
+      ['calendar/2027.yaml', '', 'year: 2027\nholidays: [2027-02-06]\nworkday: [2027-02-14]\n', /calendar\/2027\.yaml: .*unknown key "workday"/],
+      ['projects.yaml', '', 'projects:\n  - { platform: slack, chatId: C1, name: x, goLive: 2027-01-05, admin: U1, golive: 2027-01-06 }\n', /projects\.yaml: projects\[0\]: unknown key "golive"/],
+    ];
+    for (const [file, from, to, message] of broken) {
+      const dir = mkdtempSync(join(tmpdir(), 'data-'));
+      cpSync('data', dir, { recursive: true });
+      const path = join(dir, file);
+      writeFileSync(path, from ? readFileSync(path, 'utf8').replace(from, to) : to);
+      const res = await cli(['rulebook', 'check'], undefined, { DATA_DIR: dir });
+      expect(res.status, file).toBe(1);
+      expect(res.stderr).toMatch(message);
+    }
+    const ok = await cli(['rulebook', 'check']);
+    expect(ok.stdout).toMatch(/checklist template \d+ items; calendar files none; declared projects 0/);
   });
 
   it('a broken data directory stops the CLI with the file named', async () => {

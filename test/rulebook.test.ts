@@ -54,6 +54,10 @@ describe('a broken rulebook file', () => {
     ['a row given twice', 'rulebook/5.3.yaml', (t) => t.replace('- row: 2', '- row: 1'), /rulebook\/5\.3\.yaml: risks\[1\]\.row 1 appears twice \(5\.3-1\)/],
     ['invalid YAML', 'rulebook/5.1.yaml', (t) => t.replace('id: "5.1"', 'id: "5.1\n  : ['), /rulebook\/5\.1\.yaml: not valid YAML/],
     ['alternates for an unknown id', 'qa/alternates.yaml', (t) => t + '\n"5.2-99":\n  questions: { zh: [问], en: [q] }\n', /qa\/alternates\.yaml: 5\.2-99 is not an entry/],
+    ['a text cut at an unquoted comma', 'rulebook/5.1.yaml', (t) => t.replace(/ {2}- text:\n {6}zh: "检查领导关注内容,向领导汇报,与关键领导达成一致。"\n {6}en: (.*)/, '  - text: { zh: 检查领导关注内容,向领导汇报,与关键领导达成一致。, en: $1 }'), /rulebook\/5\.1\.yaml: workPoints\[3\]\.text: unknown key "向领导汇报"/],
+    ['a misspelt field of a risk', 'rulebook/5.3.yaml', (t) => t.replace('    countermeasure:', '    countermeasures:'), /rulebook\/5\.3\.yaml: .*risks\[0\]: unknown key "countermeasures"/],
+    ['a misspelt field of the alternates', 'qa/alternates.yaml', (t) => t.replace(/^"5\.1":\n {2}questions:/m, '"5.1":\n  question:'), /qa\/alternates\.yaml: 5\.1: unknown key "question"/],
+    ['a misspelt section of the lexicon', 'qa/lexicon.yaml', (t) => t.replace(/^fillers:/m, 'filler:'), /qa\/lexicon\.yaml: .*\(top level\): unknown key "filler"/],
     ['a synonym group of one', 'qa/lexicon.yaml', (t) => t.replace(/synonyms:\n(\s+)zh:\n/, 'synonyms:\n$1zh:\n$1  - [孤单]\n'), /qa\/lexicon\.yaml: synonyms\.zh\[0\]/],
   ];
   it.each(cases)('%s stops loading with an error naming file, entry and field', (_name, file, edit, message) => {

@@ -9,18 +9,18 @@ export class TemplateError extends Error {
   override name = 'TemplateError';
 }
 
-export const TemplateItem = z.object({
+export const TemplateItem = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, like "training-plan-signed"'),
   stage: z.string().regex(/^\d+\.\d+$/, 'must be a stage id like "5.2"'),
   /** Days relative to go-live: -14 is T-14. */
   due: z.number().int().min(-365).max(60),
   confirm: z.union([Role, z.literal('anyone')]),
   rules: z.array(z.string().regex(/^\d+\.\d+(-\d+)?$/, 'must be a rule id like "5.2-17" or "5.2"')).min(1),
-  text: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
+  text: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
 });
 export type TemplateItem = z.infer<typeof TemplateItem>;
 
-const TemplateFile = z.object({ items: z.array(TemplateItem).min(1).max(99) });
+const TemplateFile = z.strictObject({ items: z.array(TemplateItem).min(1).max(99) });
 
 export interface Template {
   items: TemplateItem[];

@@ -10,6 +10,8 @@ export interface CliContext {
   err(line: string): void;
   stdin(): AsyncIterable<string>;
   env: Record<string, string | undefined>;
+  /** DATA_DIR from the validated configuration. */
+  dataDir(): string;
   load(): { rulebook: Rulebook; answerer: Answerer; implementerName?: string };
 }
 
@@ -23,6 +25,7 @@ export function processContext(env = process.env): CliContext {
       yield* createInterface({ input: process.stdin, crlfDelay: Infinity });
     },
     env,
+    dataDir: () => loadConfig(env).dataDir,
     load() {
       if (!loaded) {
         const config = loadConfig(env);

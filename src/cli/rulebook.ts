@@ -1,3 +1,4 @@
+import { checkDataFiles } from '../data/check.ts';
 import { cardText } from '../core/card.ts';
 import { entryCard } from '../qa/present.ts';
 import type { CliContext } from './context.ts';
@@ -6,9 +7,12 @@ import type { CliContext } from './context.ts';
 export async function rulebookCommand(args: string[], ctx: CliContext): Promise<number> {
   const [sub, id, flag] = args;
   if (sub === 'check') {
-    const { rulebook: rb } = ctx.load(); // throws a RulebookError naming file, entry and field
+    // Every file start-up reads, with start-up's errors (file, entry and field); runCli prints them.
+    const report = checkDataFiles(ctx.dataDir());
+    const rb = report.rulebook;
     const noAlt = [...rb.byId.values()].filter((e) => !e.questions.zh.length || !e.questions.en.length).map((e) => e.id);
     ctx.out(`ok: chapter ${rb.chapter}, ${rb.stages.length} stages, ${rb.risks.length} risks, version ${rb.version}`);
+    ctx.out(`ok: checklist template ${report.templateItems} items; calendar files ${report.calendarYears.join(', ') || 'none'}; declared projects ${report.declaredProjects}`);
     if (noAlt.length) ctx.out(`note: no alternate questions in one language for ${noAlt.join(', ')}`);
     return 0;
   }

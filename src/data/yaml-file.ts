@@ -13,6 +13,12 @@ export function pathText(path: readonly PropertyKey[]): string {
 export function issueText(issue: z.core.$ZodIssue): string {
   const where = pathText(issue.path);
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${where} is required`;
+  // Strict schemas: a key the file format does not have is a typo, or text cut off by an
+  // unquoted half-width comma inside a { zh: …, en: … } flow mapping (YAML ends the value there).
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `${where}: unknown key ${keys} (a misspelt field, or a text cut at an unquoted comma: write the value in quotes)`;
+  }
   return `${where}: ${issue.message}`;
 }
 

@@ -12,7 +12,7 @@ export class ProjectsFileError extends Error {
   override name = 'ProjectsFileError';
 }
 
-const Declared = z.object({
+const Declared = z.strictObject({
   platform: Platform.exclude(['web']),
   chatId: z.string().min(1),
   name: z.string().min(1).max(60),
@@ -21,10 +21,10 @@ const Declared = z.object({
   postTime: LocalTime.default(DEFAULT_POST_TIME),
   lang: z.enum(['zh', 'en']).default('zh'),
   admin: z.string().min(1),
-  roles: z.array(RoleHolder).default([]),
+  roles: z.array(RoleHolder.strict()).default([]),
 });
 // An empty file (or one with only comments) declares nothing.
-const ProjectsFile = z.preprocess((v) => v ?? {}, z.object({ projects: z.array(Declared).default([]) }));
+const ProjectsFile = z.preprocess((v) => v ?? {}, z.strictObject({ projects: z.array(Declared).default([]) }));
 export type DeclaredProject = z.infer<typeof Declared>;
 
 /**

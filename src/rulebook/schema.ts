@@ -1,23 +1,23 @@
 import { z } from 'zod';
 
 /** A text in both languages. The Chinese is the source; the English a reviewed translation. */
-export const Bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) });
+export const Bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 export type Bilingual = z.infer<typeof Bilingual>;
 
 export const SubPoint = Bilingual.extend({ label: z.string().min(1) });
 
-export const WorkPoint = z.object({
+export const WorkPoint = z.strictObject({
   text: Bilingual,
   sub: z.array(SubPoint).default([]),
 });
 
-export const RiskFile = z.object({
+export const RiskFile = z.strictObject({
   row: z.number().int().positive(),
   problem: Bilingual,
   countermeasure: Bilingual,
 });
 
-export const StageFile = z.object({
+export const StageFile = z.strictObject({
   id: z.string().regex(/^\d+\.\d+$/, 'must look like "5.2"'),
   title: Bilingual,
   purpose: Bilingual,
@@ -28,15 +28,15 @@ export const StageFile = z.object({
 });
 export type StageFile = z.infer<typeof StageFile>;
 
-export const ChapterFile = z.object({
+export const ChapterFile = z.strictObject({
   chapter: z.string().min(1),
   title: Bilingual,
-  implementer: z.object({ source: Bilingual }),
+  implementer: z.strictObject({ source: Bilingual }),
   stages: z.array(z.string()).min(1),
 });
 export type ChapterFile = z.infer<typeof ChapterFile>;
 
-const Phrases = z.object({
+const Phrases = z.strictObject({
   zh: z.array(z.string().min(1)).default([]),
   en: z.array(z.string().min(1)).default([]),
 });
@@ -44,7 +44,7 @@ const Phrases = z.object({
 /** Alternate questions and keywords per entry id (a stage "5.2" or a risk "5.2-10"). */
 export const AlternatesFile = z.record(
   z.string().regex(/^\d+\.\d+(-\d+)?$/, 'keys are entry ids such as "5.2" or "5.2-10"'),
-  z.object({ questions: Phrases.default({ zh: [], en: [] }), keywords: Phrases.default({ zh: [], en: [] }) }),
+  z.strictObject({ questions: Phrases.default({ zh: [], en: [] }), keywords: Phrases.default({ zh: [], en: [] }) }),
 );
 export type AlternatesFile = z.infer<typeof AlternatesFile>;
 
@@ -52,12 +52,12 @@ export type AlternatesFile = z.infer<typeof AlternatesFile>;
  * The answering lexicon: synonym groups (every member is read as the first one),
  * filler words stripped from questions, and number rules such as "一百多人" → 人数多.
  */
-export const LexiconFile = z.object({
-  synonyms: z.object({
+export const LexiconFile = z.strictObject({
+  synonyms: z.strictObject({
     zh: z.array(z.array(z.string().min(1)).min(2)).default([]),
     en: z.array(z.array(z.string().min(1)).min(2)).default([]),
   }),
-  fillers: z.object({
+  fillers: z.strictObject({
     zh: z.array(z.string().min(1)).default([]),
     en: z.array(z.string().min(1)).default([]),
   }),
@@ -66,14 +66,14 @@ export const LexiconFile = z.object({
    * A question containing one needs a clearly stronger match: its confidence is multiplied by `penalty`.
    */
   offTopic: z
-    .object({
+    .strictObject({
       zh: z.array(z.string().min(1)).default([]),
       en: z.array(z.string().min(1)).default([]),
       penalty: z.number().gt(0).max(1).default(0.7),
     })
     .default({ zh: [], en: [], penalty: 0.7 }),
   headcount: z
-    .object({ many: z.number().int().positive(), few: z.number().int().positive(), manyTerm: z.string(), fewTerm: z.string() })
+    .strictObject({ many: z.number().int().positive(), few: z.number().int().positive(), manyTerm: z.string(), fewTerm: z.string() })
     .optional(),
 });
 export type LexiconFile = z.infer<typeof LexiconFile>;

@@ -15,10 +15,10 @@ const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Chungking'
 export const followsChineseCalendar = (tz: string) => CHINA_ZONES.has(tz);
 
 const Day = z.string().refine(isValidDate, 'must be a real date like 2027-02-06');
-const CalendarFile = z.object({
+const CalendarFile = z.strictObject({
   year: z.number().int().min(2000).max(2100),
   /** Days off: single dates or ranges. */
-  holidays: z.array(z.union([Day, z.object({ from: Day, to: Day, name: z.string().optional() })])).default([]),
+  holidays: z.array(z.union([Day, z.strictObject({ from: Day, to: Day, name: z.string().optional() })])).default([]),
   /** 调休: weekend days that are working days. */
   workdays: z.array(Day).default([]),
 });

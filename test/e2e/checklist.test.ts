@@ -19,7 +19,7 @@ afterEach(async () => {
 const cliRun = async (env: Record<string, string>, args: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => void out.push(l), err: (l) => void err.push(l), env, stdin: async function* () {}, load: () => { throw new Error('not needed'); } });
+  const code = await runCli(args, { out: (l) => void out.push(l), err: (l) => void err.push(l), env, stdin: async function* () {}, dataDir: () => env.DATA_DIR ?? 'data', load: () => { throw new Error('not needed'); } });
   return { code, out: out.join('\n'), err: err.join('\n') };
 };
 

@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { loadTemplate } from '../checklist/template.ts';
+import { loadDeclaredProjects } from '../projects/declared.ts';
+import { loadRulebook } from '../rulebook/load.ts';
+import type { Rulebook } from '../rulebook/model.ts';
+import { loadCalendarFiles } from '../schedule/calendar.ts';
+
+export interface DataReport {
+  rulebook: Rulebook;
+  templateItems: number;
+  calendarYears: number[];
+  declaredProjects: number;
+}
+
+/**
+ * Loads every data file the bot reads at start-up, with the same loaders and so the same
+ * errors (RulebookError, TemplateError, CalendarError, ProjectsFileError naming the file,
+ * the entry and the field): `rulebook check` says ok only when start-up would.
+ */
+export function checkDataFiles(dataDir: string): DataReport {
+  const rulebook = loadRulebook(dataDir);
+  const template = loadTemplate(dataDir, rulebook);
+  const calendarYears = [...loadCalendarFiles(join(dataDir, 'calendar')).keys()].sort((a, b) => a - b);
+  const declaredProjects = loadDeclaredProjects(dataDir).length;
+  return { rulebook, templateItems: template.items.length, calendarYears, declaredProjects };
+}
