@@ -2,7 +2,7 @@ import type { Entry, Rulebook } from '../rulebook/model.ts';
 import { symbols } from './analyze.ts';
 import { bloomMeets, coverage, type Doc, makeDoc, SymbolTable } from './index.ts';
 import { createNormalizer } from './normalize.ts';
-import type { Answerer, AnswerResult, Match } from './types.ts';
+import type { Answerer, AnswerResult, Lang, Match } from './types.ts';
 
 export interface EngineOptions {
   /** Below this confidence the bot offers "did you mean" instead of an answer. */
@@ -41,6 +41,17 @@ export const defaultOptions: EngineOptions = {
 };
 
 const RULE_ID = /(?<![\d.])(\d+\.\d+(?:-\d+)?)(?![\d.-])/;
+/** A message that is nothing but a rule id, maybe with a word such as 规则/rule around it. */
+const ONLY_ID = /^\s*(?:规则|条款|风险|第|rule|risk|show)?\s*\d+\.\d+(?:-\d+)?\s*(?:条|号)?\s*[?？。.!！]*\s*$/i;
+/** Latin tokens that say nothing about the asker's language ("@bot OA" is not English). */
+const ACRONYM = /^(?:[A-Z0-9]{1,5}|oa|pmo|erp|ppt|it)$/;
+
+/** The language a question is written in; one with no language of its own ("OA", "5.2") is Chinese, the rulebook's. */
+function questionLang(question: string, normalizedLang: Lang): Lang {
+  const words = question.replace(/<@[A-Z0-9]+>|@\{[^}]*\}|@_user_\d+|@\S+\s+/g, ' ').match(/[A-Za-z0-9]+/g) ?? [];
+  if (/[\u3400-\u9fff]/.test(question)) return 'zh';
+  return words.every((w) => ACRONYM.test(w)) ? 'zh' : normalizedLang;
+}
 
 /** Every phrase of an entry the engine can match, with how much it counts. */
 function phrasesOf(e: Entry): [string, number][] {
@@ -72,8 +83,8 @@ function phrasesOf(e: Entry): [string, number][] {
 /** Builds the index once; `answer` is then a pure function of the question. */
 export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions> = {}): Answerer {
   const o = { ...defaultOptions, ...options };
-  const normalize = createNormalizer(rulebook.lexicon);
   const entries: Entry[] = [...rulebook.stages, ...rulebook.risks];
+  const normalize = createNormalizer(rulebook.lexicon, entries.flatMap((e) => phrasesOf(e).map(([text]) => text)));
   const table = new SymbolTable();
   // Intern every symbol first, so pair keys can be small integers (see pairKeyFn).
   const phrases = entries.map((e) =>
@@ -152,15 +163,32 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     return into;
   }
 
+  /** "5.2-99": no such rule; the nearest ids of its stage (or the stages) are offered instead. */
+  function unknownRule(question: string, id: string): AnswerResult {
+    const lang: Lang = /rule|risk|show/i.test(question) ? 'en' : 'zh';
+    const [stageId, row] = id.split('-') as [string, string | undefined];
+    const stageRisks = rulebook.risks.filter((r) => r.stageId === stageId);
+    if (!stageRisks.length) return { question, lang, id: null, score: 0, candidates: rulebook.stages.map((s) => ({ id: s.id, score: 0 })), unknownId: { id, heading: false } };
+    const n = Number(row ?? 0);
+    const nearest = [...stageRisks].sort((a, b) => Math.abs(a.row - n) - Math.abs(b.row - n) || a.row - b.row).slice(0, 3);
+    const stage = { id: stageId, first: stageRisks[0]!.id, last: stageRisks.at(-1)!.id };
+    // Rows before the first risk are the source table's heading rows ("此阶段工作未进行或无效…").
+    return { question, lang, id: null, score: 0, candidates: nearest.map((r) => ({ id: r.id, score: 0 })), unknownId: { id, stage, heading: n >= 1 && n < stageRisks[0]!.row } };
+  }
+
   return {
     answer(question: string): AnswerResult {
       // A rule id ("@bot 5.2-17", "规则 5.1-8", "给我讲讲5.3") names its entry: no guessing.
-      const named = RULE_ID.exec(question.normalize('NFKC'))?.[1];
+      const nfkc = question.normalize('NFKC');
+      const named = RULE_ID.exec(nfkc)?.[1];
       if (named && rulebook.byId.has(named)) {
         const words = question.match(/[a-z]{2,}/gi)?.filter((w) => !/^(rule|bot)$/i.test(w)).length ?? 0;
         return { question, lang: /[\u3400-\u9fff]/.test(question) || !words ? 'zh' : 'en', id: named, score: 1, candidates: [] };
       }
-      const { text, lang, offTopicCue } = normalize(question);
+      if (named && ONLY_ID.test(nfkc.replace(/<@[A-Z0-9]+>|@\{[^}]*\}|@_user_\d+|@\S+\s+/g, ' '))) return unknownRule(question, named);
+      const normalized = normalize(question, { question: true });
+      const { text, offTopicCue } = normalized;
+      const lang = questionLang(question, normalized.lang);
       const scores = scoreText(text);
       const damp = offTopicCue ? rulebook.lexicon.offTopic.penalty : 1;
       const scored: Match[] = [...scores].map(([e, sc]) => ({ id: entries[e]!.id, score: Math.round(sc * damp * 1000) / 1000 }));

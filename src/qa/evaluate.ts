@@ -1,14 +1,23 @@
 import { z } from 'zod';
-import type { Answerer } from './types.ts';
+import type { Answerer, Lang } from './types.ts';
 
 export const EvalLine = z.object({ q: z.string().min(1), expect: z.array(z.string()) });
 export type EvalLine = z.infer<typeof EvalLine>;
 
-export interface EvalReport {
-  inScope: { total: number; correct: number };
+export interface EvalPart {
+  /** Questions the rulebook answers: top-1 right, and the right rule among the answer and its choices. */
+  inScope: { total: number; correct: number; offered: number };
+  /** Questions it does not answer: rejected means no answer was given. */
   outOfScope: { total: number; rejected: number };
-  misses: { q: string; expect: string[]; got: string | null; score: number }[];
 }
+
+export interface EvalReport extends EvalPart {
+  /** The same figures per language of the question (Chinese when it has Chinese characters). */
+  byLang: Record<Lang, EvalPart>;
+  misses: { q: string; expect: string[]; got: string | null; score: number; offered: boolean }[];
+}
+
+const emptyPart = (): EvalPart => ({ inScope: { total: 0, correct: 0, offered: 0 }, outOfScope: { total: 0, rejected: 0 } });
 
 /** Parses a JSONL file of {q, expect}; a bad line is an error naming the line. */
 export function parseEvalFile(text: string, name: string): EvalLine[] {
@@ -29,20 +38,29 @@ export function parseEvalFile(text: string, name: string): EvalLine[] {
     });
 }
 
-/** Top-1 accuracy on in-scope lines (expect non-empty) and rejection rate on the rest. */
+/**
+ * Top-1 accuracy on in-scope lines (expect non-empty), how often the right rule is at least
+ * among the answer and its "did you mean" choices, and the rejection rate on the rest.
+ */
 export function evaluate(answerer: Answerer, lines: EvalLine[]): EvalReport {
-  const report: EvalReport = { inScope: { total: 0, correct: 0 }, outOfScope: { total: 0, rejected: 0 }, misses: [] };
+  const all = emptyPart();
+  const byLang: Record<Lang, EvalPart> = { zh: emptyPart(), en: emptyPart() };
+  const misses: EvalReport['misses'] = [];
   for (const { q, expect } of lines) {
     const r = answerer.answer(q);
     const ok = expect.length ? r.id !== null && expect.includes(r.id) : r.id === null;
-    if (expect.length) {
-      report.inScope.total++;
-      if (ok) report.inScope.correct++;
-    } else {
-      report.outOfScope.total++;
-      if (ok) report.outOfScope.rejected++;
+    const offered = ok || (expect.length > 0 && r.candidates.some((c) => expect.includes(c.id)));
+    for (const part of [all, byLang[/[\u3400-\u9fff]/.test(q) ? 'zh' : 'en']]) {
+      if (expect.length) {
+        part.inScope.total++;
+        if (ok) part.inScope.correct++;
+        if (offered) part.inScope.offered++;
+      } else {
+        part.outOfScope.total++;
+        if (ok) part.outOfScope.rejected++;
+      }
     }
-    if (!ok) report.misses.push({ q, expect, got: r.id, score: r.score });
+    if (!ok) misses.push({ q, expect, got: r.id, score: r.score, offered });
   }
-  return report;
+  return { ...all, byLang, misses };
 }

@@ -1,6 +1,7 @@
 import * as OpenCC from 'opencc-js/t2cn';
 import type { LexiconFile } from '../rulebook/schema.ts';
 import { PhraseTrie } from './phrases.ts';
+import { createTypoFixer } from './typos.ts';
 import type { Lang } from './types.ts';
 
 const CJK = /[\u3400-\u9fff]/;
@@ -68,12 +69,20 @@ export interface Normalized {
   offTopicCue: boolean;
 }
 
+export type Normalizer = (raw: string, opts?: { question?: boolean }) => Normalized;
+
 /**
  * Turns a colloquial question into the canonical form the index uses. The same
  * function prepares the rulebook's own phrases, so both sides meet in the middle.
+ * `known` is the rest of the text the bot knows (the rulebook's phrases): with the
+ * lexicon, it is the vocabulary that pinyin slips in a question are corrected towards
+ * (only for `{ question: true }`; the rulebook's own text is never "corrected").
  */
-export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normalized {
+export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> = []): Normalizer {
   const t2s = simplifier();
+  const canon = (v: string) => t2s(v.normalize('NFKC').toLowerCase());
+  const lexiconTexts = [lexicon.synonyms.zh.flat(), lexicon.fillers.zh, lexicon.offTopic.zh].flat();
+  const typos = createTypoFixer([...known, ...lexiconTexts].map(canon));
   const h = lexicon.headcount;
   const zhSyn = new PhraseTrie(false);
   for (const group of lexicon.synonyms.zh) for (const v of group) zhSyn.add(t2s(v.toLowerCase()), t2s(group[0]!.toLowerCase()));
@@ -88,12 +97,13 @@ export function createNormalizer(lexicon: LexiconFile): (raw: string) => Normali
   const enCues = new PhraseTrie(true);
   for (const c of lexicon.offTopic.en) enCues.add(c.toLowerCase(), '');
 
-  return (raw: string): Normalized => {
+  return (raw, opts = {}): Normalized => {
     let s = raw
       .replace(/<@[A-Z0-9]+>|@\{[^}]*\}|@_user_\d+|@\S+\s+/g, ' ') // mentions
       .normalize('NFKC')
       .toLowerCase();
     s = t2s(s);
+    if (opts.question) s = typos.fix(s);
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
     const offTopicCue = cues.contains(s) || enCues.contains(s);

@@ -90,14 +90,29 @@ export function entryCard(rb: Rulebook, e: Entry, lang: Lang, result: Pick<Answe
   return card;
 }
 
+/** "5.2-99" / "5.2-1": what is wrong with the id, in the asker's language. */
+function unknownIdText(u: NonNullable<AnswerResult['unknownId']>, lang: Lang): string {
+  const { id, stage, heading } = u;
+  if (!stage) return lang === 'zh' ? `规则书里没有 ${id}。规则书的阶段是：` : `The rulebook has no ${id}. Its stages are:`;
+  if (heading)
+    return lang === 'zh'
+      ? `${id} 不是一条风险：它是原文 ${stage.id} 表格的表头行。${stage.id} 的风险从 ${stage.first} 开始，到 ${stage.last}。最接近的：`
+      : `${id} is not a risk: that row of the ${stage.id} table in the source is its heading. The risks of ${stage.id} start at ${stage.first} and end at ${stage.last}. The nearest:`;
+  return lang === 'zh'
+    ? `规则书里没有 ${id}。${stage.id} 的风险是 ${stage.first} 到 ${stage.last}，最接近的：`
+    : `The rulebook has no ${id}. The risks of ${stage.id} are ${stage.first} to ${stage.last}; the nearest:`;
+}
+
 /** No confident answer: "did you mean" choices, or an honest "not in the rulebook". */
 export function noAnswerCard(rb: Rulebook, result: AnswerResult, o: PresentOptions): Card {
   const l = L[result.lang];
   const choices = result.candidates.map((c) => rb.byId.get(c.id)).filter((e): e is Entry => !!e);
+  const lead = result.unknownId ? unknownIdText(result.unknownId, result.lang) : l.dym;
   const blocks: Block[] = choices.length
-    ? [{ type: 'text', md: l.dym }, { type: 'buttons', buttons: choices.map((e) => ({ label: entryLabel(rb, e, result.lang, o, 40), action: { type: 'show', id: e.id, lang: result.lang } })) }]
+    ? [{ type: 'text', md: lead }, { type: 'buttons', buttons: choices.map((e) => ({ label: result.unknownId && e.kind === 'risk' ? `${e.id} ${entryLabel(rb, e, result.lang, o, 32)}` : entryLabel(rb, e, result.lang, o, 40), action: { type: 'show', id: e.id, lang: result.lang } })) }]
     : [{ type: 'text', md: l.none }];
-  const card: Card = { title: l.noneTitle, tone: 'neutral', blocks, fallback: '' };
+  const title = result.unknownId ? (result.lang === 'zh' ? `没有 ${result.unknownId.id} 这一条` : `No rule ${result.unknownId.id}`) : l.noneTitle;
+  const card: Card = { title, tone: 'neutral', blocks, fallback: '' };
   card.fallback = fallbackText(card);
   return card;
 }

@@ -14,6 +14,11 @@ export interface AnswerResult {
   score: number;
   /** Up to three next-best entries ("did you mean", or related when there is an answer). */
   candidates: Match[];
+  /**
+   * The question was a rule id the rulebook does not have ("5.2-99", or "5.2-1", a row of the
+   * source table's heading): `candidates` are then the nearest real ids.
+   */
+  unknownId?: { id: string; stage?: { id: string; first: string; last: string }; heading: boolean };
 }
 
 export interface Answerer {
