@@ -31,6 +31,15 @@ describe('answer quality', () => {
     expect(r.off).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('stays above the bar on the question set the confidence model is fitted on (narratives, pinyin slips, near-domain off-topic)', () => {
+    // Fitted data, so this guards against regressions, it does not measure generalisation
+    // (README: the held-out figures, from `npm run cli -- eval … --summary`).
+    const r = rates(read('test/fixtures/tune-2026-12.jsonl'));
+    expect(r.zh).toBeGreaterThanOrEqual(0.82);
+    expect(r.en).toBeGreaterThanOrEqual(0.86);
+    expect(r.off).toBeGreaterThanOrEqual(0.93);
+  });
+
   it('stays above the bar on narrative, mixed-language and tricky off-topic messages', () => {
     const r = rates(read('test/fixtures/paraphrases-2.jsonl'));
     expect(r.zh).toBeGreaterThanOrEqual(0.88);

@@ -58,6 +58,8 @@ describe('a broken rulebook file', () => {
     ['a misspelt field of a risk', 'rulebook/5.3.yaml', (t) => t.replace('    countermeasure:', '    countermeasures:'), /rulebook\/5\.3\.yaml: .*risks\[0\]: unknown key "countermeasures"/],
     ['a misspelt field of the alternates', 'qa/alternates.yaml', (t) => t.replace(/^"5\.1":\n {2}questions:/m, '"5.1":\n  question:'), /qa\/alternates\.yaml: 5\.1: unknown key "question"/],
     ['a misspelt section of the lexicon', 'qa/lexicon.yaml', (t) => t.replace(/^fillers:/m, 'filler:'), /qa\/lexicon\.yaml: .*\(top level\): unknown key "filler"/],
+    ['a confidence model missing a weight', 'qa/confidence.yaml', (t) => t.replace(/^ {2}margin: .*\n/m, ''), /qa\/confidence\.yaml: weights\.margin is required/],
+    ['an off-topic list with a misspelt language', 'qa/offtopic.yaml', (t) => t.replace(/^en:/m, 'eng:'), /qa\/offtopic\.yaml: .*unknown key "eng"/],
     ['a synonym group of one', 'qa/lexicon.yaml', (t) => t.replace(/synonyms:\n(\s+)zh:\n/, 'synonyms:\n$1zh:\n$1  - [孤单]\n'), /qa\/lexicon\.yaml: synonyms\.zh\[0\]/],
   ];
   it.each(cases)('%s stops loading with an error naming file, entry and field', (_name, file, edit, message) => {

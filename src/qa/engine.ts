@@ -1,13 +1,13 @@
 import type { Entry, Rulebook } from '../rulebook/model.ts';
 import { symbols } from './analyze.ts';
+import { createBayes, posterior } from './bayes.ts';
+import { confidenceOf, type ConfidenceModel, type Features } from './confidence.ts';
 import { bloomMeets, coverage, type Doc, makeDoc, SymbolTable } from './index.ts';
 import { createNormalizer } from './normalize.ts';
 import type { Answerer, AnswerResult, Lang, Match } from './types.ts';
 
 export interface EngineOptions {
-  /** Below this confidence the bot offers "did you mean" instead of an answer. */
-  threshold: number;
-  /** Candidates below this are not worth offering at all. */
+  /** Candidates below this combined score are not worth offering at all. */
   suggestFloor: number;
   /** Weight of question coverage against phrase coverage in a phrase's score. */
   queryShare: number;
@@ -24,10 +24,15 @@ export interface EngineOptions {
   unknownShare: number;
   /** Confidence factor of a match that rests on a single shared pair or word. */
   singleMatch: number;
+  /** Weight of the naive Bayes posterior (bayes.ts) added to the phrase-match score. */
+  bayesWeight: number;
+  /** Additive smoothing of the naive Bayes feature counts. */
+  bayesSmoothing: number;
+  /** Temperature of the naive Bayes posterior (see posterior()). */
+  bayesTemperature: number;
 }
 
 export const defaultOptions: EngineOptions = {
-  threshold: 0.4,
   suggestFloor: 0.2,
   queryShare: 0.65,
   longShare: 0.4,
@@ -38,9 +43,19 @@ export const defaultOptions: EngineOptions = {
   shortlist: 12,
   unknownShare: 0.7,
   singleMatch: 0.45,
+  bayesWeight: 0.5,
+  bayesSmoothing: 0.05,
+  bayesTemperature: 0.05,
 };
 
 const RULE_ID = /(?<![\d.])(\d+\.\d+(?:-\d+)?)(?![\d.-])/;
+/** Index of the largest value (the first, on a tie). */
+function argmax(xs: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
+  return best;
+}
+
 /** A message that is nothing but a rule id, maybe with a word such as 规则/rule around it. */
 const ONLY_ID = /^\s*(?:规则|条款|风险|第|rule|risk|show)?\s*\d+\.\d+(?:-\d+)?\s*(?:条|号)?\s*[?？。.!！]*\s*$/i;
 /** Latin tokens that say nothing about the asker's language ("@bot OA" is not English). */
@@ -54,7 +69,7 @@ function questionLang(question: string, normalizedLang: Lang): Lang {
 }
 
 /** Every phrase of an entry the engine can match, with how much it counts. */
-function phrasesOf(e: Entry): [string, number][] {
+export function phrasesOf(e: Entry): [string, number][] {
   const common: [string, number][] = [
     ...[...e.questions.zh, ...e.questions.en].map((q): [string, number] => [q, 1]),
     ...[...e.keywords.zh, ...e.keywords.en].map((k): [string, number] => [k, 0.95]),
@@ -81,8 +96,14 @@ function phrasesOf(e: Entry): [string, number][] {
 }
 
 /** Builds the index once; `answer` is then a pure function of the question. */
-export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions> = {}): Answerer {
+export interface Engine extends Answerer {
+  /** The best entry for a question and what the confidence model sees of it (for fitting the model). */
+  features(question: string): { id: string; x: Features } | undefined;
+}
+
+export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions> & { confidence?: ConfidenceModel } = {}): Engine {
   const o = { ...defaultOptions, ...options };
+  const model = options.confidence ?? rulebook.confidence;
   const entries: Entry[] = [...rulebook.stages, ...rulebook.risks];
   const normalize = createNormalizer(rulebook.lexicon, entries.flatMap((e) => phrasesOf(e).map(([text]) => text)));
   const table = new SymbolTable();
@@ -94,6 +115,10 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   );
   for (const list of phrases) for (const [syms] of list) for (const x of syms) if (x !== '|') table.intern(x);
   const pairKey = table.pairKeyFn();
+  // One class per entry, and one more (the last) for questions the rulebook does not answer.
+  const offTopicDocs = [...rulebook.offTopicQuestions.zh, ...rulebook.offTopicQuestions.en].map((t) => symbols(normalize(t).text));
+  const bayes = createBayes([...phrases.map((list) => list.map(([syms]) => syms)), offTopicDocs], o.bayesSmoothing);
+  const OFF = entries.length;
   const lookup = (x: string) => table.lookup(x);
   const docs: Doc[] = [];
   const bags: Doc[] = [];
@@ -125,7 +150,7 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const cov = (seq: Int32Array, other: Doc, ev?: { units: number }) => coverage(seq, other, idf, unknownWeight, table.cjk, lw, ev);
 
   /** Confidence of every plausible entry for canonical text: entry index → score. */
-  function scoreText(text: string): Map<number, number> {
+  function scoreText(text: string, units?: Map<number, number>): Map<number, number> {
     const into = new Map<number, number>();
     const query = makeDoc(-1, 1, symbols(text), lookup, pairKey);
     const q = query.syms;
@@ -148,6 +173,7 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     for (const e of shortlist) {
       if (!bloomMeets(query, bags[e]!)) continue; // nothing that counts as evidence
       const bq = cov(q, bags[e]!, ev);
+      units?.set(e, ev.units); // shared pairs and words with the entry as a whole
       let best = o.bagShare * bq * gate();
       for (const i of docsOf[e]!) {
         const d = docs[i]!;
@@ -163,6 +189,20 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     return into;
   }
 
+  // Stage titles in canonical form, longest first ("上线前培训准备" before "上线前检查"'s "上线前").
+  const squash = (t: string) => t.replace(/ /g, '');
+  const titles = rulebook.stages
+    .flatMap((st) => [st.title.zh, st.title.en].map((t) => ({ index: entries.indexOf(st), text: squash(normalize(t).text) })))
+    .filter((t) => t.text)
+    .sort((a, b) => b.text.length - a.text.length);
+  /** The stage a question names by its title, when it also asks about a stage as a whole. */
+  const stageNamed = (text: string) => titles.find((t) => squash(text).includes(t.text))?.index;
+  /** A question that is nothing but a piece of a stage's title ("培训准备") names that stage. */
+  const titleFragment = (text: string) => {
+    const q = squash(text);
+    return q.length >= 4 ? titles.find((t) => t.text.includes(q))?.index : undefined;
+  };
+
   /** "5.2-99": no such rule; the nearest ids of its stage (or the stages) are offered instead. */
   function unknownRule(question: string, id: string): AnswerResult {
     const lang: Lang = /rule|risk|show/i.test(question) ? 'en' : 'zh';
@@ -176,6 +216,50 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     return { question, lang, id: null, score: 0, candidates: nearest.map((r) => ({ id: r.id, score: 0 })), unknownId: { id, stage, heading: n >= 1 && n < stageRisks[0]!.row } };
   }
 
+  /** Everything the engine knows about a question it has to rank (not a rule id). */
+  function rank(question: string) {
+    const normalized = normalize(question, { question: true });
+    const { text, offTopicCue } = normalized;
+    const lang = questionLang(question, normalized.lang);
+    const units = new Map<number, number>();
+    const lexical = scoreText(text, units);
+    // Both views of the question: the phrase it resembles most, and the vocabulary it is in.
+    const qsyms = symbols(text);
+    const post = posterior(bayes.logLikelihoods(qsyms), o.bayesTemperature);
+    const fused = new Float64Array(entries.length);
+    const w = o.bayesWeight;
+    for (let e = 0; e < entries.length; e++) fused[e] = (w * post[e]!) / (1 + w);
+    for (const [e, sc] of lexical) fused[e]! += sc / (1 + w);
+    // "用户使用培训阶段的工作要点" is about stage 5.3 as a whole, however well one of its risks matches.
+    const stage = (normalized.stageCue ? stageNamed(text) : undefined) ?? titleFragment(text);
+    if (stage !== undefined) fused[stage] = fused[argmax(fused)]! + 0.001;
+    const damp = offTopicCue ? rulebook.lexicon.offTopic.penalty : 1;
+    const order: number[] = [];
+    for (let e = 0; e < fused.length; e++) if (fused[e]! > 0.01) order.push(e);
+    order.sort((a, b) => fused[b]! - fused[a]! || a - b); // ties: rulebook order, so runs agree
+    const best = order[0];
+    let lexTop: number | undefined;
+    for (const [e, sc] of lexical) if (lexTop === undefined || sc > lexical.get(lexTop)!) lexTop = e;
+    const known = bayes.known(qsyms);
+    const features: Features | undefined =
+      best === undefined
+        ? undefined
+        : {
+            lexical: lexical.get(best) ?? 0,
+            evidence: Math.min(units.get(best) ?? 0, 4) / 4,
+            bayes: post[best] ?? 0,
+            margin: (fused[best]! - (order[1] !== undefined ? fused[order[1]]! : 0)) * damp,
+            known,
+            length: Math.log1p(qsyms.length),
+            offTopic: offTopicCue ? 1 : 0,
+            lexicalAgrees: lexTop === best ? 1 : 0,
+            bayesAgrees: argmax(post) === best ? 1 : 0,
+            offTopicClass: post[OFF]!,
+          };
+    const scored: Match[] = order.map((e) => ({ id: entries[e]!.id, score: Math.round(fused[e]! * damp * 1000) / 1000 }));
+    return { lang, scored, features, stageNamed: stage !== undefined && stage === best, known, lexical: best !== undefined ? (lexical.get(best) ?? 0) : 0, bayes: best !== undefined ? post[best]! : 0 };
+  }
+
   return {
     answer(question: string): AnswerResult {
       // A rule id ("@bot 5.2-17", "规则 5.1-8", "给我讲讲5.3") names its entry: no guessing.
@@ -186,17 +270,18 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
         return { question, lang: /[\u3400-\u9fff]/.test(question) || !words ? 'zh' : 'en', id: named, score: 1, candidates: [] };
       }
       if (named && ONLY_ID.test(nfkc.replace(/<@[A-Z0-9]+>|@\{[^}]*\}|@_user_\d+|@\S+\s+/g, ' '))) return unknownRule(question, named);
-      const normalized = normalize(question, { question: true });
-      const { text, offTopicCue } = normalized;
-      const lang = questionLang(question, normalized.lang);
-      const scores = scoreText(text);
-      const damp = offTopicCue ? rulebook.lexicon.offTopic.penalty : 1;
-      const scored: Match[] = [...scores].map(([e, sc]) => ({ id: entries[e]!.id, score: Math.round(sc * damp * 1000) / 1000 }));
-      scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-      const top = scored[0];
-      const confident = top && top.score >= o.threshold ? top : undefined;
-      const candidates = scored.slice(confident ? 1 : 0).filter((m) => m.score >= o.suggestFloor).slice(0, 3);
-      return { question, lang, id: confident?.id ?? null, score: top?.score ?? 0, candidates };
+      const r = rank(question);
+      const top = r.scored[0];
+      const conf = r.features ? confidenceOf(model, r.features) : 0;
+      // A question naming a stage by its title is answered with it (its score is the rule, not a guess).
+      const confident = top && (conf >= model.threshold || r.stageNamed) ? top : undefined;
+      const candidates = r.scored.slice(confident ? 1 : 0).filter((m) => m.score >= o.suggestFloor).slice(0, 3);
+      const evidence = { lexical: r.lexical, bayes: r.bayes, known: r.known };
+      return { question, lang: r.lang, id: confident?.id ?? null, score: Math.round((r.stageNamed ? Math.max(conf, model.threshold) : conf) * 1000) / 1000, candidates, evidence };
+    },
+    features(question: string) {
+      const r = rank(question);
+      return r.features && r.scored[0] ? { id: r.scored[0].id, x: r.features } : undefined;
     },
   };
 }

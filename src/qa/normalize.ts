@@ -67,6 +67,8 @@ export interface Normalized {
   lang: Lang;
   /** The question contains an everyday office request the rulebook does not cover. */
   offTopicCue: boolean;
+  /** The question asks about a stage as a whole (阶段, 工作要点, key points). */
+  stageCue: boolean;
 }
 
 export type Normalizer = (raw: string, opts?: { question?: boolean }) => Normalized;
@@ -96,6 +98,10 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
   for (const c of lexicon.offTopic.zh) cues.add(t2s(c.toLowerCase()), '');
   const enCues = new PhraseTrie(true);
   for (const c of lexicon.offTopic.en) enCues.add(c.toLowerCase(), '');
+  const stageZh = new PhraseTrie(false);
+  for (const c of lexicon.stageCues.zh) stageZh.add(t2s(c.toLowerCase()), '');
+  const stageEn = new PhraseTrie(true);
+  for (const c of lexicon.stageCues.en) stageEn.add(c.toLowerCase(), '');
 
   return (raw, opts = {}): Normalized => {
     let s = raw
@@ -107,6 +113,7 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
     const offTopicCue = cues.contains(s) || enCues.contains(s);
+    const stageCue = stageZh.contains(s) || stageEn.contains(s);
     if (h) {
       s = s.replace(ZH_HEADCOUNT, (m, n: string) => {
         const v = /^[0-9]+$/.test(n) ? Number(n) : chineseNumber(n);
@@ -119,7 +126,7 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
       });
     }
     s = enFill.replaceAll(zhFill.replaceAll(enSyn.replaceAll(zhSyn.replaceAll(s))));
-    return { text: s.replace(/\s+/g, ' ').trim(), lang, offTopicCue };
+    return { text: s.replace(/\s+/g, ' ').trim(), lang, offTopicCue, stageCue };
   };
 }
 

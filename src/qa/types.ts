@@ -19,6 +19,8 @@ export interface AnswerResult {
    * source table's heading): `candidates` are then the nearest real ids.
    */
   unknownId?: { id: string; stage?: { id: string; first: string; last: string }; heading: boolean };
+  /** Why the best entry scored as it did: its phrase match, its naive Bayes posterior, the share of the question's words the rulebook knows. */
+  evidence?: { lexical: number; bayes: number; known: number };
 }
 
 export interface Answerer {

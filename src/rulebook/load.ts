@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { readDataFile } from '../data/yaml-file.ts';
+import { ConfidenceFile } from '../qa/confidence.ts';
 import type { Entry, Phrases, RiskEntry, Rulebook, StageEntry } from './model.ts';
-import { AlternatesFile, ChapterFile, LexiconFile, StageFile } from './schema.ts';
+import { AlternatesFile, ChapterFile, LexiconFile, OffTopicFile, StageFile } from './schema.ts';
 
 export class RulebookError extends Error {
   override name = 'RulebookError';
@@ -60,6 +61,8 @@ export function loadRulebook(dataDir = 'data'): Rulebook {
     entry.keywords = alt.keywords;
   }
   const lexicon = read('qa/lexicon.yaml', LexiconFile);
+  const confidence = read('qa/confidence.yaml', ConfidenceFile);
+  const offTopicQuestions = read('qa/offtopic.yaml', OffTopicFile);
 
   return {
     chapter: chapter.chapter,
@@ -69,6 +72,8 @@ export function loadRulebook(dataDir = 'data'): Rulebook {
     risks,
     byId,
     lexicon,
+    confidence,
+    offTopicQuestions,
     version: hash.digest('hex').slice(0, 12),
   };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ConfidenceModel } from '../qa/confidence.ts';
 import type { Bilingual, LexiconFile, StageFile, WorkPoint } from './schema.ts';
 
 export interface Phrases { zh: string[]; en: string[] }
@@ -37,6 +38,10 @@ export interface Rulebook {
   risks: RiskEntry[];
   byId: ReadonlyMap<string, Entry>;
   lexicon: LexiconFile;
+  /** When an answer is confident enough to give (data/qa/confidence.yaml, fitted by `npm run fit:confidence`). */
+  confidence: ConfidenceModel;
+  /** Questions the rulebook does not answer (data/qa/offtopic.yaml): what off-topic text looks like. */
+  offTopicQuestions: Phrases;
   /** Content hash of every data file, shown with answers so a reader knows which edition spoke. */
   version: string;
 }

@@ -48,6 +48,12 @@ export const AlternatesFile = z.record(
 );
 export type AlternatesFile = z.infer<typeof AlternatesFile>;
 
+/** Questions the rulebook does not answer, as people in project groups ask them (data/qa/offtopic.yaml). */
+export const OffTopicFile = z.strictObject({
+  zh: z.array(z.string().min(1)).default([]),
+  en: z.array(z.string().min(1)).default([]),
+});
+
 /**
  * The answering lexicon: synonym groups (every member is read as the first one),
  * filler words stripped from questions, and number rules such as "一百多人" → 人数多.
@@ -72,6 +78,13 @@ export const LexiconFile = z.strictObject({
       penalty: z.number().gt(0).max(1).default(0.7),
     })
     .default({ zh: [], en: [], penalty: 0.7 }),
+  /**
+   * Words that ask about a stage as a whole (阶段, 工作要点, key points). A question naming a
+   * stage's title with one of them is about that stage, not about one of its risks.
+   */
+  stageCues: z
+    .strictObject({ zh: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) })
+    .default({ zh: [], en: [] }),
   headcount: z
     .strictObject({ many: z.number().int().positive(), few: z.number().int().positive(), manyTerm: z.string(), fewTerm: z.string() })
     .optional(),
