@@ -45,6 +45,7 @@ function synthetic(real: Rulebook, size: number): Rulebook {
         problem: { zh: mix(zh), en: mix(en) }, countermeasure: { zh: mix(zh), en: mix(en) },
         questions: { zh: Array.from({ length: 12 }, () => mix(zh)), en: Array.from({ length: 8 }, () => mix(en)) },
         keywords: { zh: [], en: [] },
+        examples: { zh: Array.from({ length: 6 }, () => mix(zh)), en: Array.from({ length: 3 }, () => mix(en)) },
       });
     }
   }

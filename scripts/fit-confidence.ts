@@ -4,24 +4,29 @@
  * cross-validation. Prints the cross-validated figures; `--write` stores the model in
  * data/qa/confidence.yaml. Never fit on a set you report as held out.
  *
- *   npm run fit:confidence -- [--write] FILE.jsonl ...
+ *   npm run fit:confidence -- [--write] [--options '{"bayesWeight":1}'] FILE.jsonl ...
+ *
+ * `--options` tries other engine options (src/qa/engine.ts EngineOptions) against the same
+ * cross-validation, to choose them by their figures rather than by looking at misses.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEngine } from '../src/qa/engine.ts';
+import { createEngine, type EngineOptions } from '../src/qa/engine.ts';
 import { confidenceOf, fitLogistic, type ConfidenceModel, type Labelled } from '../src/qa/confidence.ts';
 import { parseEvalFile } from '../src/qa/evaluate.ts';
 import { loadRulebook } from '../src/rulebook/load.ts';
 
 const args = process.argv.slice(2);
 const write = args.includes('--write');
-const files = args.filter((a) => !a.startsWith('--'));
+const optionsAt = args.indexOf('--options');
+const options = optionsAt >= 0 ? (JSON.parse(args[optionsAt + 1] ?? '{}') as Partial<EngineOptions>) : {};
+const files = args.filter((a, i) => !a.startsWith('--') && i !== optionsAt + 1);
 if (!files.length) {
   console.error('usage: npm run fit:confidence -- [--write] FILE.jsonl ...');
   process.exit(2);
 }
 const dataDir = process.env.DATA_DIR ?? 'data';
-const engine = createEngine(loadRulebook(dataDir));
+const engine = createEngine(loadRulebook(dataDir), options);
 
 interface Row extends Labelled {
   lang: 'zh' | 'en';

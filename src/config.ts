@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   IMPLEMENTER_NAME: opt(),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   INBOX_LEASE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3600).default(120)),
+  REVIEW_REFRESH_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().min(0.05).max(3600).default(30)),
   FEISHU_APP_ID: opt(),
   FEISHU_APP_SECRET: opt(),
   FEISHU_VERIFICATION_TOKEN: opt(),
@@ -83,6 +84,8 @@ export interface Config {
    * one, after a failure) handles it again: longer than the slowest handling, retries included.
    */
   inboxLeaseMs: number;
+  /** How often each process reads review decisions taken elsewhere (another replica, the CLI). */
+  reviewRefreshMs: number;
   feishu?: FeishuConfig;
   slack?: SlackConfig;
   /** Why a platform is off, one line each, for the start-up log. */
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     implementerName: e.IMPLEMENTER_NAME,
     logLevel: e.LOG_LEVEL,
     inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
+    reviewRefreshMs: e.REVIEW_REFRESH_SECONDS * 1000,
     feishu,
     slack,
     disabled,

@@ -12,6 +12,7 @@ import { createChecklistFeature } from './checklist/feature.ts';
 import { allHandlers } from './handlers.ts';
 import { createEngine } from './qa/engine.ts';
 import { loadRulebook } from './rulebook/load.ts';
+import { createLiveRulebook } from './review/live.ts';
 import { createServer, listen } from './server/app.ts';
 import type { PlatformAdapter, RouteModule } from './server/routes.ts';
 import { openStore } from './store/open.ts';
@@ -46,13 +47,29 @@ export interface StartOptions {
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
   const { log } = opts;
   const rulebook = loadRulebook(config.dataDir);
-  const answerer = createEngine(rulebook);
   // DATABASE_URL selects PostgreSQL (replicas); otherwise the lowdb file.
   const store = await openStore(config, { onError: (err) => log.warn('database connection lost; it will reconnect', { err }) });
   const clock = opts.clock ?? systemClock;
+  // The rulebook as data/ has it, plus what its owners accepted in review (read again now and then).
+  const live = createLiveRulebook({ base: rulebook, store, engine: (rb) => createEngine(rb), log });
+  await live.refresh();
+  live.start(config.reviewRefreshMs);
   // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
   const checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, transport: (p) => bot.transport(p) });
-  const bot: Bot = createBot({ rulebook, answerer, store, clock, log, implementerName: config.implementerName }, opts.handlers ?? allHandlers(checklists.env));
+  const deps = {
+    get rulebook() {
+      return live.rulebook;
+    },
+    get answerer() {
+      return live.answerer;
+    },
+    live,
+    store,
+    clock,
+    log,
+    implementerName: config.implementerName,
+  };
+  const bot: Bot = createBot(deps, opts.handlers ?? allHandlers(checklists.env));
 
   // Webhook events are kept here before they are acknowledged, until handled.
   const inbox = createInbox({ store, clock, log, leaseMs: config.inboxLeaseMs });
@@ -90,6 +107,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
         server.close(() => r());
         server.closeIdleConnections();
       });
+      live.stop();
       await checklists.stop();
       for (const a of adapters) await a.stop();
       await inbox.stop();

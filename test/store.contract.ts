@@ -93,6 +93,29 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       ]);
     });
 
+    it('keeps review items once per event, decides only open ones, and takes a 👎 reason only from the voter', async () => {
+      store = await fixture.open();
+      const item = (eventId: string, question: string) => ({
+        question, lang: 'zh' as const, reason: 'unsure' as const, ruleId: '5.2-10', offered: ['5.2-10', '5.2-9'],
+        platform: 'slack' as const, projectId: null, userId: 'U1', at: '2026-10-09T09:00:00+08:00', eventId,
+      });
+      const a = await store.addReview(item('slack:Ev1', '一场来了两百人'));
+      expect(await store.addReview(item('slack:Ev1', '一场来了两百人'))).toEqual(a); // handled again after a crash
+      const b = await store.addReview({ ...item('slack:Ev2', '答非所问'), reason: 'down' });
+      const c = await store.addReview(item('slack:Ev3', '今天吃什么'));
+      expect([a.id < b.id, b.id < c.id, a.status]).toEqual([true, true, 'open']);
+
+      expect(await store.setReviewReason(b.id, 'U2', 'wrong-rule')).toBe(false); // not the voter
+      expect(await store.setReviewReason(b.id, 'U1', 'wrong-rule')).toBe(true);
+
+      const at = '2026-10-10T10:00:00+08:00';
+      const accepted = await store.decideReview([a.id], { status: 'accepted', ruleId: '5.2-10', by: 'owner', at });
+      expect(accepted.map((r) => [r.id, r.status, r.decidedRuleId, r.decidedBy])).toEqual([[a.id, 'accepted', '5.2-10', 'owner']]);
+      expect(await store.decideReview([a.id, c.id], { status: 'dismissed', by: 'owner', at })).toHaveLength(1); // a is decided already
+      expect((await store.listReview(['open'])).map((r) => [r.id, r.downReason])).toEqual([[b.id, 'wrong-rule']]);
+      expect((await store.listReview()).map((r) => r.status)).toEqual(['accepted', 'open', 'dismissed']);
+    });
+
     it('hands a post claim to exactly one of many concurrent callers', async () => {
       store = await fixture.open();
       const now = new Date('2026-10-09T01:00:00Z');

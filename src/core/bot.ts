@@ -15,6 +15,11 @@ export interface BotDeps {
   log: Logger;
   /** Shown in answers instead of the implementer named in the source rulebook. */
   implementerName?: string;
+  /**
+   * When the rulebook and answerer follow review decisions (they are then getters onto it):
+   * a decision taken here is applied at once by calling refresh().
+   */
+  live?: { refresh(): Promise<boolean> };
 }
 
 /** What a handler sees: the message, the dependencies, and ways to speak back. */

@@ -26,6 +26,8 @@ export const Action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ask'), question: z.string().min(1).max(500) }),
   z.object({ type: z.literal('show'), id: z.string().min(1).max(40), lang: z.enum(['zh', 'en']).optional() }),
   z.object({ type: z.literal('feedback'), vote: z.enum(['up', 'down']), id: z.string().max(40), question: z.string().max(500) }),
+  /** The reason for a 👎, on the card that asks for it: `item` is the review item the vote made. */
+  z.object({ type: z.literal('reason'), item: z.number().int().positive(), reason: z.enum(['wrong-rule', 'unclear', 'outdated', 'other']) }),
   z.object({ type: z.literal('confirm'), item: z.number().int().positive() }),
   z.object({ type: z.literal('undo'), item: z.number().int().positive() }),
 ]);

@@ -43,8 +43,8 @@ export const defaultOptions: EngineOptions = {
   shortlist: 12,
   unknownShare: 0.7,
   singleMatch: 0.45,
-  bayesWeight: 0.5,
-  bayesSmoothing: 0.05,
+  bayesWeight: 1,
+  bayesSmoothing: 0.2,
   bayesTemperature: 0.05,
 };
 
@@ -117,7 +117,8 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
   const pairKey = table.pairKeyFn();
   // One class per entry, and one more (the last) for questions the rulebook does not answer.
   const offTopicDocs = [...rulebook.offTopicQuestions.zh, ...rulebook.offTopicQuestions.en].map((t) => symbols(normalize(t).text));
-  const bayes = createBayes([...phrases.map((list) => list.map(([syms]) => syms)), offTopicDocs], o.bayesSmoothing);
+  const examplesOf = (e: Entry) => [...e.examples.zh, ...e.examples.en].map((t) => symbols(normalize(t).text));
+  const bayes = createBayes([...phrases.map((list, i) => [...list.map(([syms]) => syms), ...examplesOf(entries[i]!)]), offTopicDocs], o.bayesSmoothing);
   const OFF = entries.length;
   const lookup = (x: string) => table.lookup(x);
   const docs: Doc[] = [];

@@ -5,6 +5,7 @@ import { languageOf } from './normalize.ts';
 import { answerCard, entryCard } from './present.ts';
 import { HELP_WORDS, helpCard } from './help.ts';
 import { withProjectStatus } from './project.ts';
+import { keepDownVote, keepUnanswered, reasonHandler } from '../review/handlers.ts';
 import type { Lang } from './types.ts';
 
 export interface QaOptions {
@@ -50,6 +51,7 @@ const question = (o: QaOptions): Handler => async (ctx) => {
   const result = ctx.deps.answerer.answer(text);
   ctx.deps.log.info('answered', { platform: ctx.msg.chat.platform, id: result.id, score: result.score });
   await replyWith(ctx, o, answerCard(ctx.deps.rulebook, result, { implementerName: ctx.deps.implementerName }), result.id, result.lang);
+  await keepUnanswered(ctx, result);
   return true;
 };
 
@@ -83,8 +85,11 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
         at: ctx.deps.clock.now().toISOString(),
         eventId: `${ctx.msg.chat.platform}:${ctx.msg.eventId}`,
       });
+      if (action.vote === 'down') await keepDownVote(ctx, action, languageOf(action.question));
       return true;
     }
+    case 'reason':
+      return false; // the review feature's
     case 'confirm':
     case 'undo':
       return false; // sign-offs are the checklist handlers' business
@@ -97,5 +102,5 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
 
 /** `o.projectStatus` is optional: without it (CLI, tests, no checklists) answers are the rulebook's alone. */
 export function qaHandlers(o: QaOptions = {}): Handler[] {
-  return [help, actions(o), question(o)];
+  return [help, reasonHandler, actions(o), question(o)];
 }

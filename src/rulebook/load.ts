@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { readDataFile } from '../data/yaml-file.ts';
 import { ConfidenceFile } from '../qa/confidence.ts';
 import type { Entry, Phrases, RiskEntry, Rulebook, StageEntry } from './model.ts';
-import { AlternatesFile, ChapterFile, LexiconFile, OffTopicFile, StageFile } from './schema.ts';
+import { AlternatesFile, ChapterFile, ExamplesFile, LexiconFile, OffTopicFile, StageFile } from './schema.ts';
 
 export class RulebookError extends Error {
   override name = 'RulebookError';
@@ -41,13 +41,13 @@ export function loadRulebook(dataDir = 'data'): Rulebook {
     const rel = `rulebook/${stageId}.yaml`;
     const s = read(rel, StageFile);
     if (s.id !== stageId) throw new RulebookError(`${shown(join(dataDir, rel))}: id is "${s.id}" but the file is listed as stage "${stageId}"`);
-    const stage: StageEntry = { kind: 'stage', ...s, questions: none(), keywords: none() };
+    const stage: StageEntry = { kind: 'stage', ...s, questions: none(), keywords: none(), examples: none() };
     stages.push(stage);
     byId.set(stage.id, stage);
     s.risks.forEach((r, i) => {
       const id = `${s.id}-${r.row}`;
       if (byId.has(id)) throw new RulebookError(`${shown(join(dataDir, rel))}: risks[${i}].row ${r.row} appears twice (${id})`);
-      const risk: RiskEntry = { kind: 'risk', id, stageId: s.id, ...r, questions: none(), keywords: none() };
+      const risk: RiskEntry = { kind: 'risk', id, stageId: s.id, ...r, questions: none(), keywords: none(), examples: none() };
       risks.push(risk);
       byId.set(id, risk);
     });
@@ -59,6 +59,12 @@ export function loadRulebook(dataDir = 'data'): Rulebook {
     if (!entry) throw new RulebookError(`${shown(join(dataDir, 'qa/alternates.yaml'))}: ${id} is not an entry of the rulebook`);
     entry.questions = alt.questions;
     entry.keywords = alt.keywords;
+  }
+  const examples = read('qa/examples.yaml', ExamplesFile);
+  for (const [id, ex] of Object.entries(examples)) {
+    const entry = byId.get(id);
+    if (!entry) throw new RulebookError(`${shown(join(dataDir, 'qa/examples.yaml'))}: ${id} is not an entry of the rulebook`);
+    entry.examples = ex;
   }
   const lexicon = read('qa/lexicon.yaml', LexiconFile);
   const confidence = read('qa/confidence.yaml', ConfidenceFile);

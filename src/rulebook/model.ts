@@ -14,6 +14,8 @@ export interface StageEntry {
   workPoints: z.infer<typeof WorkPoint>[];
   questions: Phrases;
   keywords: Phrases;
+  /** Example messages in everyday words (data/qa/examples.yaml): the vocabulary model's, not phrase matching's. */
+  examples: Phrases;
 }
 
 export interface RiskEntry {
@@ -25,6 +27,7 @@ export interface RiskEntry {
   countermeasure: Bilingual;
   questions: Phrases;
   keywords: Phrases;
+  examples: Phrases;
 }
 
 export type Entry = StageEntry | RiskEntry;

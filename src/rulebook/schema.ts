@@ -48,6 +48,12 @@ export const AlternatesFile = z.record(
 );
 export type AlternatesFile = z.infer<typeof AlternatesFile>;
 
+/** Example messages per entry id (data/qa/examples.yaml), for the vocabulary model only. */
+export const ExamplesFile = z.record(
+  z.string().regex(/^\d+\.\d+(-\d+)?$/, 'keys are entry ids such as "5.2" or "5.2-10"'),
+  z.strictObject({ zh: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) }),
+);
+
 /** Questions the rulebook does not answer, as people in project groups ask them (data/qa/offtopic.yaml). */
 export const OffTopicFile = z.strictObject({
   zh: z.array(z.string().min(1)).default([]),

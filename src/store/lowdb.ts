@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { openJournal } from './journal.ts';
 import { takeLock } from './lock.ts';
 import { lowdbInbox } from './lowdb-inbox.ts';
-import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent, type Store } from './store.ts';
+import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, ReviewItem, SignoffEvent, type Store } from './store.ts';
 
 import { StoreError } from './store-error.ts';
 
@@ -18,6 +18,7 @@ const DbShape = z.object({
   posts: z.record(z.string(), PostClaim).default({}), // `${projectId}|${slot}` → claim
   checklistMessages: z.array(ChecklistMessage).default([]),
   signoffs: z.array(SignoffEvent).default([]),
+  review: z.array(ReviewItem).default([]),
   deliveries: z.record(z.string(), Delivery).default({}),
 });
 export type DbShape = z.infer<typeof DbShape>;
@@ -118,6 +119,40 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     },
     async listFeedback() {
       return structuredClone(db.data.feedback);
+    },
+    async addReview(item) {
+      let kept!: ReviewItem;
+      await update((d) => {
+        const old = d.review.find((r) => r.eventId === item.eventId);
+        kept = old ?? { ...structuredClone(item), id: (d.review.at(-1)?.id ?? 0) + 1, status: 'open' };
+        if (!old) d.review.push(kept);
+      });
+      return structuredClone(kept);
+    },
+    async listReview(statuses) {
+      return structuredClone(db.data.review.filter((r) => !statuses || statuses.includes(r.status)));
+    },
+    async decideReview(ids, decision) {
+      const changed: ReviewItem[] = [];
+      await update((d) => {
+        for (const r of d.review) {
+          if (!ids.includes(r.id) || r.status !== 'open') continue;
+          r.status = decision.status;
+          if (decision.ruleId) r.decidedRuleId = decision.ruleId;
+          r.decidedBy = decision.by;
+          r.decidedAt = decision.at;
+          changed.push(structuredClone(r));
+        }
+      });
+      return changed;
+    },
+    async setReviewReason(id, userId, reason) {
+      let ok = false;
+      await update((d) => {
+        const r = d.review.find((x) => x.id === id);
+        if (r && r.userId === userId) [r.downReason, ok] = [reason, true];
+      });
+      return ok;
     },
     async getProject(id) {
       const p = db.data.projects[id];

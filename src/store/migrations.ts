@@ -113,6 +113,19 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX feedback_event ON feedback (event_id) WHERE event_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'review queue',
+    sql: `
+      CREATE TABLE review (
+        id         bigserial PRIMARY KEY,
+        event_id   text NOT NULL UNIQUE,
+        status     text NOT NULL CHECK (status IN ('open', 'accepted', 'offtopic', 'dismissed')),
+        data       jsonb NOT NULL
+      );
+      CREATE INDEX review_by_status ON review (status, id);
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

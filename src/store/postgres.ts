@@ -2,7 +2,7 @@ import pg from 'pg';
 import { StoreError } from './store-error.ts';
 import { migrate } from './migrations.ts';
 import { postgresInbox } from './postgres-inbox.ts';
-import { ChecklistMessage, FeedbackRecord, ProjectRecord, SignoffEvent, type PostClaim, type Store } from './store.ts';
+import { ChecklistMessage, FeedbackRecord, ProjectRecord, ReviewItem, SignoffEvent, type PostClaim, type Store } from './store.ts';
 
 const NewSignoff = SignoffEvent.omit({ seq: true });
 
@@ -222,6 +222,36 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         at: r.at as string,
         ...(r.event_id != null ? { eventId: r.event_id as string } : {}),
       }));
+    },
+    // The review queue: one row per item, its fields in `data` (the status also as a column, for the index).
+    async addReview(item) {
+      const fresh = { ...item, status: 'open' as const };
+      const { rows } = await q<{ id: string; status: string; data: Omit<ReviewItem, 'id' | 'status'> }>(
+        `INSERT INTO review (event_id, status, data) VALUES ($1, 'open', $2)
+         ON CONFLICT (event_id) DO UPDATE SET event_id = review.event_id
+         RETURNING id, status, data`,
+        [item.eventId, JSON.stringify(fresh)],
+      );
+      const r = rows[0]!;
+      return ReviewItem.parse({ ...r.data, id: Number(r.id), status: r.status });
+    },
+    async listReview(statuses) {
+      const { rows } = statuses
+        ? await q<{ id: string; status: string; data: object }>('SELECT id, status, data FROM review WHERE status = ANY($1) ORDER BY id', [statuses])
+        : await q<{ id: string; status: string; data: object }>('SELECT id, status, data FROM review ORDER BY id');
+      return rows.map((r) => ReviewItem.parse({ ...r.data, id: Number(r.id), status: r.status }));
+    },
+    async decideReview(ids, d) {
+      const extra = { ...(d.ruleId ? { decidedRuleId: d.ruleId } : {}), decidedBy: d.by, decidedAt: d.at, status: d.status };
+      const { rows } = await q<{ id: string; status: string; data: object }>(
+        `UPDATE review SET status = $2, data = data || $3::jsonb WHERE id = ANY($1) AND status = 'open' RETURNING id, status, data`,
+        [ids, d.status, JSON.stringify(extra)],
+      );
+      return rows.map((r) => ReviewItem.parse({ ...r.data, id: Number(r.id), status: r.status })).sort((a, b) => a.id - b.id);
+    },
+    async setReviewReason(id, userId, reason) {
+      const { rowCount } = await q(`UPDATE review SET data = jsonb_set(data, '{downReason}', to_jsonb($3::text)) WHERE id = $1 AND data->>'userId' = $2`, [id, userId, reason]);
+      return rowCount === 1;
     },
     async getProject(id) {
       const { rows } = await q<{ data: ProjectRecord }>('SELECT data FROM projects WHERE id = $1', [id]);

@@ -118,3 +118,45 @@ export interface NewDelivery {
   /** False: recorded for someone else to take (migration); default: the caller handles it now. */
   taken?: boolean;
 }
+
+/** Why a question is in the review queue. */
+export const ReviewReason = z.enum(['unsure', 'none', 'down']);
+/** What the person who voted 👎 said was wrong. */
+export const DownReason = z.enum(['wrong-rule', 'unclear', 'outdated', 'other']);
+export type DownReason = z.infer<typeof DownReason>;
+
+/**
+ * A question kept for the rulebook's owners: answered below the confidence threshold
+ * ("did you mean"), answered with nothing, or voted 👎. `id` is assigned by the store.
+ * The asker's id is kept so a 👎 reason can only come from the voter; exports leave it out.
+ */
+export const ReviewItem = z.object({
+  id: z.number().int().positive(),
+  question: z.string(),
+  lang: z.enum(['zh', 'en']),
+  reason: ReviewReason,
+  /** The rule answered (👎) or offered first (unsure); null when nothing was offered. */
+  ruleId: z.string().nullable(),
+  offered: z.array(z.string()),
+  downReason: DownReason.optional(),
+  platform: Platform,
+  projectId: z.string().nullable(),
+  userId: z.string(),
+  at: z.string(),
+  /** The event it came from: the same question handled again after a crash is one item. */
+  eventId: z.string().min(1),
+  status: z.enum(['open', 'accepted', 'offtopic', 'dismissed']),
+  /** accepted: the question becomes an alternate question of this rule. */
+  decidedRuleId: z.string().optional(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+export type NewReviewItem = Omit<ReviewItem, 'id' | 'status' | 'decidedRuleId' | 'decidedBy' | 'decidedAt'>;
+export interface ReviewDecision {
+  status: 'accepted' | 'offtopic' | 'dismissed';
+  /** Required for 'accepted'. */
+  ruleId?: string;
+  by: string;
+  at: string;
+}

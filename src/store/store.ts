@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Platform } from '../core/message.ts';
-import type { ChecklistMessage, Delivery, NewDelivery, NewSignoffEvent, PostClaim, ProjectRecord, Role, SignoffEvent } from './records.ts';
+import type { ChecklistMessage, Delivery, DownReason, NewDelivery, NewReviewItem, NewSignoffEvent, PostClaim, ProjectRecord, ReviewDecision, ReviewItem, Role, SignoffEvent } from './records.ts';
 
 export * from './records.ts';
 
@@ -29,6 +29,16 @@ export interface Store {
   claimEvent(key: string, now: Date, ttlMs: number): Promise<boolean>;
   addFeedback(record: FeedbackRecord): Promise<void>;
   listFeedback(): Promise<FeedbackRecord[]>;
+
+  // ---- the review queue: questions the rulebook's owners should look at ----
+  /** Keeps the question; the same `eventId` again (a retry after a crash) returns the item kept the first time. */
+  addReview(item: NewReviewItem): Promise<ReviewItem>;
+  /** Oldest first; only those with the given statuses when given. */
+  listReview(statuses?: ReviewItem['status'][]): Promise<ReviewItem[]>;
+  /** Decides open items (decided ones are left as they are); returns the items it changed. Atomic. */
+  decideReview(ids: number[], decision: ReviewDecision): Promise<ReviewItem[]>;
+  /** Sets the 👎 reason of an item, only when `userId` is who kept it (the voter); false otherwise. */
+  setReviewReason(id: number, userId: string, reason: DownReason): Promise<boolean>;
 
   // ---- projects (one per group chat; id = `${platform}:${chatId}`) ----
   getProject(id: string): Promise<ProjectRecord | undefined>;

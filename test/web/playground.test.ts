@@ -51,9 +51,14 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     // Without the @ it is still for the bot in the playground.
     await say('zhaoliu', '培训人数多怎么办');
     await expect.poll(() => messages().locator('li.from-bot').count()).toBe(2);
-    const down = messages().locator('li.from-bot').last().getByRole('button', { name: /👎/ });
+    const down = messages().locator('li.from-bot').nth(1).getByRole('button', { name: /👎/ });
     await down.click();
     await expect.poll(() => down.getAttribute('aria-pressed')).toBe('true');
+    // A 👎 asks why, with buttons; the reason is kept for the rulebook's owners.
+    const why = messages().locator('li.from-bot').last();
+    await expect.poll(() => text(why), { timeout: 10_000 }).toContain('哪里不对');
+    await why.getByRole('button', { name: '答错了规则' }).click();
+    await expect.poll(() => text(messages().locator('li.from-bot').last()), { timeout: 10_000 }).toContain('已记下原因：答错了规则');
     await page.screenshot({ path: shot('playground-answer-desktop'), fullPage: true });
   });
 
