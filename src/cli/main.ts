@@ -3,6 +3,7 @@ import { askCommand } from './ask.ts';
 import { evalCommand } from './eval.ts';
 import { feedbackCommand } from './feedback.ts';
 import { rulebookCommand } from './rulebook.ts';
+import { REVIEW_HELP, reviewCommand } from './review.ts';
 import { SIGNOFFS_HELP, signoffsCommand } from './signoffs.ts';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
@@ -13,7 +14,8 @@ const commands: Record<string, { run: Command; help: string }> = {
   ask: { run: askCommand, help: 'ask "question" | ask --json   answer a question; --json reads stdin, one JSON line per question' },
   rulebook: { run: rulebookCommand, help: 'rulebook check | show <id> [--en]   validate the data files, print an entry' },
   feedback: { run: feedbackCommand, help: 'feedback [--json]          👍/👎 votes on answers, worst first' },
-  eval: { run: evalCommand, help: 'eval FILE.jsonl            score {q, expect} lines: top-1 accuracy, rejection, misses' },
+  review: { run: reviewCommand, help: REVIEW_HELP },
+  eval: { run: evalCommand, help: 'eval FILE.jsonl [--summary]  score {q, expect} lines per language: top-1 accuracy, rejection, misses' },
   migrate: { run: async (a, c) => (await import('./migrate.ts')).migrateCommand(a, c), help: 'migrate --from data/db.json --to $DATABASE_URL   copy a lowdb installation into PostgreSQL' },
 };
 

@@ -1,7 +1,7 @@
 import { html, raw, type Raw } from './html.ts';
 import { t, type Lang } from './i18n.ts';
 
-export type Section = 'playground' | 'dashboard' | 'rulebook' | 'login';
+export type Section = 'playground' | 'dashboard' | 'rulebook' | 'review' | 'login';
 
 /** Same page in the other language: keeps the query, replaces `lang`. */
 function otherLangHref(path: string, query: URLSearchParams, lang: Lang): string {
@@ -30,6 +30,7 @@ ${(opts.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
     ${nav('playground', '/playground', s.navPlayground)}
     ${nav('dashboard', '/dashboard', s.navDashboard)}
     ${nav('rulebook', '/rulebook', s.navRulebook)}
+    ${nav('review', '/review', s.navReview)}
     <a class="lang" href="${otherLangHref(opts.path, opts.query, opts.lang)}">${s.switchLang}</a>
     ${opts.signedIn ? html`<form method="post" action="/logout" class="inline"><button type="submit" class="link">${s.signOut}</button></form>` : ''}
   </nav>

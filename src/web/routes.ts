@@ -13,6 +13,12 @@ import { page, type Section } from './layout.ts';
 import { loginBody } from './login.ts';
 import { playgroundBody } from './playground.ts';
 import { rulebookBody } from './rulebook.ts';
+import { reviewBody, type EvalView } from './review.ts';
+import { createEngine } from '../qa/engine.ts';
+import { evaluate, parseEvalFile } from '../qa/evaluate.ts';
+import { exportPatch, groupReview } from '../review/queue.ts';
+import { loadRulebook } from '../rulebook/load.ts';
+import type { Rulebook } from '../rulebook/model.ts';
 
 const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'playground.js': 'text/javascript; charset=utf-8' };
 
@@ -23,9 +29,13 @@ const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', '
  */
 export function webRoutes(): RouteModule {
   return (router, { config, bot }) => {
-    const { store, clock, rulebook, answerer } = bot.deps;
+    // The rulebook and answerer are read per request: review decisions replace them while the bot runs.
+    const { store, clock } = bot.deps;
     const access = accessFor(config, clock);
-    const template = loadTemplate(config.dataDir, rulebook);
+    const template = loadTemplate(config.dataDir, bot.deps.rulebook);
+    // The rulebook as data/ has it, without review decisions: the "before" of an evaluation.
+    let base: Rulebook | undefined;
+    const baseRulebook = () => (base ??= loadRulebook(config.dataDir));
     const files = new Map(Object.keys(STATIC).map((f) => [f, readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')]));
 
     const render = (ctx: Context, section: Section, title: string, body: Raw, scripts?: string[]) => {
@@ -53,7 +63,49 @@ export function webRoutes(): RouteModule {
     router.get('/rulebook', guarded(access, 'page', async (ctx) => {
       const lang = pickLang(ctx);
       const q = typeof ctx.query.q === 'string' ? ctx.query.q : '';
-      render(ctx, 'rulebook', t(lang).rbTitle, rulebookBody({ lang, rulebook, answerer, q, feedback: await store.listFeedback(), implementerName: config.implementerName }));
+      render(ctx, 'rulebook', t(lang).rbTitle, rulebookBody({ lang, rulebook: bot.deps.rulebook, answerer: bot.deps.answerer, q, feedback: await store.listFeedback(), implementerName: config.implementerName }));
+    }));
+
+    // ---- the review queue (the rulebook owner's loop): same access as the dashboard ----
+    const reviewPage = async (ctx: Context, extra: { notice?: string; evalView?: EvalView } = {}) => {
+      const lang = pickLang(ctx);
+      const groups = groupReview(await store.listReview(['open']));
+      render(ctx, 'review', t(lang).rvTitle, reviewBody({ lang, rulebook: bot.deps.rulebook, answerer: bot.deps.answerer, groups, ...extra }));
+    };
+    router.get('/review', guarded(access, 'page', (ctx) => reviewPage(ctx)));
+
+    router.post('/review/decide', guarded(access, 'page', async (ctx) => {
+      const lang = pickLang(ctx);
+      const form = formBody(ctx);
+      const ids = (form.get('ids') ?? '').split(',').filter((x) => /^\d+$/.test(x)).map(Number);
+      const status = form.get('status');
+      const rule = form.get('rule') ?? '';
+      if (!ids.length || (status !== 'accepted' && status !== 'offtopic' && status !== 'dismissed')) {
+        ctx.throw(400, 'ids and a status (accepted, offtopic, dismissed) are required');
+        return;
+      }
+      if (status === 'accepted' && !bot.deps.rulebook.byId.has(rule)) ctx.throw(400, `${t(lang).rvBadRule}: ${rule}`);
+      await store.decideReview(ids, { status, ...(status === 'accepted' ? { ruleId: rule } : {}), by: 'web', at: clock.now().toISOString() });
+      await bot.deps.live?.refresh(); // this process at once; the others within REVIEW_REFRESH_SECONDS
+      ctx.redirect('/review');
+    }));
+
+    router.get('/review/export.yaml', guarded(access, 'api', async (ctx) => {
+      ctx.type = 'text/yaml; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="review-${clock.now().toISOString().slice(0, 10)}.yaml"`);
+      ctx.body = exportPatch(await store.listReview(['accepted', 'offtopic']));
+    }));
+
+    router.post('/review/eval', guarded(access, 'page', async (ctx) => {
+      const text = formBody(ctx).get('lines') ?? '';
+      let evalView: EvalView = { text };
+      try {
+        const lines = parseEvalFile(text, 'the question set');
+        evalView = { text, before: evaluate(createEngine(baseRulebook()), lines), after: evaluate(bot.deps.answerer, lines) };
+      } catch (e) {
+        evalView = { text, error: (e as Error).message };
+      }
+      await reviewPage(ctx, { evalView });
     }));
 
     router.get('/dashboard', guarded(access, 'page', async (ctx) => {
