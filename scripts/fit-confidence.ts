@@ -20,7 +20,7 @@ const args = process.argv.slice(2);
 const write = args.includes('--write');
 const optionsAt = args.indexOf('--options');
 const options = optionsAt >= 0 ? (JSON.parse(args[optionsAt + 1] ?? '{}') as Partial<EngineOptions>) : {};
-const files = args.filter((a, i) => !a.startsWith('--') && i !== optionsAt + 1);
+const files = args.filter((a, i) => !a.startsWith('--') && (optionsAt < 0 || i !== optionsAt + 1));
 if (!files.length) {
   console.error('usage: npm run fit:confidence -- [--write] FILE.jsonl ...');
   process.exit(2);

@@ -57,6 +57,9 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     await src.acceptDelivery({ key: 'slack:EvDone', platform: 'slack', kind: 'slack', payload: {} }, new Date(), 86_400_000);
     await src.finishDelivery('slack:EvDone', 'done');
     await src.addFeedback({ question: '培训人数多怎么办', ruleId: '5.2-10', vote: 'down', platform: 'slack', userId: 'U1', at: 'x' });
+    const kept = await src.addReview({ question: '课一直开不起来咋整', lang: 'zh', reason: 'unsure', ruleId: '5.2-12', offered: ['5.2-12'], platform: 'slack', projectId: 'slack:C1', userId: 'U1', at: 'x', eventId: 'slack:EvQ' });
+    await src.addReview({ question: '今天吃什么', lang: 'zh', reason: 'none', ruleId: null, offered: [], platform: 'slack', projectId: null, userId: 'U2', at: 'x', eventId: 'slack:EvQ2' });
+    await src.decideReview([kept.id], { status: 'accepted', ruleId: '5.2-11', by: 'owner', at: 'y' });
     for (let i = 0; i < 40; i++) await src.appendSignoffs([signoff(i)]);
     const before = await src.listSignoffs('slack:C1');
     await src.close();
@@ -77,6 +80,7 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     expect((await dst.findChecklistMessage('slack', 'C1', '1700.1'))?.items).toEqual(['a', 'b']);
     expect(await dst.claimEvent('slack:Ev1', new Date(), 86_400_000)).toBe(false);
     expect(await dst.listFeedback()).toHaveLength(1);
+    expect((await dst.listReview()).map((r) => [r.question, r.status, r.decidedRuleId ?? null])).toEqual([['课一直开不起来咋整', 'accepted', '5.2-11'], ['今天吃什么', 'open', null]]);
     // The unanswered event is handed out at once, with what it said; the answered one never again.
     expect((await dst.takeDeliveries(new Date(), 120_000, 10, ['slack'])).map((d) => [d.key, d.payload])).toEqual([['slack:EvOpen', { text: '培训人数多怎么办' }]]);
     expect(await dst.acceptDelivery({ key: 'slack:EvDone', platform: 'slack', kind: 'slack', payload: {} }, new Date(), 86_400_000)).toBe(false);

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.ts';
 import { readJournal } from '../store/journal.ts';
 import { journalFiles } from '../store/lowdb.ts';
 import { describeUrl, openPostgresStore, parseDatabaseUrl } from '../store/postgres.ts';
-import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, SignoffEvent } from '../store/store.ts';
+import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, ReviewItem, SignoffEvent } from '../store/store.ts';
 import type { CliContext } from './context.ts';
 
 /** What a lowdb file holds (the same shape src/store/lowdb.ts writes). */
@@ -17,6 +17,7 @@ const Snapshot = z.object({
   checklistMessages: z.array(ChecklistMessage).default([]),
   signoffs: z.array(SignoffEvent).default([]),
   deliveries: z.record(z.string(), Delivery).default({}),
+  review: z.array(ReviewItem).default([]),
 });
 type Snapshot = z.infer<typeof Snapshot>;
 
@@ -69,6 +70,7 @@ export async function migrateCommand(args: string[], ctx: CliContext): Promise<n
     checklistMessages: snap.checklistMessages.length,
     posts: Object.keys(snap.posts).length,
     feedback: snap.feedback.length,
+    'review items': snap.review.length,
     events: Object.keys(snap.events).length,
     'unfinished events': Object.values(snap.deliveries).filter((d) => d.status === 'pending').length,
   };
@@ -101,6 +103,10 @@ export async function migrateCommand(args: string[], ctx: CliContext): Promise<n
     }
     for (const f of snap.feedback) {
       await c.query('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING', [f.question, f.ruleId, f.vote, f.platform, f.userId, f.at, f.eventId ?? null]);
+    }
+    for (const r of snap.review) {
+      const { id: _id, status, ...data } = r;
+      await c.query('INSERT INTO review (event_id, status, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [r.eventId, status, JSON.stringify({ ...data, status })]);
     }
     for (const p of Object.values(snap.projects)) await c.query('INSERT INTO projects (id, data) VALUES ($1, $2)', [p.id, p]);
     for (const p of Object.values(snap.posts)) {
