@@ -93,6 +93,17 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       ]);
     });
 
+    it('keeps one vote per person per answer: a second click changes it, the same click again changes nothing', async () => {
+      store = await fixture.open();
+      const vote = (eventId: string, userId: string, v: 'up' | 'down') => ({ question: '培训人数多怎么办', ruleId: '5.2-10', vote: v, platform: 'slack' as const, userId, at: '2026-10-09T09:00:00+08:00', eventId, answerKey: 'slack:C1:1700.1' });
+      expect(await store.addFeedback(vote('slack:c1', 'U1', 'down'))).toBe('new');
+      expect(await store.addFeedback(vote('slack:c1', 'U1', 'down'))).toBe('unchanged'); // the same click after a crash
+      expect(await store.addFeedback(vote('slack:c2', 'U1', 'down'))).toBe('unchanged'); // stuffing
+      expect(await store.addFeedback(vote('slack:c3', 'U1', 'up'))).toBe('changed');
+      expect(await store.addFeedback(vote('slack:c4', 'U2', 'down'))).toBe('new');
+      expect((await store.listFeedback()).map((f) => [f.userId, f.vote])).toEqual([['U1', 'up'], ['U2', 'down']]);
+    });
+
     it('keeps review items once per event, decides only open ones, and takes a 👎 reason only from the voter', async () => {
       store = await fixture.open();
       const item = (eventId: string, question: string) => ({

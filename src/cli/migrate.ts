@@ -102,7 +102,7 @@ export async function migrateCommand(args: string[], ctx: CliContext): Promise<n
       );
     }
     for (const f of snap.feedback) {
-      await c.query('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING', [f.question, f.ruleId, f.vote, f.platform, f.userId, f.at, f.eventId ?? null]);
+      await c.query('INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id, answer_key) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING', [f.question, f.ruleId, f.vote, f.platform, f.userId, f.at, f.eventId ?? null, f.answerKey ?? null]);
     }
     for (const r of snap.review) {
       const { id: _id, status, ...data } = r;

@@ -76,7 +76,7 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
     }
     case 'feedback': {
       if (!rb.byId.has(action.id)) return false;
-      await ctx.deps.store.addFeedback({
+      const result = await ctx.deps.store.addFeedback({
         question: action.question,
         ruleId: action.id,
         vote: action.vote,
@@ -84,8 +84,10 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
         userId: ctx.msg.user.id,
         at: ctx.deps.clock.now().toISOString(),
         eventId: `${ctx.msg.chat.platform}:${ctx.msg.eventId}`,
+        answerKey: `${ctx.msg.chat.platform}:${ctx.msg.chat.chatId}:${ctx.msg.messageId}`,
       });
-      if (action.vote === 'down') await keepDownVote(ctx, action, languageOf(action.question));
+      // A repeated 👎 from the same person on the same answer is one vote: asked why once.
+      if (action.vote === 'down' && result !== 'unchanged') await keepDownVote(ctx, action, languageOf(action.question));
       return true;
     }
     case 'reason':

@@ -112,10 +112,19 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
       return first;
     },
     async addFeedback(record) {
+      let result: 'new' | 'changed' | 'unchanged' = 'unchanged';
       await update((d) => {
         if (record.eventId && d.feedback.some((f) => f.eventId === record.eventId)) return;
-        d.feedback.push(record);
+        const i = record.answerKey ? d.feedback.findIndex((f) => f.answerKey === record.answerKey && f.userId === record.userId) : -1;
+        if (i < 0) {
+          d.feedback.push(record);
+          result = 'new';
+        } else {
+          result = d.feedback[i]!.vote === record.vote ? 'unchanged' : 'changed';
+          d.feedback[i] = record;
+        }
       });
+      return result;
     },
     async listFeedback() {
       return structuredClone(db.data.feedback);

@@ -126,6 +126,14 @@ export const migrations: Migration[] = [
       CREATE INDEX review_by_status ON review (status, id);
     `,
   },
+  {
+    version: 5,
+    name: 'one vote per person per answer',
+    sql: `
+      ALTER TABLE feedback ADD COLUMN answer_key text;
+      CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_key, user_id) WHERE answer_key IS NOT NULL;
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -205,11 +205,28 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     },
     async addFeedback(r) {
       const v = FeedbackRecord.parse(r);
-      await q(
-        `INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7)
-         ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
-        [v.question, v.ruleId, v.vote, v.platform, v.userId, v.at, v.eventId ?? null],
+      const values = [v.question, v.ruleId, v.vote, v.platform, v.userId, v.at, v.eventId ?? null, v.answerKey ?? null];
+      if (!v.answerKey) {
+        const { rowCount } = await q(
+          `INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id, answer_key) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+           ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+          values,
+        );
+        return rowCount === 1 ? 'new' : 'unchanged';
+      }
+      // One row per (answer, person): a later click replaces the vote; the same click again (same event id) does nothing.
+      const { rows } = await q<{ inserted: boolean; old_vote: string | null }>(
+        `WITH old AS (SELECT vote FROM feedback WHERE answer_key = $8 AND user_id = $5)
+         INSERT INTO feedback (question, rule_id, vote, platform, user_id, at, event_id, answer_key) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+         ON CONFLICT (answer_key, user_id) WHERE answer_key IS NOT NULL
+         DO UPDATE SET vote = EXCLUDED.vote, at = EXCLUDED.at, event_id = EXCLUDED.event_id, question = EXCLUDED.question, rule_id = EXCLUDED.rule_id
+           WHERE feedback.event_id IS DISTINCT FROM EXCLUDED.event_id
+         RETURNING (xmax = 0) AS inserted, (SELECT vote FROM old) AS old_vote`,
+        values,
       );
+      const row = rows[0];
+      if (!row) return 'unchanged';
+      return row.inserted ? 'new' : row.old_vote === v.vote ? 'unchanged' : 'changed';
     },
     async listFeedback() {
       const { rows } = await q('SELECT * FROM feedback ORDER BY id');
@@ -221,6 +238,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         userId: r.user_id as string,
         at: r.at as string,
         ...(r.event_id != null ? { eventId: r.event_id as string } : {}),
+        ...(r.answer_key != null ? { answerKey: r.answer_key as string } : {}),
       }));
     },
     // The review queue: one row per item, its fields in `data` (the status also as a column, for the index).

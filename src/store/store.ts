@@ -13,6 +13,8 @@ export const FeedbackRecord = z.object({
   at: z.string(), // ISO 8601 with offset
   /** The click it came from (`platform:event id`): a click handled again after a crash is still one vote. */
   eventId: z.string().optional(),
+  /** The answer voted on (`platform:chat:message id`): one vote per person per answer, a second click changes it. */
+  answerKey: z.string().optional(),
 });
 export type FeedbackRecord = z.infer<typeof FeedbackRecord>;
 
@@ -27,7 +29,11 @@ export interface Store {
    * whether this is the first time it is seen. Keys older than `ttlMs` are forgotten.
    */
   claimEvent(key: string, now: Date, ttlMs: number): Promise<boolean>;
-  addFeedback(record: FeedbackRecord): Promise<void>;
+  /**
+   * Records a vote. The same click again changes nothing; with `answerKey`, a person's later
+   * vote on the same answer replaces their earlier one. Says which of the three happened.
+   */
+  addFeedback(record: FeedbackRecord): Promise<'new' | 'changed' | 'unchanged'>;
   listFeedback(): Promise<FeedbackRecord[]>;
 
   // ---- the review queue: questions the rulebook's owners should look at ----

@@ -51,6 +51,12 @@ describe('the review loop through Slack (one bot, lowdb)', () => {
     expect(shown(why!)).toContain('哪里不对');
     const reasons = buttonValues(why!);
     expect(reasons.map((v) => v.reason)).toEqual(['wrong-rule', 'unclear', 'outdated', 'other']);
+    // The same person's 👎 again on the same answer is still one vote: not asked again, not kept twice.
+    t.slack.reset();
+    await t.postSlack(slackAction({ value: JSON.stringify(down), messageTs: '1700000100.000050', user: 'U0VOTER' }));
+    expect(await settle()).toEqual([]);
+    expect((await store.listFeedback()).filter((f) => f.userId === 'U0VOTER')).toHaveLength(1);
+    expect((await store.listReview(['open'])).filter((r) => r.reason === 'down')).toHaveLength(1);
     const voted = (await store.listReview(['open'])).find((r) => r.reason === 'down')!;
     expect(voted).toMatchObject({ ruleId: '5.2-12', question: '培训后还要我们驻场', userId: 'U0VOTER' });
 
