@@ -55,7 +55,7 @@ describe('checklist card', () => {
     expect(urgent).toMatch(/6\. ⏰ 到期 培训方案和文档已逐一检查/);
     expect(urgent.indexOf('3. ⛔')).toBeLessThan(urgent.indexOf('6. ⏰'));
     expect(text).toMatch(/1\. ✅ 王经理 已确认 10-09 09:12/);
-    expect(text).toContain('请处理逾期事项:@{ou_lead}');
+    expect(text).toContain('请处理逾期事项:@ou_lead');
     expect(text).toContain('未设置项目经理');
     const card = checklistCard(cl);
     const buttons = card.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));

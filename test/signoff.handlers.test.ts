@@ -77,7 +77,7 @@ describe('project commands', () => {
     expect(await w.at('ou_x', '设置角色 @{ou_x} 客户项目负责人', [{ id: 'ou_x' }])).toContain('没有权限');
     expect(await w.at('ou_x', '绑定项目 Mine 上线日期 2026-12-01')).toContain('没有权限');
     await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm' }]);
-    expect(await w.at('ou_pm', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }])).toContain('@{ou_it} 现在是 IT负责人');
+    expect(await w.at('ou_pm', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }])).toContain('@ou_it 现在是 IT负责人');
     await w.text('ou_lead', '确认 3', { replyTo: w.checklistId });
     expect(await w.at('ou_pm', '绑定项目 ACME 上线日期 2026-10-27')).toContain('已有签字记录保留');
     const p = (await w.store.getProject('feishu:oc_1'))!;

@@ -1,10 +1,28 @@
 import type { Button, Card } from '../../src/core/card.ts';
+import { BROADCAST, renderMd } from '../../src/core/markdown.ts';
 
 const templates: Record<Card['tone'], string> = { info: 'blue', success: 'green', warning: 'orange', danger: 'red', neutral: 'grey' };
 
-/** Core markdown → Feishu card markdown: `@{ou_x}` becomes a real mention; `**bold**` and `- ` lists are native. */
+/**
+ * Characters Feishu card markdown reads as markup, as character references (the markdown
+ * component's documented way to show them): HTML-like tags (<at id=all>, <font>, a
+ * placeholder such as <YYYY-MM-DD> that would be dropped), links [x](url), emphasis (`*`,
+ * `~~`), code, headings. `-` stays (list lines are the bot's own), and so does `_` (Feishu's
+ * emphasis is `*`; ids such as im:message.group_msg must stay readable in the source too).
+ */
+const FEISHU_SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '*': '&#42;', '~': '&#126;', '`': '&#96;', '[': '&#91;', ']': '&#93;', '#': '&#35;' };
+export const feishuText = (s: string) => s.replace(/[&<>*~`[\]#]/g, (c) => FEISHU_SPECIAL[c]!);
+
+/** Ids Feishu mentions by: open_id (ou_…) and union_id (on_…); never all. */
+const FEISHU_ID = /^o[un]_[0-9A-Za-z]+$/;
+
+/** Core markdown → Feishu card markdown: text escaped, `**bold**` native, `@{ou_x}` a real mention. */
 export function feishuMarkdown(md: string): string {
-  return md.replace(/@\{([^}\s]+)\}/g, (_m, id: string) => `<at id=${id}></at>`);
+  return renderMd(md, {
+    text: feishuText,
+    bold: (inner) => `**${inner}**`,
+    mention: (id) => (FEISHU_ID.test(id) && !BROADCAST.test(id) ? `<at id=${id}></at>` : feishuText(`@${id}`)),
+  });
 }
 
 function button(b: Button) {

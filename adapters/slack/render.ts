@@ -1,20 +1,27 @@
 import { cardText, type Button, type Card } from '../../src/core/card.ts';
+import { renderMd } from '../../src/core/markdown.ts';
 
 const SECTION_MAX = 3000; // Slack's limit for a section's text
 
+/** &, < and > are all Slack reads as markup in text: <@U…>, <!channel>, <http://…|…> need them. */
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Core markdown → Slack mrkdwn: `**x**` → `*x*`, `@{U1}` → `<@U1>`, `- ` → `• `; &, <, > escaped. */
+/** Slack user ids (U…, W… in Enterprise Grid); never here/channel/everyone. */
+const SLACK_ID = /^[UW][A-Z0-9]+$/;
+const slackMention = (id: string) => (SLACK_ID.test(id) ? `<@${id}>` : escape(`@${id}`));
+
+/**
+ * Core markdown → Slack mrkdwn: text escaped, `**x**` → `*x*`, `@{U1}` → `<@U1>`, `- ` → `• `.
+ * Slack has no escape for *, _ and ~ in text: a person's text can still show emphasis, never
+ * a mention, a broadcast or a link.
+ */
 export function slackMrkdwn(md: string): string {
-  return escape(md)
-    .replace(/\*\*(.+?)\*\*/g, '*$1*')
-    .replace(/@\{([A-Za-z0-9_]+)\}/g, '<@$1>')
-    .replace(/^(\s*)- /gm, '$1• ');
+  return renderMd(md, { text: escape, bold: (inner) => `*${inner}*`, mention: slackMention }).replace(/^(\s*)- /gm, '$1• ');
 }
 
-/** Plain-text fallback (notifications, clients without blocks), mentions still working. */
+/** Plain-text fallback (notifications, clients without blocks): plain text, escaped; the blocks carry the mentions. */
 export function slackFallback(card: Card): string {
-  return escape(card.fallback || cardText(card)).replace(/@\{([A-Za-z0-9_]+)\}/g, '<@$1>');
+  return escape(card.fallback || cardText(card));
 }
 
 function chunks(s: string, n: number): string[] {

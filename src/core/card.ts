@@ -1,11 +1,13 @@
+import { plainMd } from './markdown.ts';
 import type { Action } from './message.ts';
 
 /**
  * What the core says, as a platform-neutral card. Adapters render it as a
  * Feishu card (JSON 2.0), Slack Block Kit, or HTML.
  *
- * Markdown is a small common subset: `**bold**`, line breaks, `- ` lists, and
- * `@{userId}` for a mention (each adapter turns it into its own mention syntax).
+ * Markdown is a small common subset (core/markdown.ts): `**bold**`, line breaks, `- ` lists,
+ * `@{userId}` for a mention (each adapter turns it into its own mention syntax) and `\x` for
+ * a literal character; text from a person goes in through `mdText`.
  */
 export interface Button {
   label: string;
@@ -23,7 +25,7 @@ export interface Card {
   title: string;
   tone: 'info' | 'success' | 'warning' | 'danger' | 'neutral';
   blocks: Block[];
-  /** Plain-text rendering for notifications and clients without cards. */
+  /** Plain-text rendering for notifications and clients without cards (no markdown: shown as it is). */
   fallback: string;
 }
 
@@ -34,7 +36,7 @@ export function cardText(card: Card): string {
     switch (b.type) {
       case 'text':
       case 'context':
-        lines.push(b.md.replace(/\*\*(.+?)\*\*/g, '$1'));
+        lines.push(plainMd(b.md));
         break;
       case 'divider':
         lines.push('—');

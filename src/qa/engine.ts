@@ -33,7 +33,7 @@ export interface EngineOptions {
 }
 
 export const defaultOptions: EngineOptions = {
-  suggestFloor: 0.2,
+  suggestFloor: 0.1,
   queryShare: 0.65,
   longShare: 0.4,
   lengthSlope: 0.01,

@@ -1,3 +1,4 @@
+import { BROADCAST, renderMd } from '../core/markdown.ts';
 /**
  * HTML building for the web pages. Everything that is not a literal of ours goes through
  * `esc` (or the `html` tag, which escapes every interpolated value unless it is `raw`).
@@ -35,14 +36,16 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
 
 /**
  * The core's markdown subset as HTML: `**bold**`, `- ` lists, line breaks, and
- * `@{userId}` mentions (shown with `name(id)`). The text is escaped first, so nothing
- * the user or the rulebook wrote can become markup.
+ * `@{userId}` mentions (shown with `name(id)`). Text is escaped token by token (core/markdown.ts),
+ * so nothing the user or the rulebook wrote can become markup.
  */
 export function mdToHtml(md: string, name: (id: string) => string = (id) => id): string {
   const inline = (line: string) =>
-    esc(line)
-      .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
-      .replace(/@\{([A-Za-z0-9_.:-]+)\}/g, (_m, id: string) => `<span class="mention">@${esc(name(id))}</span>`);
+    renderMd(line, {
+      text: esc,
+      bold: (inner) => `<strong>${inner}</strong>`,
+      mention: (id) => (/^[A-Za-z0-9_.:-]+$/.test(id) && !BROADCAST.test(id) ? `<span class="mention">@${esc(name(id))}</span>` : esc(`@${id}`)),
+    });
   const out: string[] = [];
   let list: string[] | null = null;
   const flush = () => {

@@ -71,8 +71,8 @@ describe('Feishu card JSON 2.0', () => {
     expect(row.columns[1].elements[0].type).toBe('danger');
   });
 
-  it('turns @{open_id} into a Feishu mention and keeps bold and lists', () => {
-    expect(out.body.elements[0].content).toBe('**对策**\n- 单场培训人员控制在60人以下\n请 <at id=ou_abc></at> 确认 <b> & co');
+  it('turns @{open_id} into a Feishu mention, keeps bold and lists, and escapes what Feishu reads as markup', () => {
+    expect(out.body.elements[0].content).toBe('**对策**\n- 单场培训人员控制在60人以下\n请 <at id=ou_abc></at> 确认 &lt;b&gt; &amp; co');
     expect(feishuMarkdown('@{ou_1} and @{ou_2}')).toBe('<at id=ou_1></at> and <at id=ou_2></at>');
   });
 });
@@ -85,8 +85,8 @@ describe('Slack Block Kit', () => {
     expect(blocks[0].text).toEqual({ type: 'plain_text', text: '5.2-10 培训人数多', emoji: true });
   });
 
-  it('converts the markdown subset and escapes &, <, >', () => {
-    expect(blocks[1].text).toEqual({ type: 'mrkdwn', text: '*对策*\n• 单场培训人员控制在60人以下\n请 <@ou_abc> 确认 &lt;b&gt; &amp; co' });
+  it('converts the markdown subset and escapes &, <, >; an id that is not a Slack user id is no mention', () => {
+    expect(blocks[1].text).toEqual({ type: 'mrkdwn', text: '*对策*\n• 单场培训人员控制在60人以下\n请 @ou_abc 确认 &lt;b&gt; &amp; co' });
     expect(slackMrkdwn('**a** @{U1}')).toBe('*a* <@U1>');
   });
 
@@ -107,7 +107,8 @@ describe('Slack Block Kit', () => {
     expect(long.filter((b) => b.type === 'section').map((b) => b.text.text.length)).toEqual([3000, 3000, 500]);
   });
 
-  it('fallback text keeps mentions working', () => {
-    expect(slackFallback(card)).toBe('5.2-10 培训人数多 <@U123>');
+  it('fallback text is plain text: escaped, never a mention or a broadcast', () => {
+    expect(slackFallback(card)).toBe('5.2-10 培训人数多 @{U123}');
+    expect(slackFallback({ ...card, fallback: '<!channel> <@U1>' })).toBe('&lt;!channel&gt; &lt;@U1&gt;');
   });
 });

@@ -48,7 +48,7 @@ describe('transports used for scheduled posts (checklists)', () => {
     expect(post!.api).toBe('chat.postMessage');
     expect(post!.body.thread_ts).toBeUndefined();
     expect(post!.blocks).toEqual(renderSlackBlocks(card));
-    expect(post!.body.text).toBe('今日清单 <@X>');
+    expect(post!.body.text).toBe('今日清单 @{X}'); // the fallback is plain text: the blocks carry the mentions
     expect(update!.api).toBe('chat.update');
     expect(update!.body).toMatchObject({ channel: 'C0G9', ts: messageId });
   });
