@@ -1,4 +1,5 @@
 import type { Block, Button, Card } from '../core/card.ts';
+import { mdText, personMd } from '../core/markdown.ts';
 import { cardText } from '../core/card.ts';
 import { holdersOf, roleLabel } from '../projects/roles.ts';
 import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
@@ -77,7 +78,7 @@ const shortAt = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 function lineMd(l: ChecklistLine, lang: Lang): string {
   const t = T[lang];
   const status =
-    l.state === 'confirmed' ? t.confirmed(l.confirmed!.userName ?? `@{${l.confirmed!.userId}}`, shortAt(l.confirmed!.at)) : l.state === 'overdue' ? t.overdue : l.state === 'due' ? t.due : t.open;
+    l.state === 'confirmed' ? t.confirmed(personMd({ id: l.confirmed!.userId, name: l.confirmed!.userName }), shortAt(l.confirmed!.at)) : l.state === 'overdue' ? t.overdue : l.state === 'due' ? t.due : t.open;
   const who = l.item.confirm === 'anyone' ? '' : ` · ${t.needs} ${roleLabel[l.item.confirm][lang]}`;
   return `- **${l.n}.** ${status} ${l.item.text[lang]} (${t.deadline} ${l.dueDate.slice(5)}${who} · ${t.source} ${l.item.rules.join(', ')})`;
 }
@@ -163,8 +164,8 @@ export function statusLine(cl: Checklist): string {
   const overdue = cl.lines.filter((l) => l.state === 'overdue').length;
   const due = cl.lines.filter((l) => l.state === 'due').length;
   return lang === 'zh'
-    ? `${cl.project.name} · ${countdown(cl.daysToGoLive)}(${cl.project.goLive}上线)· 已确认 ${cl.done}/${cl.total} · 逾期 ${overdue} · 即将到期 ${due}`
-    : `${cl.project.name} · ${countdown(cl.daysToGoLive)} (go-live ${cl.project.goLive}) · confirmed ${cl.done}/${cl.total} · overdue ${overdue} · due soon ${due}`;
+    ? `${mdText(cl.project.name)} · ${countdown(cl.daysToGoLive)}(${cl.project.goLive}上线)· 已确认 ${cl.done}/${cl.total} · 逾期 ${overdue} · 即将到期 ${due}`
+    : `${mdText(cl.project.name)} · ${countdown(cl.daysToGoLive)} (go-live ${cl.project.goLive}) · confirmed ${cl.done}/${cl.total} · overdue ${overdue} · due soon ${due}`;
 }
 
 /** `签字记录` / `sign-offs`: the latest rows of the audit trail as a message. */
@@ -173,7 +174,7 @@ export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], lim
   const t = T[lang];
   const shown = events.slice(-limit);
   const rows = shown.map(
-    (e) => `- ${e.at.replace('T', ' ').slice(0, 16)} ${e.userName ?? `@{${e.userId}}`} (${roleLabel[e.role][lang]}) ${e.action === 'confirm' ? t.confirmWord : t.undoWord} ${e.itemText} · ${e.via} · ${e.evidenceMessageId}`,
+    (e) => `- ${e.at.replace('T', ' ').slice(0, 16)} ${personMd({ id: e.userId, name: e.userName })} (${roleLabel[e.role][lang]}) ${e.action === 'confirm' ? t.confirmWord : t.undoWord} ${mdText(e.itemText)} · ${e.via} · ${mdText(e.evidenceMessageId)}`,
   );
   const blocks: Block[] = [{ type: 'text', md: rows.length ? rows.join('\n') : t.noSignoffs }];
   if (events.length > shown.length) blocks.push({ type: 'context', md: t.moreRows(events.length - shown.length) });

@@ -15,7 +15,7 @@ export interface ProjectItemStatus {
   dueDate: string;
   /** Who may confirm it, as shown to people. */
   confirmBy: { zh: string; en: string };
-  /** Set when confirmed: a display name, or `@{userId}` when the name is unknown. */
+  /** Set when confirmed: a display name, or the user id when the name is unknown (plain text, not markdown). */
   confirmedBy?: string;
   /** ISO 8601 with the project's offset. */
   confirmedAt?: string;
@@ -48,7 +48,7 @@ export function createProjectStatus(deps: { store: Store; template: Template; jo
           state: l.state,
           dueDate: l.dueDate,
           confirmBy: roleLabel[l.item.confirm],
-          ...(l.confirmed ? { confirmedBy: l.confirmed.userName ?? `@{${l.confirmed.userId}}`, confirmedAt: l.confirmed.at } : {}),
+          ...(l.confirmed ? { confirmedBy: l.confirmed.userName ?? l.confirmed.userId, confirmedAt: l.confirmed.at } : {}),
         }),
       );
     return items.length ? { projectName: project.name, items } : undefined;

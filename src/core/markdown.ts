@@ -85,5 +85,8 @@ export function renderMd(md: string, r: MdRenderer): string {
 /** Core markdown as plain text: no bold, mentions as `@id`, escapes resolved (CLI, fallbacks). */
 export const plainMd = (md: string): string => renderMd(md, { text: (s) => s, bold: (s) => s, mention: (id) => `@${id}` });
 
+/** A person as text: their display name, or their id when the name is unknown; never a mention (no ping). */
+export const personMd = (u: { id: string; name?: string | undefined }): string => mdText(u.name ?? u.id);
+
 /** Ids that are never a person: mentioning them would notify a whole chat. */
 export const BROADCAST = /^(all|here|channel|everyone)$/i;

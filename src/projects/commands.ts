@@ -1,4 +1,5 @@
 import type { Role } from '../store/records.ts';
+import { mdText } from '../core/markdown.ts';
 import { isValidDate, isValidTimeZone } from '../schedule/dates.ts';
 import { parseRole } from './roles.ts';
 
@@ -37,15 +38,15 @@ function bind(lang: Lang, name: string, date: string, tz?: string): ProjectComma
   const n = unquote(name);
   const goLive = parseDate(date);
   if (!n || n.length > 60) return { kind: 'invalid', lang, error: `${lang === 'zh' ? '项目名称需 1–60 个字' : 'the project name must be 1–60 characters'}. ${USAGE.bind[lang]}` };
-  if (!goLive) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `"${date}" 不是有效日期` : `"${date}" is not a valid date`}. ${USAGE.bind[lang]}` };
-  if (tz !== undefined && !isValidTimeZone(tz)) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `不认识时区 "${tz}"` : `unknown time zone "${tz}"`}. ${USAGE.tz[lang]}` };
+  if (!goLive) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `"${mdText(date)}" 不是有效日期` : `"${mdText(date)}" is not a valid date`}. ${USAGE.bind[lang]}` };
+  if (tz !== undefined && !isValidTimeZone(tz)) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `不认识时区 "${mdText(tz)}"` : `unknown time zone "${mdText(tz)}"`}. ${USAGE.tz[lang]}` };
   return { kind: 'bind', lang, name: n, goLive, ...(tz ? { timeZone: tz } : {}) };
 }
 
 function role(lang: Lang, userId: string | undefined, word: string): ProjectCommand {
   if (!userId) return { kind: 'invalid', lang, error: `${lang === 'zh' ? '请 @ 要设置角色的人' : 'mention the person whose role to set'}. ${USAGE.role[lang]}` };
   const r = parseRole(word);
-  if (r === undefined) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `不认识角色 "${word}"` : `unknown role "${word}"`}. ${USAGE.role[lang]}` };
+  if (r === undefined) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `不认识角色 "${mdText(word)}"` : `unknown role "${mdText(word)}"`}. ${USAGE.role[lang]}` };
   return { kind: 'set-role', lang, userId, role: r };
 }
 

@@ -1,4 +1,5 @@
 import type { Ctx, Handler } from '../core/bot.ts';
+import { mdText } from '../core/markdown.ts';
 import type { TextMessage } from '../core/message.ts';
 import { signoffsCard, statusLine, countdown } from '../checklist/card.ts';
 import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
@@ -64,7 +65,7 @@ async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: Checkli
       const bound = cmd.timeZone && cmd.timeZone !== p.timeZone ? ((await store.updateSchedule(id, { timeZone: cmd.timeZone }, at)) ?? p) : p;
       await env.scheduleChanged();
       const lines = [
-        say(lang, `**${bound.name}** · 上线日期 ${bound.goLive}(${countdown(daysBetween(today, bound.goLive))})`, `**${bound.name}** · go-live ${bound.goLive} (${countdown(daysBetween(today, bound.goLive))})`),
+        say(lang, `**${mdText(bound.name)}** · 上线日期 ${bound.goLive}(${countdown(daysBetween(today, bound.goLive))})`, `**${mdText(bound.name)}** · go-live ${bound.goLive} (${countdown(daysBetween(today, bound.goLive))})`),
         scheduleLine(bound),
         created
           ? say(lang, `项目管理员:@{${bound.adminId}}。下一步:@机器人 设置角色 @某人 客户项目负责人 / 项目经理 / IT负责人`, `Project admin: @{${bound.adminId}}. Next: @bot set role @someone customer-lead / vendor-pm / it-lead`)
@@ -80,7 +81,10 @@ async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: Checkli
     case 'set-role': {
       if (!project) return void (await ctx.reply(notBound(lang)));
       if (!mayConfigure(project, sender.id)) return void (await ctx.reply(notAllowed(lang, project)));
-      const name = msg.mentions.find((u) => u.id === cmd.userId)?.name;
+      // Only a real mention names a person: "@{all}" typed as text is no one.
+      const mentioned = msg.mentions.find((u) => u.id === cmd.userId);
+      if (!mentioned) return void (await ctx.reply(note(say(lang, '命令格式不对', 'Command not understood'), say(lang, '请 @ 要设置角色的人(在聊天里选中这个人)。', 'Mention the person whose role to set (pick them in the chat).'), 'warning')));
+      const name = mentioned.name;
       await store.setRole(id, { userId: cmd.userId, ...(name ? { name } : {}) }, cmd.role, isoWithOffset(now, project.timeZone));
       const label = cmd.role ? roleLabel[cmd.role][lang] : roleLabel.member[lang];
       await ctx.reply(note(say(lang, '角色已设置', 'Role set'), say(lang, `@{${cmd.userId}} 现在是 ${label}。`, `@{${cmd.userId}} is now ${label}.`), 'success'));

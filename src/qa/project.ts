@@ -1,5 +1,6 @@
 import type { ProjectItemStatus, ProjectStatus } from '../checklist/status.ts';
 import type { Block, Button, Card } from '../core/card.ts';
+import { mdText } from '../core/markdown.ts';
 import type { Lang } from './types.ts';
 
 /** "10-09 09:12" from an ISO time that already carries the project's offset. */
@@ -9,7 +10,7 @@ function stateText(s: ProjectItemStatus, lang: Lang): string {
   const due = s.dueDate.slice(5);
   switch (s.state) {
     case 'confirmed':
-      return lang === 'zh' ? `✅ ${s.confirmedBy} 已确认 ${shortAt(s.confirmedAt ?? '')}` : `✅ confirmed by ${s.confirmedBy} ${shortAt(s.confirmedAt ?? '')}`;
+      return lang === 'zh' ? `✅ ${mdText(s.confirmedBy ?? '')} 已确认 ${shortAt(s.confirmedAt ?? '')}` : `✅ confirmed by ${mdText(s.confirmedBy ?? '')} ${shortAt(s.confirmedAt ?? '')}`;
     case 'overdue':
       return lang === 'zh' ? `⛔ 逾期(截止 ${due})` : `⛔ overdue (due ${due})`;
     case 'due':

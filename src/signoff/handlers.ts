@@ -1,4 +1,5 @@
 import type { Ctx, Handler } from '../core/bot.ts';
+import { personMd } from '../core/markdown.ts';
 import { itemStates } from '../checklist/build.ts';
 import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
 import type { TemplateItem } from '../checklist/template.ts';
@@ -86,12 +87,12 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     const item = items[n - 1]!;
     const state = states.get(item.id);
     if (r.req.kind === 'confirm') {
-      if (state) skipped.push(say(lang, `第 ${n} 项已由 ${state.userName ?? `@{${state.userId}}`} 确认`, `item ${n} was already confirmed by ${state.userName ?? `@{${state.userId}}`}`));
+      if (state) skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认`, `item ${n} was already confirmed by ${personMd({ id: state.userId, name: state.userName })}`));
       else if (item.confirm !== 'anyone' && !myRoles.includes(item.confirm)) refused.push(say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`));
       else toWrite.push({ n, item });
     } else {
       if (!state) skipped.push(say(lang, `第 ${n} 项尚未确认`, `item ${n} is not confirmed`));
-      else if (state.userId !== user.id && project.adminId !== user.id) refused.push(say(lang, `第 ${n} 项只能由确认人 ${state.userName ?? `@{${state.userId}}`} 或项目管理员撤销`, `item ${n} can only be undone by ${state.userName ?? `@{${state.userId}}`}, who confirmed it, or the project admin`));
+      else if (state.userId !== user.id && project.adminId !== user.id) refused.push(say(lang, `第 ${n} 项只能由确认人 ${personMd({ id: state.userId, name: state.userName })} 或项目管理员撤销`, `item ${n} can only be undone by ${personMd({ id: state.userId, name: state.userName })}, who confirmed it, or the project admin`));
       else toWrite.push({ n, item });
     }
   }
@@ -142,7 +143,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     return;
   }
   // Acknowledged only now that it is written.
-  const who = user.name ?? `@{${user.id}}`;
+  const who = personMd(user);
   const head =
     r.req.kind === 'confirm' ? say(lang, `${who}(${roleLabel[mine].zh})确认了:`, `${who} (${roleLabel[mine].en}) confirmed:`) : say(lang, `${who}(${roleLabel[mine].zh})撤销了确认:`, `${who} (${roleLabel[mine].en}) took back:`);
   const lines = [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang)), ...[...skipped, ...refused].map((x) => `- ${x}`)];

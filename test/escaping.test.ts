@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feishuMarkdown } from '../adapters/feishu/render.ts';
+import { slackMrkdwn } from '../adapters/slack/render.ts';
+import { fixedClock } from '../src/core/clock.ts';
+import { mdText, mention, plainMd } from '../src/core/markdown.ts';
+import { mdToHtml } from '../src/web/html.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { feishuTextEvent } from './helpers/feishu.ts';
+import { slackEvent } from './helpers/slack.ts';
+
+/**
+ * Text that came from a person must show as itself and never become markup: mentions,
+ * broadcasts, links, tags, emphasis. Payloads from the attacks on the first round, and the
+ * syntaxes of each platform's markup.
+ */
+const PAYLOADS = [
+  '<at id=all></at>',
+  '<at user_id="all">所有人</at>',
+  '<at id=ou_victim></at>',
+  '[登录查看](http://evil.example/phish)',
+  '<a href="http://evil.example">x</a>',
+  '<font color="red">紧急</font>',
+  '<YYYY-MM-DD> <name>',
+  '**粗体** *斜体* ~~删除~~ `code` # 标题',
+  '@{all} @{here} @{ou_victim} @{U0VICTIM}',
+  '<!channel> <!here> <!everyone> <@U0VICTIM> <#C0123|general> <http://evil.example|点我>',
+  '&lt;at id=all&gt; &amp; \\*',
+  '<script>alert(1)</script><img src=x onerror=alert(1)>',
+];
+
+/** What a person reads in Feishu: character references decoded, tags as they would render. */
+const feishuShown = (s: string) => s.replace(/&#(\d+);/g, (_m, n) => String.fromCharCode(Number(n))).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const slackShown = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+describe('a person\'s text in every renderer', () => {
+  it.each(PAYLOADS)('Feishu markdown shows %s as itself, with no tag, link or mention', (p) => {
+    const out = feishuMarkdown(`**名称**\n${mdText(p)}`);
+    expect(out).not.toMatch(/<(?!\/?b>)[a-z!#@]/i); // no tag of any kind
+    expect(out).not.toContain('](');
+    expect(out.replace('**名称**\n', '')).not.toMatch(/[*~`[\]<>]/);
+    expect(feishuShown(out.replace('**名称**\n', ''))).toBe(p);
+  });
+
+  it.each(PAYLOADS)('Slack mrkdwn shows %s with no mention, broadcast or link', (p) => {
+    const out = slackMrkdwn(`**名称**\n${mdText(p)}`);
+    expect(out).not.toMatch(/<[@!#h]/);
+    expect(slackShown(out.replace('*名称*\n', ''))).toBe(p);
+  });
+
+  it.each(PAYLOADS)('HTML shows %s as text', (p) => {
+    const out = mdToHtml(mdText(p));
+    expect(out).not.toMatch(/<(?!\/?p>)[a-z!]/i);
+    expect(out).not.toContain('class="mention"');
+  });
+
+  it('plain text (CLI, fallbacks) shows it as itself', () => {
+    for (const p of PAYLOADS) expect(plainMd(mdText(p))).toBe(p);
+  });
+
+  it('only mentions the bot makes, with ids of the platform\'s shape, become mentions', () => {
+    expect(feishuMarkdown(`请 ${mention('ou_abc123')} 处理`)).toBe('请 <at id=ou_abc123></at> 处理');
+    expect(slackMrkdwn(`please ${mention('U0ABC')}`)).toBe('please <@U0ABC>');
+    for (const id of ['all', 'here', 'channel', 'everyone', 'ou_x></at><at id=all', 'U1> <!channel']) {
+      expect(feishuMarkdown(mention(id))).not.toContain('<at');
+      expect(slackMrkdwn(mention(id))).not.toMatch(/<[@!]/);
+    }
+  });
+});
+
+describe('attacks through the real server', () => {
+  let t: TestApp;
+  const START = '2026-10-09T01:00:00Z';
+  beforeAll(async () => {
+    t = await startTestApp({ clock: fixedClock(START) });
+  });
+  afterAll(() => t.close());
+  const feishuSay = async (text: string, senderId = 'ou_admin') => {
+    const res = await t.postFeishu(feishuTextEvent({ text, token: t.env.FEISHU_VERIFICATION_TOKEN, chatId: 'oc_attack', senderId }), { timestamp: Math.floor(Date.parse(START) / 1000) });
+    expect(res.status).toBe(200);
+    await t.idle();
+    return JSON.stringify(t.feishu.sent().filter((c) => c.kind === 'reply').at(-1)?.card);
+  };
+
+  it('a project name with markup shows as text in the bind reply and in 进度', async () => {
+    const bind = await feishuSay('@bot 绑定项目 <at id=all></at>[登录查看](http://evil.example/phish) 上线日期 2026-12-20');
+    expect(bind).toContain('项目已绑定');
+    expect(bind).not.toContain('<at id=all>');
+    expect(bind).not.toContain('](http');
+    expect(bind).toContain('&lt;at id=all&gt;&lt;/at&gt;&#91;登录查看&#93;(http://evil.example/phish)');
+    const status = await feishuSay('@bot 进度');
+    expect(status).not.toContain('<at id=all>');
+    expect(status).toContain('&lt;at id=all&gt;');
+  });
+
+  it('"设置角色 @{x} @{all}" gets a reply that mentions nobody, and @{all} typed as text names no one', async () => {
+    const reply = await feishuSay('@bot 设置角色 @{x} @{all}');
+    expect(reply).not.toContain('<at id=all>');
+    expect(reply).not.toContain('<at id=x>');
+    const typed = await feishuSay('@bot 设置角色 @{all} 客户项目负责人');
+    expect(typed).not.toContain('<at');
+    expect((await t.app.bot.deps.store.getProject('feishu:oc_attack'))?.roles ?? []).toEqual([]);
+  });
+
+  it('on Slack, @{U…} and <!channel> in a question or command ping nobody', async () => {
+    t.slack.reset();
+    await t.postSlack(slackEvent({ text: '@bot 设置角色 <!channel> @{U0VICTIM} 老板', channel: 'C0ATTACK' }));
+    await t.idle();
+    const sent = JSON.stringify(t.slack.sent().map((c) => [c.blocks, c.body.text]));
+    expect(sent).not.toContain('<!channel>');
+    expect(sent).not.toContain('<@U0VICTIM>');
+  });
+});
