@@ -24,7 +24,8 @@ const isFeishuReply = (c: RecordedCall) => /\/open-apis\/im\/v1\/messages\/[^/]+
 
 // Older than the fake's answers (1700000100.n): a reply is newer than its question.
 const slackTs = (i: number) => `1700000000.${String(i).padStart(6, '0')}`;
-const feishuId = (i: number) => `om_killq_${i}`;
+// Unique per run, as Feishu's message ids are: the bot keys its sends (uuid) by the message.
+const feishuId = (run: string, i: number) => `om_killq_${run}_${i}`;
 
 function requests(run: string) {
   const slack = Array.from({ length: N }, (_, i) => {
@@ -32,7 +33,7 @@ function requests(run: string) {
     return { path: '/slack/events', headers: slackHeaders(TEST_SECRETS.SLACK_SIGNING_SECRET, body), body };
   });
   const feishu = Array.from({ length: N }, (_, i) => {
-    const r = feishuRequest(feishuTextEvent({ text: Q, token: TEST_SECRETS.FEISHU_VERIFICATION_TOKEN, eventId: `ev_kq_${run}_${i}`, messageId: feishuId(i), chatId: `oc_kq${i % 3}` }), { encryptKey: TEST_SECRETS.FEISHU_ENCRYPT_KEY });
+    const r = feishuRequest(feishuTextEvent({ text: Q, token: TEST_SECRETS.FEISHU_VERIFICATION_TOKEN, eventId: `ev_kq_${run}_${i}`, messageId: feishuId(run, i), chatId: `oc_kq${i % 3}` }), { encryptKey: TEST_SECRETS.FEISHU_ENCRYPT_KEY });
     return { path: '/feishu/events', headers: r.headers, body: r.body };
   });
   return [...slack, ...feishu];
@@ -82,8 +83,9 @@ async function killAndRestart(s: (typeof stores)[number], held: { afterAnswer: b
   let bot: BotProcess = await spawnBot(env);
   slack.hold(isSlackPost, held);
   feishu.hold(isFeishuReply, held);
+  const run = `${s.name}${held.afterAnswer}`;
   const statuses = await Promise.all(
-    requests(`${s.name}${held.afterAnswer}`).map(async (r) => {
+    requests(run).map(async (r) => {
       const res = await fetch(`${bot.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
       await res.arrayBuffer();
       return res.status;
@@ -99,7 +101,7 @@ async function killAndRestart(s: (typeof stores)[number], held: { afterAnswer: b
 
   bot = await spawnBot(env);
   try {
-    const want = [...Array.from({ length: N }, (_, i) => `slack ${slackTs(i)}`), ...Array.from({ length: N }, (_, i) => `feishu ${feishuId(i)}`)];
+    const want = [...Array.from({ length: N }, (_, i) => `slack ${slackTs(i)}`), ...Array.from({ length: N }, (_, i) => `feishu ${feishuId(run, i)}`)];
     const deadline = Date.now() + 30_000;
     while (want.some((k) => !answers().has(k)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1_000)); // room for a duplicate to show up

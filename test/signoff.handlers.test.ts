@@ -129,10 +129,10 @@ describe('sign-off authority', () => {
     expect(await w.text('ou_x', '确认 3')).toBe('');
   });
 
-  it('ignores replies that are not sign-offs and replies to unknown messages', async () => {
+  it('ignores replies that are not sign-offs, and says so when a confirm is not under a checklist', async () => {
     const w = await boundWithChecklist();
     expect(await w.text('ou_lead', '第3项下午再看', { replyTo: w.checklistId })).toBe('');
-    expect(await w.text('ou_lead', '确认 3', { replyTo: 'om_someone_else' })).toBe('');
+    expect(await w.text('ou_lead', '确认 3', { replyTo: 'om_someone_else' })).toContain('没有找到对应的清单');
     expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import type { Inbox } from '../inbox.ts';
 import { sdkLogger } from '../sdk-log.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { createNameCache } from '../names.ts';
-import { cardActionToIncoming, messageToIncoming, type FeishuCardAction, type FeishuMessageEvent } from './translate.ts';
+import { cardActionToIncoming, messageKey, messageToIncoming, type FeishuCardAction, type FeishuMessageEvent } from './translate.ts';
 import { classifyFeishuError, FeishuApiError, feishuTransport } from './transport.ts';
 import { checkFeishuEnvelope } from './envelope.ts';
 import { checkFeishuRequest } from './verify.ts';
@@ -81,7 +81,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     if (!msg) return;
     chatTypes.set(msg.chat.chatId, msg.chat.chatType);
     if (!msg.user.isBot) msg.user.name = await names.get(msg.user.id);
-    msg.deduplicated = true; // the inbox key is this event id
+    msg.deduplicated = true; // the inbox key is this message (messageKey)
     msg.redelivered = redelivered;
     await bot.handle(msg);
   }
@@ -108,7 +108,9 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
 
   const dispatcher = new lark.EventDispatcher({ encryptKey: config.encryptKey, verificationToken: config.verificationToken, logger: sdkLogger(log, 'feishu sdk'), loggerLevel: lark.LoggerLevel.warn }).register({
     'im.message.receive_v1': async (data: unknown) => {
-      await keep('feishu.message', (data as FeishuMessageEvent).event_id, data);
+      // Feishu may push one message more than once under different event ids and says to
+      // deduplicate on message_id: the message is the key (inbox, and so the send uuids).
+      await keep('feishu.message', messageKey(data as FeishuMessageEvent), data);
       return {};
     },
   });

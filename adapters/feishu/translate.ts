@@ -37,6 +37,9 @@ function postText(c: unknown): string {
  * messages, malformed events). The bot's own mention is removed from the text; other
  * mentions become `@{open_id}` and are listed in `mentions`.
  */
+/** What identifies a Feishu message event: its message id (one message may come with several event ids). */
+export const messageKey = (e: FeishuMessageEvent): string | undefined => (e.message?.message_id ? `msg:${e.message.message_id}` : e.event_id);
+
 export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | undefined, now: Date): TextMessage | null {
   const m = e.message;
   const senderId = e.sender?.sender_id?.open_id;
@@ -52,7 +55,8 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
   }
   let mentionsBot = false;
   const mentions: UserRef[] = [];
-  for (const mention of m.mentions ?? []) {
+  // Longest key first: @_user_1 is a prefix of @_user_10.
+  for (const mention of [...(m.mentions ?? [])].sort((a, b) => (b.key?.length ?? 0) - (a.key?.length ?? 0))) {
     const id = mention.id?.open_id;
     if (!mention.key || !id) continue;
     if (botOpenId && id === botOpenId) {
@@ -68,10 +72,11 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
     kind: 'text',
     chat: { platform: 'feishu', chatId: m.chat_id, chatType: m.chat_type === 'p2p' ? 'direct' : 'group' },
     user: { id: senderId, isBot: e.sender?.sender_type === 'app' || senderId === botOpenId },
-    eventId: e.event_id,
+    eventId: messageKey(e)!,
     at: Number.isFinite(created) && created > 0 ? new Date(created) : now,
-    // The checklist feature needs parent_id: a reply to its card names the card there.
-    replyTo: m.parent_id || m.root_id || undefined,
+    // The thread's root: a reply to the checklist, to the bot's receipt under it or to a
+    // colleague's reply all have the checklist as root_id (parent_id is the message answered).
+    replyTo: m.root_id || m.parent_id || undefined,
     messageId: m.message_id,
     text: text.replace(/\s+/g, ' ').trim(),
     mentionsBot,
@@ -103,7 +108,7 @@ export function cardActionToIncoming(e: FeishuCardAction, chatType: ChatRef['cha
       kind: 'action',
       chat: { platform: 'feishu', chatId, chatType },
       user: { id: userId, isBot: false },
-      eventId: e.event_id,
+      eventId: messageKey(e)!,
       at: now,
       messageId,
       action: action.data,

@@ -171,6 +171,15 @@ export function signoffHandler(env: ChecklistEnv): Handler {
       r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId };
     }
     const target = await findTarget(ctx, env);
+    if (!target && m.kind === 'text' && m.replyTo && m.chat.chatType === 'group') {
+      // "确认 5" in a thread that is not a checklist's: say so rather than drop it without a word.
+      const project = await ctx.deps.store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
+      if (project) {
+        const lang = project.lang;
+        await ctx.reply(note(say(lang, '没有找到对应的清单', 'Which checklist?'), say(lang, '这条回复不在上线准备清单的消息下面,无法确定确认的是哪份清单。请回复清单消息,或 @机器人 确认 n(按最新清单的编号)。', 'This reply is not under a readiness checklist, so it is not clear which checklist it confirms. Reply to the checklist message, or say @bot confirm n (numbered as on the latest checklist).'), 'warning'));
+        return true;
+      }
+    }
     if (!target) {
       // "@bot 确认 3" in a group with no project: say what to do rather than answer it as a question.
       if (m.kind !== 'text' || !m.mentionsBot || m.chat.chatType !== 'group') return false;

@@ -8,13 +8,24 @@ const now = new Date('2026-11-28T02:00:00Z');
 const flat = (e: { header: object; event: object }) => ({ ...e.header, ...e.event }) as any;
 
 describe('Feishu im.message.receive_v1 → TextMessage', () => {
-  it('removes the bot mention, keeps others as @{open_id}, replyTo = parent_id', () => {
+  it('removes the bot mention, keeps others as @{open_id}, replyTo = the thread root (root_id before parent_id)', () => {
     const m = messageToIncoming(flat(feishuTextEvent({ text: '@bot 确认 3 @ou_zhang', parentId: 'om_card', rootId: 'om_root' })), FAKE_BOT_OPEN_ID, now)!;
     expect(m.text).toBe('确认 3 @{ou_zhang}');
     expect(m.mentionsBot).toBe(true);
     expect(m.mentions).toEqual([{ id: 'ou_zhang', name: 'ou_zhang', isBot: false }]);
-    expect(m.replyTo).toBe('om_card');
+    expect(m.replyTo).toBe('om_root');
+    expect(messageToIncoming(flat(feishuTextEvent({ text: '@bot 确认 3', parentId: 'om_card' })), FAKE_BOT_OPEN_ID, now)!.replyTo).toBe('om_card');
     expect(m.chat).toEqual({ platform: 'feishu', chatId: 'oc_group1', chatType: 'group' });
+  });
+
+  it('replaces mention keys longest first (@_user_1 is a prefix of @_user_10), and keys the message by its message id', () => {
+    const e = flat(feishuTextEvent({ text: 'hi', messageId: 'om_many' }));
+    const ids = Array.from({ length: 11 }, (_, i) => `ou_p${i + 1}`);
+    e.message!.mentions = ids.map((id, i) => ({ key: `@_user_${i + 1}`, id: { open_id: id }, name: id }));
+    e.message!.content = JSON.stringify({ text: ids.map((_, i) => `@_user_${i + 1}`).join(' ') });
+    const m = messageToIncoming(e, FAKE_BOT_OPEN_ID, now)!;
+    expect(m.text).toBe(ids.map((id) => `@{${id}}`).join(' '));
+    expect(m.eventId).toBe('msg:om_many');
   });
 
   it('no bot mention in a group; p2p is direct; app senders are bots', () => {
