@@ -80,7 +80,7 @@ describe('lowdb store file', () => {
   it('moves delivery keys and unfinished events out of a file written by an earlier version', async () => {
     const f = fresh();
     const pending = { key: 'slack:EvOld', platform: 'slack', kind: 'slack', payload: { text: 'q' }, receivedAt: t0.getTime(), takenAt: t0.getTime(), attempts: 1, status: 'pending' };
-    writeFileSync(f, JSON.stringify({ events: { 'slack:C1:1.2': t0.getTime() }, deliveries: { 'slack:EvOld': pending } }));
+    writeFileSync(f, JSON.stringify({ events: { 'slack:C1:1.2': t0.getTime() }, deliveries: { 'slack:EvOld': pending }, signoffs: [] }));
     const store = await openLowdbStore(f);
     expect(await store.claimEvent('slack:C1:1.2', t0, TTL)).toBe(false);
     expect((await store.takeDeliveries(t0, 60_000, 10, ['slack'])).map((x) => x.payload)).toEqual([{ text: 'q' }]);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../src/server/json-depth.ts';
 import { decrypt, sameHex, sign } from './crypto.ts';
 
 export const MAX_SKEW_MS = 5 * 60 * 1000;
@@ -46,6 +47,7 @@ export function checkFeishuRequest(
     }
     // Feishu only ever encrypts JSON objects: anything else was encrypted with another key
     // (CBC padding passes by chance about once in 256 tries), so it is unauthenticated: 401.
+    if (jsonTooDeep(plain)) return { ok: false, status: 400, reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
     try {
       const parsed: unknown = JSON.parse(plain);
       if (!isObject(parsed)) return { ok: false, status: 401, reason: 'decrypted body is not a JSON object' };

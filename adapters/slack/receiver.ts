@@ -34,6 +34,9 @@ export class KoaSlackReceiver implements Receiver {
         ctx.status = status;
         ctx.body = { error: reason };
       };
+      // Bolt refuses timestamps over 5 minutes old; one over 5 minutes ahead is no better.
+      const sent = Number(ctx.get('x-slack-request-timestamp'));
+      if (Number.isFinite(sent) && sent * 1000 > Date.now() + 5 * 60_000) return refuse(401, 'request timestamp is in the future');
       let buffered;
       try {
         buffered = await http.parseAndVerifyHTTPRequest({ signingSecret: this.opts.signingSecret, logger: this.opts.boltLogger }, req);

@@ -9,12 +9,19 @@ export interface Logger {
 }
 
 /**
+ * Tokens the platforms hand out at run time, which no configuration lists: Feishu's tenant,
+ * app and user access tokens (t-…, a-…, u-…), Slack's bot, user and app tokens (xox?-…, xapp-…),
+ * and whatever follows "Bearer ".
+ */
+const TOKEN_SHAPED = /\b(?:[tau]-[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,})\b|(?<=Bearer )[A-Za-z0-9._~+/=-]{8,}/g;
+
+/**
  * One JSON line per record on stderr. Every configured secret is masked wherever it
  * appears (message or fields), so a token echoed back in an SDK error never reaches a log.
  */
 export function createLogger(level: Level = 'info', secrets: (string | undefined)[] = [], sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
   const masks = secrets.filter((s): s is string => !!s && s.length >= 4);
-  const redact = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s);
+  const redact = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s).replace(TOKEN_SHAPED, '***');
   const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < order[level]) return;
     let line: string;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 
 /** Every request body is capped here, for every route (webhooks, admin API, web forms). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -52,10 +53,26 @@ export function rawBody(limit = BODY_LIMIT): Middleware {
       ctx.body = { error: `request body over ${limit} bytes` };
       return;
     }
+    if (tooDeep(body, ctx.get('content-type'))) {
+      ctx.status = 400;
+      ctx.body = { error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+      return;
+    }
     ctx.state.rawBody = body;
     (ctx.req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
     return next();
   };
+}
+
+/** JSON bodies, and the JSON `payload` field of a form body (Slack interactivity). */
+function tooDeep(body: Buffer, contentType: string): boolean {
+  const text = body.toString('utf8');
+  if (/^\s*[[{]/.test(text)) return jsonTooDeep(text);
+  if (/x-www-form-urlencoded/i.test(contentType)) {
+    const payload = new URLSearchParams(text).get('payload');
+    return payload !== null && jsonTooDeep(payload);
+  }
+  return false;
 }
 
 /** The body as JSON, or a 400 that says so. For routes mounted through the registry. */

@@ -2,10 +2,17 @@ import type { SignoffEvent } from '../store/records.ts';
 
 export const CSV_COLUMNS = ['seq', 'projectId', 'action', 'itemId', 'itemText', 'userId', 'userName', 'role', 'at', 'via', 'platform', 'evidenceMessageId', 'text'] as const;
 
-/** RFC 4180, with a leading ' on cells a spreadsheet would run as a formula (=, +, -, @). */
+/**
+ * A cell a spreadsheet would run as a formula: =, +, -, @ (or their full-width forms) first,
+ * perhaps behind spaces, NBSP, zero-width characters or a BOM that the spreadsheet skips;
+ * or a tab or CR first.
+ */
+export const FORMULA_START = /^[\s\u00a0\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
+
+/** RFC 4180, with a leading ' on cells a spreadsheet would run as a formula. */
 function cell(v: unknown): string {
   let s = v === undefined || v === null ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

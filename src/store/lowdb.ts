@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -57,6 +57,20 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     // Never overwrite a file we could not read: the operator must look at it.
     throw new StoreError(`${file} is not a readable store (${(e as Error).message}); fix or move it away, it was left untouched`);
   }
+  // A file that exists but lacks what every store file has ({}, null, a stray JSON file) would
+  // be taken for an empty store, and its first write would replace whatever it held: refused.
+  if (existsSync(file)) {
+    // lowdb puts its default data in place of a null file: look at what the file holds.
+    let d: unknown;
+    try {
+      d = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      d = undefined;
+    }
+    // Every version of this bot writes "signoffs" (the audit trail) into the file.
+    const missing = d === null || typeof d !== 'object' || Array.isArray(d) ? ['signoffs'] : ['signoffs'].filter((k) => !(k in d));
+    if (missing.length) throw new StoreError(`${file} exists but has no ${missing.map((k) => `"${k}"`).join(' or ')}: it is not a store this bot wrote, or it was emptied; restore it from a backup or move it away (it was left untouched)`);
+  }
   const parsed = DbShape.safeParse(db.data ?? {});
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -67,6 +81,8 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
   const events = await openJournal(files.events, z.number(), { readOnly });
   const inbox = await openJournal(files.inbox, Delivery, { readOnly });
   if (!readOnly && (Object.keys(db.data.events).length || Object.keys(db.data.deliveries).length)) {
+    // The file changes its format here (keys move to the journals): keep a copy of it first.
+    copyFileSync(file, `${file}.before-journals.bak`);
     // Journal first, then the file: a crash in between only repeats the move.
     for (const [k, t] of Object.entries(db.data.events)) if (events.get(k) === undefined) events.set(k, t);
     for (const [k, d] of Object.entries(db.data.deliveries)) if (!inbox.get(k)) inbox.set(k, d);
