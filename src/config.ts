@@ -16,7 +16,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(blankIsUnset, z.string().default('data')),
   DB_FILE: opt(),
   DATABASE_URL: opt(),
-  ADMIN_TOKEN: opt(),
+  ADMIN_TOKEN: z.preprocess(blankIsUnset, z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 32').optional()),
   IMPLEMENTER_NAME: opt(),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   INBOX_LEASE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3600).default(120)),

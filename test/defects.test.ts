@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/core/log.ts';
 import { jsonTooDeep } from '../src/server/json-depth.ts';
 import { FORMULA_START, signoffsCsv } from '../src/signoff/export.ts';
@@ -61,6 +62,13 @@ describe('the lowdb file', () => {
     await store.close();
     expect(readFileSync(`${f}.before-journals.bak`, 'utf8')).toBe(old);
     expect(JSON.parse(readFileSync(f, 'utf8')).events).toEqual({});
+  });
+});
+
+describe('the admin token', () => {
+  it('start-up refuses one shorter than 32 characters and says how to make one', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: 'admin123' })).toThrow('ADMIN_TOKEN: must be at least 32 characters; make one with: openssl rand -hex 32');
+    expect(loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toHaveLength(32);
   });
 });
 

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebApp } from './web/harness.ts';
 
-const TOKEN = 'web-admin-token-TEST-0123456789';
+const TOKEN = 'web-admin-token-TEST-0123456789-abcdef';
 interface Reply {
   messages: { from: { id: string }; html: string }[];
   error: string;
@@ -125,7 +125,7 @@ describe('web access: ADMIN_TOKEN set', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/dashboard');
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/oa_session=\d+\.[A-Za-z0-9_-]{43}/);
+    expect(cookie).toMatch(/oa_session=\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/);
     expect(cookie.toLowerCase()).toContain('httponly');
     expect(cookie.toLowerCase()).toContain('samesite=strict');
     expect(cookie).not.toContain(TOKEN);
@@ -153,13 +153,30 @@ describe('web access: ADMIN_TOKEN set', () => {
     expect((await get(`${s.url}/static/app.css`)).status).toBe(200);
   });
 
-  it('slows down guessing: too many wrong tokens from one address get 429', async () => {
-    let last = 0;
-    for (let i = 0; i < 11; i++) last = (await postForm(`${s.url}/login`, { token: `guess-${i}` }, { origin: s.url })).status;
-    expect(last).toBe(429);
-    // Even the right token is refused for a while from that address, by form or bearer.
-    expect((await postForm(`${s.url}/login`, { token: TOKEN }, { origin: s.url })).status).toBe(429);
-    expect((await get(`${s.url}/api/playground/demo/messages`, { authorization: `Bearer ${TOKEN}` })).status).toBe(429);
+  it('slows down guessing everywhere ADMIN_TOKEN is taken, and never locks out the right token', async () => {
+    // Wrong bearer tokens on the JSON API and the admin job count too (they did not before).
+    let last: Response | undefined;
+    for (let i = 0; i < 4; i++) await get(`${s.url}/api/projects`, { authorization: `Bearer guess-api-${i}` });
+    for (let i = 0; i < 4; i++) await fetch(`${s.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer guess-job-${i}` } });
+    for (let i = 0; i < 3; i++) last = await postForm(`${s.url}/login`, { token: `guess-${i}` }, { origin: s.url });
+    expect(last!.status).toBe(429);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    const job = await fetch(`${s.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: 'Bearer guess-job-late' } });
+    expect([job.status, Number(job.headers.get('retry-after')) > 0]).toEqual([429, true]);
+    // The right token still works from that very address, by form, bearer, API and job.
+    expect((await postForm(`${s.url}/login`, { token: TOKEN }, { origin: s.url })).status).toBe(302);
+    expect((await get(`${s.url}/api/playground/demo/messages`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await get(`${s.url}/api/projects`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await fetch(`${s.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('POST /logout revokes the session: the same cookie is refused afterwards', async () => {
+    const login = await postForm(`${s.url}/login`, { token: TOKEN }, { origin: s.url });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await get(`${s.url}/dashboard`, { cookie })).status).toBe(200);
+    expect((await fetch(`${s.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: s.url } })).status).toBe(302);
+    expect((await get(`${s.url}/api/projects`, { cookie })).status).toBe(401);
+    expect((await get(`${s.url}/dashboard`, { cookie })).status).toBe(302);
   });
 });
 

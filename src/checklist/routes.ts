@@ -20,6 +20,9 @@ export function checklistRoutes(job: DailyJob): RouteModule {
     };
     /** The admin job needs the bearer token itself, and does not exist without one. */
     const guard = (ctx: Context, required: boolean): void => {
+      // Wrong tokens here count against the client like anywhere else that takes ADMIN_TOKEN.
+      const gate = access.canSignIn ? access.gateBearer(ctx) : undefined;
+      if (gate?.status === 'throttled') ctx.throw(429, `too many wrong tokens from this address; try again in ${gate.retryAfterS} s`, { headers: { 'Retry-After': String(gate.retryAfterS) } });
       if (required) {
         if (!config.adminToken) ctx.throw(404, 'the admin job endpoint is disabled: set ADMIN_TOKEN to enable it');
         if (!access.usesBearer(ctx)) refuse(ctx);

@@ -29,10 +29,11 @@ export function createServer(opts: CreateServerOptions): Koa {
     try {
       await next();
     } catch (e) {
-      const err = e as Error & { status?: number; expose?: boolean };
+      const err = e as Error & { status?: number; expose?: boolean; headers?: Record<string, string> };
       const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
       if (status >= 500) log.error('request failed', { path: ctx.path, err });
       ctx.status = status;
+      if (status < 500 && err.headers) ctx.set(err.headers); // Retry-After, WWW-Authenticate
       ctx.body = { error: status < 500 || err.expose ? err.message : 'internal error' };
     }
   });

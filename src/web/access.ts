@@ -1,15 +1,15 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
 import type { Clock } from '../core/clock.ts';
 
 export const SESSION_COOKIE = 'oa_session';
 const SESSION_MS = 12 * 60 * 60 * 1000;
-const LOGIN_WINDOW_MS = 10 * 60 * 1000;
-const LOGIN_MAX_FAILURES = 10;
-// Behind a proxy every client may share one address, and X-Forwarded-For can be made up:
-// a cap over all addresses bounds guessing either way.
-const LOGIN_MAX_FAILURES_ALL = 100;
+const GUESS_WINDOW_MS = 10 * 60 * 1000;
+/** Wrong tokens one client may send in the window before it must wait. */
+const GUESS_FREE = 10;
+/** The wait after that doubles with every further wrong token, up to this. */
+const GUESS_MAX_WAIT_MS = 10 * 60 * 1000;
 
 /** 127.0.0.0/8, ::1 and localhost. 0.0.0.0 and :: listen on every interface, so they are not. */
 export function isLoopback(host: string): boolean {
@@ -43,10 +43,37 @@ export function accessFor(config: Pick<Config, 'host' | 'adminToken'>, clock: Cl
 export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock) {
   const token = config.adminToken;
   const open = isLoopback(config.host) && !token;
+  // Wrong tokens by client address: each client is slowed down on its own, so guesses from
+  // other addresses (or made-up X-Forwarded-For ones) never lock out whoever has the token.
   const failures = new Map<string, number[]>();
-  let allFailures: number[] = [];
+  const recentFailures = (ip: string, now: number) => {
+    const recent = (failures.get(ip) ?? []).filter((t) => now - t < GUESS_WINDOW_MS);
+    if (recent.length) failures.set(ip, recent);
+    else failures.delete(ip);
+    return recent;
+  };
+  /** How long this client must wait before its next wrong token is even looked at; 0 = not throttled. */
+  const waitMs = (ip: string): number => {
+    const now = clock.now().getTime();
+    const recent = recentFailures(ip, now);
+    if (recent.length < GUESS_FREE) return 0;
+    const wait = Math.min(GUESS_MAX_WAIT_MS, 1000 * 2 ** (recent.length - GUESS_FREE));
+    return Math.max(0, recent.at(-1)! + wait - now);
+  };
+  const fail = (ip: string) => {
+    const now = clock.now().getTime();
+    if (failures.size > 10_000) failures.clear();
+    failures.set(ip, [...recentFailures(ip, now), now]);
+  };
+  // Sessions ended by /logout: their id is refused until the cookie would have expired anyway.
+  const revoked = new Map<string, number>();
 
-  const mac = (exp: number) => createHmac('sha256', token ?? '').update(`oa-web-session:${exp}`).digest('base64url');
+  const mac = (exp: number, sid: string) => createHmac('sha256', token ?? '').update(`oa-web-session:${exp}:${sid}`).digest('base64url');
+  const sessionOf = (ctx: Context) => {
+    const v = ctx.cookies.get(SESSION_COOKIE);
+    const m = v ? /^(\d{10,16})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(v) : null;
+    return m ? { exp: Number(m[1]), sid: m[2]!, mac: m[3]! } : undefined;
+  };
 
   function bearer(ctx: Context): boolean {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
@@ -54,11 +81,9 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
   }
 
   function session(ctx: Context): boolean {
-    const v = ctx.cookies.get(SESSION_COOKIE);
-    const m = v ? /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(v) : null;
-    if (!token || !m) return false;
-    const exp = Number(m[1]);
-    return exp > clock.now().getTime() && sameSecret(m[2]!, mac(exp));
+    const c = sessionOf(ctx);
+    if (!token || !c) return false;
+    return c.exp > clock.now().getTime() && sameSecret(c.mac, mac(c.exp, c.sid)) && !revoked.has(c.sid);
   }
 
   /**
@@ -77,28 +102,38 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
       return bearer(ctx) || session(ctx);
     },
     usesBearer: bearer,
-    checkToken: (given: string) => !!token && sameSecret(given, token),
+    /**
+     * A token someone presented (bearer header or the sign-in form). The right token always
+     * passes; a wrong one counts against the client's address, and past GUESS_FREE in the
+     * window the client waits (doubling, up to 10 minutes) before another is even compared.
+     */
+    admit(ip: string, given: string): { ok: true } | { ok: false; retryAfterS?: number } {
+      if (token && sameSecret(given, token)) return { ok: true };
+      const wait = waitMs(ip);
+      if (wait > 0) return { ok: false, retryAfterS: Math.ceil(wait / 1000) };
+      fail(ip);
+      return { ok: false };
+    },
+    /** The bearer header, if any, through admit(): 'none' when there is no such header. */
+    gateBearer(ctx: Context): { status: 'none' | 'ok' | 'wrong' | 'throttled'; retryAfterS?: number } {
+      const header = ctx.get('authorization');
+      if (!header) return { status: 'none' };
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
+      const r = this.admit(ctx.ip, given);
+      return r.ok ? { status: 'ok' } : r.retryAfterS ? { status: 'throttled', retryAfterS: r.retryAfterS } : { status: 'wrong' };
+    },
     startSession(ctx: Context): void {
       const exp = clock.now().getTime() + SESSION_MS;
-      ctx.cookies.set(SESSION_COOKIE, `${exp}.${mac(exp)}`, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: SESSION_MS, overwrite: true });
+      const sid = randomBytes(16).toString('base64url');
+      ctx.cookies.set(SESSION_COOKIE, `${exp}.${sid}.${mac(exp, sid)}`, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: SESSION_MS, overwrite: true });
     },
+    /** Signs out: this session's cookie is refused from now on, not only deleted from the browser. */
     endSession(ctx: Context): void {
+      const c = sessionOf(ctx);
+      const now = clock.now().getTime();
+      for (const [sid, exp] of revoked) if (exp <= now) revoked.delete(sid);
+      if (c && session(ctx)) revoked.set(c.sid, c.exp);
       ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0, overwrite: true });
-    },
-    /** Wrong tokens (form or bearer): too many from one address, or from all, in the window → refused. */
-    tooManyFailures(ip: string): boolean {
-      const now = clock.now().getTime();
-      const recent = (failures.get(ip) ?? []).filter((t) => now - t < LOGIN_WINDOW_MS);
-      if (recent.length) failures.set(ip, recent);
-      else failures.delete(ip);
-      allFailures = allFailures.filter((t) => now - t < LOGIN_WINDOW_MS);
-      return recent.length >= LOGIN_MAX_FAILURES || allFailures.length >= LOGIN_MAX_FAILURES_ALL;
-    },
-    failed(ip: string): void {
-      const now = clock.now().getTime();
-      if (failures.size > 10_000) failures.clear();
-      failures.set(ip, [...(failures.get(ip) ?? []), now]);
-      allFailures.push(now);
     },
   };
 }

@@ -11,14 +11,7 @@ export function guarded(access: Access, kind: RouteKind, handler: (ctx: Context)
   return async (ctx) => {
     securityHeaders(ctx);
     // A bearer token is a sign-in attempt too: wrong ones count against the same limit.
-    if (kind !== 'public' && access.canSignIn && ctx.get('authorization')) {
-      if (access.tooManyFailures(ctx.ip)) {
-        ctx.status = 429;
-        ctx.body = { error: 'too many wrong tokens; try again later' };
-        return;
-      }
-      if (!access.usesBearer(ctx)) access.failed(ctx.ip);
-    }
+    if (kind !== 'public' && access.canSignIn && !throttledOk(access, ctx)) return;
     if (kind !== 'public' && !access.authorized(ctx)) {
       if (kind === 'page' && (ctx.method === 'GET' || ctx.method === 'HEAD') && (access.canSignIn || !access.open)) {
         ctx.status = 302;
@@ -37,6 +30,19 @@ export function guarded(access: Access, kind: RouteKind, handler: (ctx: Context)
     }
     await handler(ctx);
   };
+}
+
+/**
+ * Counts a presented bearer token (every place that takes ADMIN_TOKEN calls this); false,
+ * with 429 and Retry-After, while the client waits out its wrong guesses.
+ */
+export function throttledOk(access: Access, ctx: Context): boolean {
+  const r = access.gateBearer(ctx);
+  if (r.status !== 'throttled') return true;
+  ctx.set('Retry-After', String(r.retryAfterS));
+  ctx.status = 429;
+  ctx.body = { error: `too many wrong tokens from this address; try again in ${r.retryAfterS} s` };
+  return false;
 }
 
 /** Where /login may send the browser back to: a path on this site only. */

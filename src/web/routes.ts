@@ -147,18 +147,18 @@ export function webRoutes(): RouteModule {
       const lang = pickLang(ctx);
       const form = formBody(ctx);
       const next = safeNext(form.get('next'));
-      const ip = ctx.ip;
       let error: string | undefined;
-      if (!access.canSignIn) error = t(lang).loginNoToken;
-      else if (access.tooManyFailures(ip)) {
-        ctx.status = 429;
-        error = t(lang).loginTooMany;
-      } else if (access.checkToken(form.get('token') ?? '')) {
+      const r = access.canSignIn ? access.admit(ctx.ip, form.get('token') ?? '') : undefined;
+      if (!r) error = t(lang).loginNoToken;
+      else if (r.ok) {
         access.startSession(ctx);
         ctx.redirect(next);
         return;
+      } else if (r.retryAfterS) {
+        ctx.status = 429;
+        ctx.set('Retry-After', String(r.retryAfterS));
+        error = t(lang).loginTooMany;
       } else {
-        access.failed(ip);
         ctx.status = 401;
         error = t(lang).loginWrong;
       }

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
 import { slackAction, slackEvent } from '../helpers/slack.ts';
 
-const ADMIN_TOKEN = 'admin-token-TEST-1234';
+const ADMIN_TOKEN = 'admin-token-TEST-1234-0123456789abcdef';
 // 2026-09-29 09:00 in Shanghai (a Tuesday), three weeks before go-live.
 const START = '2026-09-29T01:00:00Z';
 

@@ -9,7 +9,7 @@ import { feishuTextEvent } from '../helpers/feishu.ts';
  * and a reply in a thread has root_id = the thread's first message, parent_id = the message
  * answered.
  */
-const ADMIN_TOKEN = 'admin-token-TEST-1234';
+const ADMIN_TOKEN = 'admin-token-TEST-1234-0123456789abcdef';
 const START = '2026-09-29T01:00:00Z'; // Tuesday 09:00 in Shanghai
 
 describe('Feishu delivery details', () => {

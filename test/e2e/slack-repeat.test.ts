@@ -9,7 +9,7 @@ import { slackEvent } from '../helpers/slack.ts';
  * (a timeout, a dropped connection, a crash), the next attempt must find that message
  * instead of posting it again. Here the fake Slack posts and then drops the connection.
  */
-const ADMIN_TOKEN = 'admin-token-TEST-1234';
+const ADMIN_TOKEN = 'admin-token-TEST-1234-0123456789abcdef';
 const NO_FEISHU = { FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' };
 const isPost = (c: RecordedCall) => c.path === '/api/chat.postMessage';
 const lookups = (t: TestApp) => t.slack.calls.filter((c) => c.path.startsWith('/api/conversations.'));

@@ -18,7 +18,7 @@ import { feishuRequest } from './feishu.ts';
 import { dropSchemas, freshSchema, urlWithSchema } from './postgres.ts';
 import { slackHeaders } from './slack.ts';
 
-export const REPLICA_ADMIN_TOKEN = 'replica-admin-token-TEST';
+export const REPLICA_ADMIN_TOKEN = 'replica-admin-token-TEST-0123456789abcdef';
 
 export interface Replicas {
   apps: RunningApp[];

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, shot, startWebApp, text } from './harness.ts';
 
-const TOKEN = 'browser-admin-token-TEST-42';
+const TOKEN = 'browser-admin-token-TEST-42-0123456789abcdef';
 
 describe.skipIf(!hasChromium)('signing in with ADMIN_TOKEN in headless Chromium', { timeout: 60_000 }, () => {
   let server: Awaited<ReturnType<typeof startWebApp>>;
