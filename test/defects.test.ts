@@ -35,6 +35,24 @@ describe('smaller defects found by the attacker and the operator', () => {
     expect((await t.slack.waitSent(1)).length).toBe(1);
   });
 
+  it('refuses a Slack request without its signature headers before reading its body', async () => {
+    const { createConnection } = await import('node:net');
+    const { port } = new URL(t.url);
+    const t0 = Date.now();
+    // Declares a 500 KB body and never sends it: answered at once, not after a wait.
+    const got = await new Promise<string>((resolve) => {
+      let out = '';
+      const s = createConnection(Number(port), '127.0.0.1', () => s.write('POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n'));
+      s.on('data', (d) => {
+        out += d.toString();
+        if (out.includes('\r\n\r\n')) s.destroy();
+      });
+      s.on('close', () => resolve(out));
+    });
+    expect(got).toMatch(/^HTTP\/1\.1 401/);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
   it('refuses a Slack request stamped more than 5 minutes in the future, like a stale one', async () => {
     const future = Math.floor(Date.now() / 1000) + 6 * 60;
     expect((await t.postSlack(slackEvent({ text: '@bot hi' }), { timestamp: future })).status).toBe(401);
@@ -87,5 +105,45 @@ describe('logs and exports', () => {
     for (const v of ['确认 3', '5.2-10', 'a=1', '']) expect(FORMULA_START.test(v), JSON.stringify(v)).toBe(false);
     const csv = signoffsCsv([{ seq: 1, projectId: 'p', action: 'confirm', itemId: 'i', itemText: 'x', userId: 'u', role: 'member', at: 'a', via: 'reply', platform: 'slack', evidenceMessageId: 'm', text: '\u200b=HYPERLINK("http://evil")' }]);
     expect(csv).toContain(`"'\u200b=HYPERLINK(""http://evil"")"`);
+  });
+});
+
+describe('unauthenticated clients get bounded time', () => {
+  it('cuts off a body that is too slow (408), and logs a client that went away once, at warn', async () => {
+    const Koa = (await import('koa')).default;
+    const { createConnection } = await import('node:net');
+    const { rawBody } = await import('../src/server/body.ts');
+    const lines: string[] = [];
+    const log = createLogger('debug', [], (l) => void lines.push(l));
+    const app = new Koa();
+    app.silent = true; // a client closing its socket mid-request is Node's client error, not ours
+    app.use(rawBody(1024, { timeoutMs: 300, log }));
+    app.use((ctx) => void (ctx.body = { ok: true }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    const raw = (send: (s: import('node:net').Socket) => void) =>
+      new Promise<string>((resolve) => {
+        let got = '';
+        const s = createConnection(port, '127.0.0.1', () => send(s));
+        s.on('data', (d) => (got += d.toString()));
+        s.on('close', () => resolve(got));
+        s.on('error', () => resolve(got));
+      });
+    const head = 'POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n';
+    const t0 = Date.now();
+    const slow = await raw((s) => s.write(head + '{"a":'));
+    expect(slow).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    await raw((s) => {
+      s.write(head + '{"a":');
+      setTimeout(() => s.destroy(), 50);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const aborted = lines.filter((l) => l.includes('aborted'));
+    expect(aborted).toHaveLength(1);
+    expect(JSON.parse(aborted[0]!).level).toBe('warn');
+    expect(lines.filter((l) => JSON.parse(l).level === 'error')).toEqual([]);
+    server.close();
   });
 });

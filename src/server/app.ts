@@ -37,7 +37,8 @@ export function createServer(opts: CreateServerOptions): Koa {
       ctx.body = { error: status < 500 || err.expose ? err.message : 'internal error' };
     }
   });
-  app.use(rawBody(opts.bodyLimit));
+  // Slack over HTTP signs every request: its headers are checked before the body is read.
+  app.use(rawBody(opts.bodyLimit, { log, slackSigned: !!opts.config.slack?.signingSecret && !opts.config.slack.appToken }));
   app.use(storeGate(opts.bot.deps.store, log));
 
   const router = new Router();
@@ -54,6 +55,11 @@ export function createServer(opts: CreateServerOptions): Koa {
 export function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    // Bounded time and connections for clients nobody has authenticated yet: a whole request
+    // within 30 s (bodies: 10 s, body.ts), headers within 15 s, at most 2,000 sockets.
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 15_000;
+    server.maxConnections = 2_000;
     server.once('error', reject);
     server.once('listening', () => {
       const addr = server.address();
