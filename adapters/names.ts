@@ -13,6 +13,14 @@ const MAX_ENTRIES = 5000;
 export function createNameCache(log: Logger, clock: Clock, lookup: (id: string) => Promise<string | undefined>) {
   const names = new Map<string, string>();
   const failedAt = new Map<string, number>();
+  // A failed lookup is worth one warning per person (a missing scope shows at once), not one per message.
+  const warned = new Set<string>();
+  const warnOnce = (id: string, fields: Record<string, unknown>) => {
+    if (warned.has(id)) return;
+    if (warned.size >= MAX_ENTRIES) warned.clear();
+    warned.add(id);
+    log.warn('user name lookup failed; the id is shown instead (check the contact permission, docs/platforms.md)', { userId: id, ...fields });
+  };
   return {
     async get(id: string): Promise<string | undefined> {
       const hit = names.get(id);
@@ -25,10 +33,13 @@ export function createNameCache(log: Logger, clock: Clock, lookup: (id: string) 
         if (name) {
           if (names.size >= MAX_ENTRIES) names.clear();
           names.set(id, name);
-        } else failedAt.set(id, clock.now().getTime());
+        } else {
+          failedAt.set(id, clock.now().getTime());
+          warnOnce(id, { reason: 'no name in the answer, or no answer in time' });
+        }
         return name;
       } catch (err) {
-        log.debug('user name lookup failed', { userId: id, err });
+        warnOnce(id, { err });
         failedAt.set(id, clock.now().getTime());
         return undefined;
       } finally {
