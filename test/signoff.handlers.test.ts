@@ -71,6 +71,24 @@ async function boundWithChecklist() {
   return { ...w, checklistId };
 }
 
+describe('who may hold which role', () => {
+  it('nobody gives themselves a customer-side role, and nobody moves sides in one command', async () => {
+    const w = await world();
+    await w.at('ou_admin', '绑定项目 ACME 上线日期 2026-10-20');
+    const self = await w.at('ou_admin', '设置角色 @{ou_admin} 客户项目负责人', [{ id: 'ou_admin' }]);
+    expect(self).toContain('不能给自己设置客户方角色');
+    await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm' }]);
+    const pmSelf = await w.at('ou_pm', '设置角色 @{ou_pm} 客户项目负责人', [{ id: 'ou_pm' }]);
+    expect(pmSelf).toContain('不能给自己设置客户方角色');
+    const move = await w.at('ou_admin', '设置角色 @{ou_pm} 客户项目负责人', [{ id: 'ou_pm' }]);
+    expect(move).toContain('不能改为另一方的角色');
+    expect((await w.store.getProject('feishu:oc_1'))?.roles).toEqual([{ userId: 'ou_pm', role: 'vendor-pm' }]);
+    // The vendor PM may still be made a member, and then given a customer role by someone else.
+    await w.at('ou_admin', '设置角色 @{ou_pm} 成员', [{ id: 'ou_pm' }]);
+    expect(await w.at('ou_admin', '设置角色 @{ou_pm} 客户项目负责人', [{ id: 'ou_pm' }])).toContain('现在是 客户项目负责人');
+  });
+});
+
 describe('project commands', () => {
   it('lets only the admin or a vendor-pm change settings; rebinding keeps admin, roles and sign-offs', async () => {
     const w = await boundWithChecklist();
@@ -259,6 +277,21 @@ describe('declared projects (data/projects.yaml)', () => {
     const w = await world({ dataDir: dir });
     expect(await w.store.getProject('slack:C0DECL')).toMatchObject({ name: 'Declared', source: 'file', roles: [{ userId: 'U0LEAD', role: 'customer-lead' }] });
     expect(w.scheduled.flat()).toContain('checklist:slack:C0DECL 45 8 * * * Europe/Berlin');
+  });
+
+  it('keeps the roles the PMO declared out of reach of chat commands', async () => {
+    const dir = dataDirWith(`projects:\n  - platform: feishu\n    chatId: oc_1\n    name: Declared\n    goLive: 2026-10-20\n    admin: ou_admin\n    roles:\n      - { userId: ou_lead, name: 王经理, role: customer-lead }\n`);
+    const w = await world({ dataDir: dir });
+    const reply = await w.at('ou_admin', '设置角色 @{ou_lead} 成员', [{ id: 'ou_lead' }]);
+    expect(reply).toContain('由 PMO 在 data/projects.yaml 中指定');
+    expect((await w.store.getProject('feishu:oc_1'))?.roles).toEqual([{ userId: 'ou_lead', name: '王经理', role: 'customer-lead', declared: true }]);
+    // Others can still be given roles in chat.
+    expect(await w.at('ou_admin', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }])).toContain('现在是 IT负责人');
+  });
+
+  it('does not let a file give itself the "declared" mark', async () => {
+    const yaml = `projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-12-01\n    admin: ou\n    roles: [{ userId: u, role: it-lead, declared: false }]\n`;
+    await expect(world({ dataDir: dataDirWith(yaml) })).rejects.toThrow(/unknown key "declared"/);
   });
 
   it.each([

@@ -21,7 +21,7 @@ const Declared = z.strictObject({
   postTime: LocalTime.default(DEFAULT_POST_TIME),
   lang: z.enum(['zh', 'en']).default('zh'),
   admin: z.string().min(1),
-  roles: z.array(RoleHolder.strict()).default([]),
+  roles: z.array(RoleHolder.omit({ declared: true }).strict()).default([]),
 });
 // An empty file (or one with only comments) declares nothing.
 const ProjectsFile = z.preprocess((v) => v ?? {}, z.strictObject({ projects: z.array(Declared).default([]) }));
@@ -70,7 +70,7 @@ export async function syncDeclaredProjects(store: Store, declared: DeclaredProje
       postTime: d.postTime,
       lang: d.lang,
       adminId: d.admin,
-      roles: [...(old?.roles ?? []).filter((r) => !listed.has(r.userId)), ...d.roles],
+      roles: [...(old?.roles ?? []).filter((r) => !listed.has(r.userId) && !r.declared), ...d.roles.map((r) => ({ ...r, declared: true }))],
       source: 'file',
       createdAt: old?.createdAt ?? at,
       updatedAt: at,

@@ -26,6 +26,9 @@ export function parseRole(word: string): Role | null | undefined {
   return undefined;
 }
 
+/** Whose side a role is on: the customer's (customer-lead, it-lead) or the implementer's (vendor-pm). */
+export const sideOf = (r: Role): 'customer' | 'vendor' => (r === 'vendor-pm' ? 'vendor' : 'customer');
+
 export function rolesOf(project: ProjectRecord, userId: string): Role[] {
   return project.roles.filter((r) => r.userId === userId).map((r) => r.role);
 }

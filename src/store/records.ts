@@ -10,7 +10,13 @@ export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be 
 export const Role = z.enum(['customer-lead', 'vendor-pm', 'it-lead']);
 export type Role = z.infer<typeof Role>;
 
-export const RoleHolder = z.object({ userId: z.string().min(1), name: z.string().optional(), role: Role });
+export const RoleHolder = z.object({
+  userId: z.string().min(1),
+  name: z.string().optional(),
+  role: Role,
+  /** Given by the PMO in data/projects.yaml: chat commands cannot change it. */
+  declared: z.boolean().optional(),
+});
 export type RoleHolder = z.infer<typeof RoleHolder>;
 
 /** One group chat bound to one go-live. The id is `${platform}:${chatId}`. */
