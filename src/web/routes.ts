@@ -18,7 +18,7 @@ import { createEngine } from '../qa/engine.ts';
 import { evaluate, parseEvalFile } from '../qa/evaluate.ts';
 import { exportPatch, groupReview } from '../review/queue.ts';
 import { loadRulebook } from '../rulebook/load.ts';
-import type { Rulebook } from '../rulebook/model.ts';
+import type { Answerer } from '../qa/types.ts';
 
 const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'playground.js': 'text/javascript; charset=utf-8' };
 
@@ -34,8 +34,8 @@ export function webRoutes(): RouteModule {
     const access = accessFor(config, clock);
     const template = loadTemplate(config.dataDir, bot.deps.rulebook);
     // The rulebook as data/ has it, without review decisions: the "before" of an evaluation.
-    let base: Rulebook | undefined;
-    const baseRulebook = () => (base ??= loadRulebook(config.dataDir));
+    let baseEngine: Answerer | undefined;
+    const dataFilesEngine = () => (baseEngine ??= createEngine(loadRulebook(config.dataDir))); // built once, on first use
     const files = new Map(Object.keys(STATIC).map((f) => [f, readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')]));
 
     const render = (ctx: Context, section: Section, title: string, body: Raw, scripts?: string[]) => {
@@ -101,7 +101,7 @@ export function webRoutes(): RouteModule {
       let evalView: EvalView = { text };
       try {
         const lines = parseEvalFile(text, 'the question set');
-        evalView = { text, before: evaluate(createEngine(baseRulebook()), lines), after: evaluate(bot.deps.answerer, lines) };
+        evalView = { text, before: evaluate(dataFilesEngine(), lines), after: evaluate(bot.deps.answerer, lines) };
       } catch (e) {
         evalView = { text, error: (e as Error).message };
       }
