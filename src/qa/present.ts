@@ -1,4 +1,5 @@
 import type { Block, Button, Card } from '../core/card.ts';
+import { plainMd } from '../core/markdown.ts';
 import type { Entry, RiskEntry, Rulebook, StageEntry } from '../rulebook/model.ts';
 import { stageOf } from '../rulebook/model.ts';
 import type { AnswerResult, Lang } from './types.ts';
@@ -126,7 +127,7 @@ export function answerCard(rb: Rulebook, result: AnswerResult, o: PresentOptions
 function fallbackText(card: Card): string {
   const text = card.blocks
     .filter((b) => b.type === 'text' || b.type === 'context')
-    .map((b) => (b as { md: string }).md.replace(/\*\*(.+?)\*\*/g, '$1'))
+    .map((b) => plainMd((b as { md: string }).md))
     .join('\n');
   return `${card.title}\n${text}`.slice(0, 3000);
 }
