@@ -12,6 +12,7 @@ import { allHandlers } from '../src/handlers.ts';
 import { loadDeclaredProjects, ProjectsFileError } from '../src/projects/declared.ts';
 import { createEngine } from '../src/qa/engine.ts';
 import type { CronSchedule } from '../src/schedule/scheduler.ts';
+import { isRoleAction } from '../src/store/records.ts';
 import { recordingTransport, rulebook, template, tempStore } from './support/checklist-world.ts';
 
 /** The real bot and handlers on a temp store; only the platform (Transport) and cron are recorded. */
@@ -59,13 +60,20 @@ async function world(opts: { dataDir?: string; start?: string } = {}) {
     await bot.handle({ kind: 'action', chat: { platform: 'feishu', chatId: 'oc_1', chatType: 'group' }, user: { id: user, isBot: false, ...(name ? { name } : {}) }, eventId: `e${++n}`, at: clock.now(), messageId, action });
     return rec.replies.slice(before).map((r) => cardText(r.card)).join('\n');
   };
-  return { store, clock, rec, bot, feature, scheduled, text, at, click };
+  /** The sign-offs of the trail (it also holds role changes). */
+  const signoffs = async () => (await store.listSignoffs('feishu:oc_1')).filter((e) => !isRoleAction(e.action));
+  /** A role the admin gives in chat and the person accepts, as it must go for customer-side roles. */
+  const give = async (userId: string, role: string, name?: string) => {
+    await at('ou_admin', `设置角色 @{${userId}} ${role}`, [{ id: userId, ...(name ? { name } : {}) }]);
+    return text(userId, '接受角色', { mentionsBot: true, ...(name ? { name } : {}) });
+  };
+  return { store, clock, rec, bot, feature, scheduled, text, at, click, signoffs, give };
 }
 
 async function boundWithChecklist() {
   const w = await world();
   await w.at('ou_admin', '绑定项目 ACME 上线日期 2026-10-20');
-  await w.at('ou_admin', '设置角色 @{ou_lead} 客户项目负责人', [{ id: 'ou_lead', name: '王经理' }]);
+  await w.give('ou_lead', '客户项目负责人', '王经理');
   await w.at('ou_admin', '清单');
   const checklistId = w.rec.posts.at(-1)!.messageId;
   return { ...w, checklistId };
@@ -82,10 +90,86 @@ describe('who may hold which role', () => {
     expect(pmSelf).toContain('不能给自己设置客户方角色');
     const move = await w.at('ou_admin', '设置角色 @{ou_pm} 客户项目负责人', [{ id: 'ou_pm' }]);
     expect(move).toContain('不能改为另一方的角色');
-    expect((await w.store.getProject('feishu:oc_1'))?.roles).toEqual([{ userId: 'ou_pm', role: 'vendor-pm' }]);
+    expect((await w.store.getProject('feishu:oc_1'))?.roles).toEqual([expect.objectContaining({ userId: 'ou_pm', role: 'vendor-pm', grantedBy: 'ou_admin' })]);
     // The vendor PM may still be made a member, and then given a customer role by someone else.
     await w.at('ou_admin', '设置角色 @{ou_pm} 成员', [{ id: 'ou_pm' }]);
-    expect(await w.at('ou_admin', '设置角色 @{ou_pm} 客户项目负责人', [{ id: 'ou_pm' }])).toContain('现在是 客户项目负责人');
+    expect(await w.at('ou_admin', '设置角色 @{ou_pm} 客户项目负责人', [{ id: 'ou_pm' }])).toContain('提名 @ou_pm 为 客户项目负责人');
+  });
+});
+
+describe('customer-side roles take effect only when the person named accepts', () => {
+  /** The latest reply card's buttons. */
+  const buttons = (w: { rec: ReturnType<typeof recordingTransport> }) => w.rec.replies.at(-1)!.card.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
+
+  it('a nomination gives no authority; only the nominee can accept; the receipt says who gave the role in chat', async () => {
+    const w = await world();
+    await w.at('ou_admin', '绑定项目 ACME 上线日期 2026-10-20', undefined);
+    await w.at('ou_admin', '清单');
+    const checklistId = w.rec.posts.at(-1)!.messageId;
+    const nominated = await w.text('ou_admin', '设置角色 @{ou_lead} 客户项目负责人', { mentionsBot: true, mentions: [{ id: 'ou_lead', name: '王经理' }], name: '张工' });
+    expect(nominated).toContain('角色待接受');
+    expect(nominated).toContain('张工 提名 @ou_lead 为 客户项目负责人');
+    const [accept, decline] = buttons(w);
+    expect(accept!.action).toEqual({ type: 'role', answer: 'accept', user: 'ou_lead', role: 'customer-lead' });
+    expect(decline!.action).toEqual({ type: 'role', answer: 'decline', user: 'ou_lead', role: 'customer-lead' });
+
+    // Until accepted: items stay open, and the checklist says who is pending.
+    expect(await w.text('ou_lead', '确认 3', { replyTo: checklistId, name: '王经理' })).toContain('需由 客户项目负责人 确认');
+    expect(await w.signoffs()).toEqual([]);
+    await w.at('ou_admin', '清单');
+    expect(cardText(w.rec.posts.at(-1)!.card)).toContain('角色待本人接受:@ou_lead(客户项目负责人)');
+
+    // The admin (or anyone else) pressing the nominee's button changes nothing.
+    expect(await w.click('ou_admin', w.rec.replies.at(-1)!.id, accept!.action)).toContain('这个提名只能由 王经理 本人接受或拒绝');
+    expect((await w.store.getProject('feishu:oc_1'))!.roles).toEqual([expect.objectContaining({ userId: 'ou_lead', pending: true })]);
+
+    expect(await w.click('ou_lead', 'om_card', accept!.action, '王经理')).toContain('王经理 接受了角色,现在是 客户项目负责人(由 张工 提名)');
+    const receipt = await w.text('ou_lead', '确认 3', { replyTo: checklistId, name: '王经理' });
+    expect(receipt).toContain('已确认');
+    expect(receipt).toMatch(/角色由 张工 在群聊中指定,本人 09-29 09:00 接受,平台未提供组织信息/);
+    expect((await w.signoffs())[0]).toMatchObject({ role: 'customer-lead', roleGrant: { source: 'chat', by: 'ou_admin', byName: '张工', acceptedAt: expect.any(String) } });
+  });
+
+  it('every role change is in the trail: nominated, declined, accepted, removed, given; by whom and whose', async () => {
+    const w = await world();
+    await w.at('ou_admin', '绑定项目 ACME 上线日期 2026-10-20');
+    await w.at('ou_admin', '设置角色 @{ou_a} IT负责人', [{ id: 'ou_a', name: 'A' }]);
+    expect(await w.text('ou_a', '拒绝角色', { mentionsBot: true, name: 'A' })).toContain('A 拒绝了 IT负责人 的提名');
+    expect((await w.store.getProject('feishu:oc_1'))!.roles).toEqual([]);
+    expect(await w.at('ou_a', '接受角色')).toContain('没有等你接受的角色');
+    await w.give('ou_b', '客户项目负责人', 'B');
+    await w.at('ou_admin', '设置角色 @{ou_b} 成员', [{ id: 'ou_b', name: 'B' }]);
+    await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm', name: 'PM' }]);
+    const trail = await w.store.listSignoffs('feishu:oc_1');
+    expect(trail.map((e) => `${e.action} ${e.itemId} by ${e.userId} of ${e.subjectId}`)).toEqual([
+      'role-nominate role:it-lead by ou_admin of ou_a',
+      'role-decline role:it-lead by ou_a of ou_a',
+      'role-nominate role:customer-lead by ou_admin of ou_b',
+      'role-accept role:customer-lead by ou_b of ou_b',
+      'role-remove role:customer-lead by ou_admin of ou_b',
+      'role-grant role:vendor-pm by ou_admin of ou_pm',
+    ]);
+    const card = await w.at('ou_x', '签字记录');
+    expect(card).toContain('ou_admin (项目管理员) 提名角色 IT负责人:A');
+    expect(card).toContain('B (成员) 接受角色 客户项目负责人');
+    expect(card).toContain('ou_admin (项目管理员) 设置角色 项目经理:PM');
+  });
+
+  it('where the platform names organisations: the first accepted customer-lead names the customer, others must belong to it', async () => {
+    const w = await world();
+    const say = (user: string, t: string, org: string, mentions: { id: string; name?: string }[] = []) =>
+      w.bot.handle({ kind: 'text', chat: { platform: 'feishu', chatId: 'oc_1', chatType: 'group' }, user: { id: user, isBot: false, org }, eventId: `o${Math.random()}`, at: w.clock.now(), messageId: `om_${Math.random()}`, text: t, mentionsBot: true, mentions: mentions.map((m) => ({ ...m, isBot: false })) }).then(() => cardText(w.rec.replies.at(-1)!.card));
+    await say('ou_admin', '绑定项目 ACME 上线日期 2026-10-20', 'tenant_vendor');
+    await say('ou_admin', '设置角色 @{ou_lead} 客户项目负责人', 'tenant_vendor', [{ id: 'ou_lead' }]);
+    expect(await say('ou_lead', '接受角色', 'tenant_customer')).toContain('本项目的客户方组织记为 tenant_customer');
+    expect((await w.store.getProject('feishu:oc_1'))!.customerOrg).toMatchObject({ id: 'tenant_customer', source: 'first-lead', by: 'ou_lead' });
+    // A colleague of the vendor nominated as IT lead cannot accept; a customer's member can.
+    await say('ou_admin', '设置角色 @{ou_vendor2} IT负责人', 'tenant_vendor', [{ id: 'ou_vendor2' }]);
+    expect(await say('ou_vendor2', '接受角色', 'tenant_vendor')).toContain('不属于本项目的客户方组织(tenant_customer)');
+    expect((await w.store.getProject('feishu:oc_1'))!.roles.find((r) => r.userId === 'ou_vendor2')).toMatchObject({ pending: true });
+    await say('ou_admin', '设置角色 @{ou_it} IT负责人', 'tenant_vendor', [{ id: 'ou_it' }]);
+    expect(await say('ou_it', '接受角色', 'tenant_customer')).toContain('现在是 **IT负责人**'.replace(/\*/g, ''));
+    expect((await w.store.getProject('feishu:oc_1'))!.roles.find((r) => r.userId === 'ou_it')).toMatchObject({ role: 'it-lead', org: 'tenant_customer' });
   });
 });
 
@@ -95,13 +179,14 @@ describe('project commands', () => {
     expect(await w.at('ou_x', '设置角色 @{ou_x} 客户项目负责人', [{ id: 'ou_x' }])).toContain('没有权限');
     expect(await w.at('ou_x', '绑定项目 Mine 上线日期 2026-12-01')).toContain('没有权限');
     await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm' }]);
-    expect(await w.at('ou_pm', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }])).toContain('@ou_it 现在是 IT负责人');
+    expect(await w.at('ou_pm', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }])).toContain('提名 @ou_it 为 IT负责人');
+    expect(await w.at('ou_it', '接受角色')).toContain('ou_it 接受了角色,现在是 IT负责人');
     await w.text('ou_lead', '确认 3', { replyTo: w.checklistId });
     expect(await w.at('ou_pm', '绑定项目 ACME 上线日期 2026-10-27')).toContain('已有签字记录保留');
     const p = (await w.store.getProject('feishu:oc_1'))!;
     expect(p).toMatchObject({ goLive: '2026-10-27', adminId: 'ou_admin' });
     expect(p.roles.map((r) => r.role).sort()).toEqual(['customer-lead', 'it-lead', 'vendor-pm']);
-    expect(await w.store.listSignoffs('feishu:oc_1')).toHaveLength(1);
+    expect(await w.signoffs()).toHaveLength(1);
     expect(await w.at('ou_admin', '绑定项目 ACME 上线日期 2026-09-01')).toContain('上线日期已过');
   });
 
@@ -126,7 +211,7 @@ describe('sign-off authority', () => {
     const r = await w.text('ou_x', '确认 3、13', { replyTo: w.checklistId });
     expect(r).toContain('第 3 项「培训方案和时间计划已由客户项目负责人签字确认」需由 客户项目负责人 确认');
     expect(r).toContain('未记录任何确认');
-    expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([]);
+    expect(await w.signoffs()).toEqual([]);
     expect(w.rec.updates).toEqual([]);
   });
 
@@ -134,7 +219,7 @@ describe('sign-off authority', () => {
     const w = await boundWithChecklist();
     const r = await w.text('ou_lead', '全部确认', { replyTo: w.checklistId, name: '王经理' });
     const mine = template.items.filter((i) => i.confirm === 'customer-lead' || i.confirm === 'anyone');
-    const rows = await w.store.listSignoffs('feishu:oc_1');
+    const rows = await w.signoffs();
     expect(rows.map((e) => e.itemId)).toEqual(mine.map((i) => i.id));
     expect(rows.every((e) => e.role === 'customer-lead' && e.text === '全部确认')).toBe(true);
     expect(r).toContain('需由 项目经理 确认');
@@ -151,13 +236,13 @@ describe('sign-off authority', () => {
     const w = await boundWithChecklist();
     expect(await w.text('ou_lead', '第3项下午再看', { replyTo: w.checklistId })).toBe('');
     expect(await w.text('ou_lead', '确认 3', { replyTo: 'om_someone_else' })).toContain('没有找到对应的清单');
-    expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([]);
+    expect(await w.signoffs()).toEqual([]);
   });
 
   it('posts the final readiness summary once when the last item is confirmed, then the daily post stops', async () => {
     const w = await boundWithChecklist();
     await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm' }]);
-    await w.at('ou_admin', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }]);
+    await w.give('ou_it', 'IT负责人');
     await w.text('ou_lead', '全部确认', { replyTo: w.checklistId });
     await w.text('ou_pm', '全部确认', { replyTo: w.checklistId });
     expect(w.rec.posts.filter((p) => p.card.title.startsWith('上线准备总结'))).toHaveLength(0);
@@ -183,7 +268,7 @@ describe('undo buttons', () => {
     const r = await w.click('ou_lead', w.checklistId, { type: 'undo', item: 3 }, '王经理');
     expect(r).toContain('已撤销');
     expect(r).toContain('培训方案和时间计划已由客户项目负责人签字确认');
-    const rows = await w.store.listSignoffs('feishu:oc_1');
+    const rows = await w.signoffs();
     expect(rows.at(-1)).toMatchObject({ action: 'undo', itemId: 'training-plan-signed', userId: 'ou_lead', via: 'button', evidenceMessageId: w.checklistId, text: '[button] undo 3' });
     const after = w.rec.updates.at(-1)!;
     expect(after.messageId).toBe(w.checklistId);
@@ -199,11 +284,11 @@ describe('undo buttons', () => {
     const r = await w.click('ou_x', w.checklistId, { type: 'undo', item: 3 });
     expect(r).toContain('无权撤销');
     expect(r).toContain('第 3 项只能由确认人 王经理 或项目管理员撤销');
-    expect((await w.store.listSignoffs('feishu:oc_1')).map((e) => e.action)).toEqual(['confirm']);
+    expect((await w.signoffs()).map((e) => e.action)).toEqual(['confirm']);
     expect(w.rec.updates).toHaveLength(updates);
 
     expect(await w.click('ou_admin', w.checklistId, { type: 'undo', item: 3 })).toContain('已撤销');
-    expect((await w.store.listSignoffs('feishu:oc_1')).map((e) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['confirm ou_lead reply', 'undo ou_admin button']);
+    expect((await w.signoffs()).map((e) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['confirm ou_lead reply', 'undo ou_admin button']);
   });
 });
 
@@ -223,10 +308,10 @@ describe('answers that know the project', () => {
 
     // The button on the answer: roles apply (item 4 is the vendor-pm's).
     expect(await w.click('ou_x', answerId, { type: 'confirm', item: n })).toContain('需由 项目经理 确认');
-    expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([]);
+    expect(await w.signoffs()).toEqual([]);
     await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm', name: '张工' }]);
     expect(await w.click('ou_pm', answerId, { type: 'confirm', item: n }, '张工')).toContain('已确认');
-    expect(await w.store.listSignoffs('feishu:oc_1')).toEqual([expect.objectContaining({ itemId: template.items[n - 1]!.id, userId: 'ou_pm', via: 'button', evidenceMessageId: answerId })]);
+    expect(await w.signoffs()).toEqual([expect.objectContaining({ itemId: template.items[n - 1]!.id, userId: 'ou_pm', via: 'button', evidenceMessageId: answerId })]);
     expect(w.rec.updates.at(-1)!.messageId).toBe(w.checklistId);
     expect(cardText(w.rec.updates.at(-1)!.card)).toContain('1/27');
 
@@ -286,7 +371,7 @@ describe('declared projects (data/projects.yaml)', () => {
     expect(reply).toContain('由 PMO 在 data/projects.yaml 中指定');
     expect((await w.store.getProject('feishu:oc_1'))?.roles).toEqual([{ userId: 'ou_lead', name: '王经理', role: 'customer-lead', declared: true }]);
     // Others can still be given roles in chat.
-    expect(await w.at('ou_admin', '设置角色 @{ou_it} IT负责人', [{ id: 'ou_it' }])).toContain('现在是 IT负责人');
+    expect(await w.give('ou_it', 'IT负责人')).toContain('现在是 IT负责人');
   });
 
   it('does not let a file give itself the "declared" mark', async () => {

@@ -67,6 +67,47 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(await store.updateSchedule('nope', { postTime: '08:30' }, 't')).toBeUndefined();
     });
 
+    it('changes a project and appends its audit events in one step, or neither', async () => {
+      store = await fixture.open();
+      await store.bindProject(project());
+      await store.appendSignoffs([signoff()]);
+      const roleEvent = signoff({ action: 'role-accept', itemId: 'role:customer-lead', itemText: '客户项目负责人', subjectId: 'ou_lead', subjectName: 'Lead', org: 'T1', text: '接受角色' });
+      const out = await store.changeProject('feishu:oc_1', (p) => ({
+        result: 'ok',
+        project: { ...p, roles: [{ userId: 'ou_lead', role: 'customer-lead', acceptedAt: 't', org: 'T1' }], customerOrg: { id: 'T1', source: 'first-lead', by: 'ou_lead' } },
+        events: [roleEvent],
+      }));
+      expect(out?.result).toBe('ok');
+      expect(out?.events).toEqual([{ ...roleEvent, seq: 2 }]);
+      expect(await store.getProject('feishu:oc_1')).toMatchObject({ roles: [{ userId: 'ou_lead', role: 'customer-lead', org: 'T1' }], customerOrg: { id: 'T1', source: 'first-lead' } });
+      // A sign-off keeps how its signer held the role.
+      const grant = { source: 'chat' as const, by: 'ou_admin', byName: 'Admin', acceptedAt: 't', org: 'T1', orgChecked: true };
+      await store.recordSignoffs([signoff({ itemId: 'x', roleGrant: grant })]);
+      expect((await store.listSignoffs('feishu:oc_1')).map((e) => [e.seq, e.action, e.subjectId, e.roleGrant])).toEqual([
+        [1, 'confirm', undefined, undefined],
+        [2, 'role-accept', 'ou_lead', undefined],
+        [3, 'confirm', undefined, grant],
+      ]);
+
+      // A refusal writes nothing; a broken event stops the change too.
+      const before = await store.getProject('feishu:oc_1');
+      expect((await store.changeProject('feishu:oc_1', () => ({ result: 'no' })))?.events).toEqual([]);
+      await expect(store.changeProject('feishu:oc_1', (p) => ({ result: 1, project: { ...p, roles: [] }, events: [{ ...roleEvent, action: 'bogus' as never }] }))).rejects.toThrow();
+      expect(await store.getProject('feishu:oc_1')).toEqual(before);
+      expect(await store.listSignoffs('feishu:oc_1')).toHaveLength(3);
+      expect(await store.changeProject('nope', () => ({ result: 1 }))).toBeUndefined();
+    });
+
+    it('loses no change when two callers change one project at once', async () => {
+      store = await fixture.open();
+      await store.bindProject(project());
+      const add = (userId: string) =>
+        store.changeProject('feishu:oc_1', (p) => ({ result: userId, project: { ...p, roles: [...p.roles, { userId, role: 'it-lead' as const, pending: true }] }, events: [signoff({ action: 'role-nominate', itemId: 'role:it-lead', subjectId: userId })] }));
+      await Promise.all(['a', 'b', 'c', 'd'].map(add));
+      expect((await store.getProject('feishu:oc_1'))!.roles.map((r) => r.userId).sort()).toEqual(['a', 'b', 'c', 'd']);
+      expect((await store.listSignoffs('feishu:oc_1')).map((e) => e.subjectId).sort()).toEqual(['a', 'b', 'c', 'd']);
+    });
+
     it('sees a delivery key once, among concurrent callers, until it expires', async () => {
       store = await fixture.open();
       const t0 = new Date('2026-10-09T01:00:00Z');

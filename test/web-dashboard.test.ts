@@ -88,7 +88,7 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="signoffs-feishu_oc_abc-2026-10-09.csv"');
     const lines = body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe("1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00+08:00,reply,feishu,om_1,'=1+1 确认 3");
+    expect(lines[1]).toBe("1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00+08:00,reply,feishu,om_1,'=1+1 确认 3,,,,");
   });
 
   it('answers an unknown project with 404', async () => {

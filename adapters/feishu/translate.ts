@@ -1,9 +1,12 @@
 import { Action, type ActionMessage, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
 
+const orgOf = (tenant: unknown): { org?: string } => (typeof tenant === 'string' && tenant.length > 0 && tenant.length <= 64 ? { org: tenant } : {});
+
 /** The flattened im.message.receive_v1 event as the SDK's dispatcher hands it over. */
 export interface FeishuMessageEvent {
   event_id?: string;
-  sender?: { sender_id?: { open_id?: string }; sender_type?: string };
+  /** `tenant_key`: the sender's tenant (organisation); in an external group it differs between the two companies. */
+  sender?: { sender_id?: { open_id?: string }; sender_type?: string; tenant_key?: string };
   message?: {
     message_id?: string;
     root_id?: string;
@@ -71,7 +74,7 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
   return {
     kind: 'text',
     chat: { platform: 'feishu', chatId: m.chat_id, chatType: m.chat_type === 'p2p' ? 'direct' : 'group' },
-    user: { id: senderId, isBot: e.sender?.sender_type === 'app' || senderId === botOpenId },
+    user: { id: senderId, isBot: e.sender?.sender_type === 'app' || senderId === botOpenId, ...orgOf(e.sender?.tenant_key) },
     eventId: messageKey(e)!,
     at: Number.isFinite(created) && created > 0 ? new Date(created) : now,
     // The thread's root: a reply to the checklist, to the bot's receipt under it or to a
@@ -87,7 +90,7 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
 /** The flattened card.action.trigger callback. */
 export interface FeishuCardAction {
   event_id?: string;
-  operator?: { open_id?: string };
+  operator?: { open_id?: string; tenant_key?: string };
   action?: { value?: unknown };
   context?: { open_message_id?: string; open_chat_id?: string };
 }
@@ -107,7 +110,7 @@ export function cardActionToIncoming(e: FeishuCardAction, chatType: ChatRef['cha
     msg: {
       kind: 'action',
       chat: { platform: 'feishu', chatId, chatType },
-      user: { id: userId, isBot: false },
+      user: { id: userId, isBot: false, ...orgOf(e.operator?.tenant_key) },
       eventId: messageKey(e)!,
       at: now,
       messageId,

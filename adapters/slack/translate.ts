@@ -10,7 +10,13 @@ export interface SlackMessageEvent {
   thread_ts?: string;
   channel?: string;
   channel_type?: string;
+  /** The sender's workspace; in a shared channel it differs from the app's (Slack Connect). */
+  user_team?: string;
+  team?: string;
 }
+
+/** Slack says which workspace a person belongs to: the organisation for role checks. */
+const orgOf = (team: unknown): { org?: string } => (typeof team === 'string' && /^[TE][A-Z0-9]+$/.test(team) ? { org: team } : {});
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const chatTypeOf = (channel: string, channelType?: string): ChatRef['chatType'] => (channelType === 'im' || (!channelType && channel.startsWith('D')) ? 'direct' : 'group');
@@ -57,7 +63,7 @@ export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: stri
   return {
     kind: 'text',
     chat: { platform: 'slack', chatId: e.channel, chatType },
-    user: { id: e.user, isBot: !!e.bot_id || e.user === bot.userId },
+    user: { id: e.user, isBot: !!e.bot_id || e.user === bot.userId, ...orgOf(e.user_team ?? e.team) },
     eventId: `${e.channel}:${e.ts}`,
     at: new Date(Number(e.ts) * 1000),
     replyTo: e.thread_ts,
@@ -70,7 +76,7 @@ export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: stri
 
 export interface SlackBlockActions {
   trigger_id?: string;
-  user?: { id?: string; name?: string };
+  user?: { id?: string; name?: string; team_id?: string };
   channel?: { id?: string };
   container?: { channel_id?: string; message_ts?: string; thread_ts?: string };
   message?: { ts?: string; thread_ts?: string };
@@ -97,7 +103,7 @@ export function slackActionToIncoming(body: SlackBlockActions, value: string | u
     msg: {
       kind: 'action',
       chat: { platform: 'slack', chatId: channel, chatType: chatTypeOf(channel) },
-      user: { id: user, name: body.user?.name, isBot: false },
+      user: { id: user, name: body.user?.name, isBot: false, ...orgOf(body.user?.team_id) },
       eventId: `click:${body.trigger_id ?? `${actionTs}:${user}`}`,
       at: now,
       messageId: ts,

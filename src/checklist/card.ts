@@ -1,7 +1,9 @@
 import type { Block, Button, Card } from '../core/card.ts';
-import { mdText, personMd } from '../core/markdown.ts';
+import { mdText, mention, personMd } from '../core/markdown.ts';
 import { cardText } from '../core/card.ts';
-import { holdersOf, roleLabel } from '../projects/roles.ts';
+import { holdersOf, nomineesOf, roleLabel } from '../projects/roles.ts';
+import { pendingRoles } from '../projects/authority.ts';
+import { eventWords } from '../projects/trail.ts';
 import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
 import type { Checklist, ChecklistLine } from './build.ts';
 
@@ -23,6 +25,7 @@ const T = {
     deadline: '截止',
     attention: (who: string) => `请处理逾期事项:${who}`,
     unassigned: (role: string) => `(未设置${role}:@机器人 设置角色 @某人 ${role})`,
+    pending: (who: string) => `⏳ 角色待本人接受:${who}。接受之前,该角色需确认的事项保持未完成。`,
     hint: '回复本消息确认:「确认 3」「确认 3、5」「确认 1-3」「全部确认」;「撤销 2」撤回。也可点按钮(撤销仅限确认人或项目管理员)。飞书需为机器人开通 im:message.group_msg 权限才能收到不 @机器人 的回复;未开通时请在回复里 @机器人 或点按钮。',
     beyond: (d: string, y: number) => `⚠️ 上线日期 ${d} 超出已知节假日历(已知至 ${y} 年),该年份按周一至周五发送;请在 data/calendar/ 补充该年安排。`,
     confirmBtn: (n: number) => `确认 ${n}`,
@@ -32,8 +35,6 @@ const T = {
     stillOpen: '**未确认事项**',
     signoffs: (n: string) => `签字记录 · ${n}`,
     noSignoffs: '还没有签字记录。',
-    confirmWord: '确认',
-    undoWord: '撤销',
     moreRows: (n: number) => `…另有 ${n} 条,完整记录请用 CLI 或 /api 导出。`,
   },
   en: {
@@ -52,6 +53,7 @@ const T = {
     deadline: 'due',
     attention: (who: string) => `Overdue, please act: ${who}`,
     unassigned: (role: string) => `(no ${role} set: @bot set role @someone ${role})`,
+    pending: (who: string) => `⏳ Roles waiting for the person to accept: ${who}. Until then, the items those roles confirm stay open.`,
     hint: 'Reply to this message to confirm: "confirm 3", "confirm 3,5", "confirm 1-3", "confirm all"; "undo 2" takes one back. Or use the buttons (undo: only whoever confirmed, or the project admin). Feishu delivers replies without an @bot mention only if the app has the im:message.group_msg permission; otherwise @ the bot in your reply or use the buttons.',
     beyond: (d: string, y: number) => `⚠️ Go-live ${d} is beyond the known holiday calendar (known through ${y}); that year is treated as Monday–Friday. Add it in data/calendar/.`,
     confirmBtn: (n: number) => `Confirm ${n}`,
@@ -61,8 +63,6 @@ const T = {
     stillOpen: '**Not confirmed**',
     signoffs: (n: string) => `Sign-offs · ${n}`,
     noSignoffs: 'No sign-offs yet.',
-    confirmWord: 'confirm',
-    undoWord: 'undo',
     moreRows: (n: number) => `…${n} more; export the full trail with the CLI or /api.`,
   },
 } as const;
@@ -109,7 +109,9 @@ function attentionMd(cl: Checklist, lang: Lang): string | undefined {
     if (l.item.confirm === 'anyone') who.add(cl.project.adminId);
     else {
       const h = holdersOf(cl.project, l.item.confirm);
+      const nominees = nomineesOf(cl.project, l.item.confirm);
       if (h.length) h.forEach((u) => who.add(u));
+      else if (nominees.length) nominees.forEach((u) => who.add(u)); // they act by accepting
       else missing.add(roleLabel[l.item.confirm][lang]);
     }
   }
@@ -126,6 +128,8 @@ export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number } =
   if (opts.beyondCalendar !== undefined) blocks.push({ type: 'text', md: t.beyond(cl.project.goLive, opts.beyondCalendar) });
   const attention = attentionMd(cl, lang);
   if (attention) blocks.push({ type: 'text', md: attention });
+  const pending = pendingRoles(cl.project);
+  if (pending.length) blocks.push({ type: 'text', md: t.pending(pending.map((r) => `${mention(r.userId)}${lang === 'zh' ? `(${roleLabel[r.role].zh})` : ` (${roleLabel[r.role].en})`}`).join(lang === 'zh' ? '、' : ', ')) });
   if (urgent.length) blocks.push(...listBlocks(urgent, lang, t.dueHead));
   if (rest.length) blocks.push(...listBlocks(rest, lang, t.restHead));
   const open = [...urgent, ...rest.filter((l) => l.state !== 'confirmed')];
@@ -173,9 +177,7 @@ export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], lim
   const lang = project.lang;
   const t = T[lang];
   const shown = events.slice(-limit);
-  const rows = shown.map(
-    (e) => `- ${e.at.replace('T', ' ').slice(0, 16)} ${personMd({ id: e.userId, name: e.userName })} (${roleLabel[e.role][lang]}) ${e.action === 'confirm' ? t.confirmWord : t.undoWord} ${mdText(e.itemText)} · ${e.via} · ${mdText(e.evidenceMessageId)}`,
-  );
+  const rows = shown.map((e) => `- ${e.at.replace('T', ' ').slice(0, 16)} ${eventWords(e, lang, (id, name) => personMd({ id, name }), mdText)} · ${e.via} · ${mdText(e.evidenceMessageId)}`);
   const blocks: Block[] = [{ type: 'text', md: rows.length ? rows.join('\n') : t.noSignoffs }];
   if (events.length > shown.length) blocks.push({ type: 'context', md: t.moreRows(events.length - shown.length) });
   const card: Card = { title: t.signoffs(project.name), tone: 'neutral', blocks, fallback: '' };

@@ -6,6 +6,7 @@ import type { Platform } from '../core/message.ts';
 import type { Transport } from '../core/transport.ts';
 import { loadDeclaredProjects, syncDeclaredProjects } from '../projects/declared.ts';
 import { commandHandler } from '../projects/handlers.ts';
+import { roleButtonHandler } from '../projects/role-chat.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import { createCalendar } from '../schedule/calendar.ts';
 import { createDailyJob } from '../schedule/job.ts';
@@ -77,7 +78,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
   };
 }
 
-/** Commands first, then sign-offs (a reply "确认 3" is never mistaken for a question). */
+/** Commands first, then role answers and sign-offs (a reply "确认 3" is never mistaken for a question). */
 export function projectHandlers(env: ChecklistEnv): Handler[] {
-  return [commandHandler(env), signoffHandler(env)];
+  return [commandHandler(env), roleButtonHandler(), signoffHandler(env)];
 }

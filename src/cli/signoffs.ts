@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.ts';
+import { eventWords } from '../projects/trail.ts';
 import { signoffsCsv } from '../signoff/export.ts';
 import { openStore } from '../store/open.ts';
 import type { CliContext } from './context.ts';
@@ -35,7 +36,11 @@ export async function signoffsCommand(args: string[], ctx: CliContext): Promise<
     const events = await store.listSignoffs(project);
     if (format === 'json') ctx.out(JSON.stringify(events, null, 2));
     else if (format === 'csv') ctx.out(signoffsCsv(events).trimEnd());
-    else for (const e of events) ctx.out(`${e.seq}\t${e.at}\t${e.action}\t${e.itemId}\t${e.userName ?? e.userId} (${e.role})\t${e.via}\t${e.evidenceMessageId}\t${e.text}`);
+    else {
+      const p = projects.find((x) => x.id === project)!;
+      const who = (id: string, name?: string) => (name ? `${name} (${id})` : id);
+      for (const e of events) ctx.out(`${e.seq}\t${e.at}\t${e.action}\t${e.itemId}\t${eventWords(e, p.lang, who, (s) => s)}\t${e.via}\t${e.evidenceMessageId}\t${e.text}`);
+    }
     return 0;
   } finally {
     await store.close();

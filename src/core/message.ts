@@ -11,6 +11,11 @@ export const UserRef = z.object({
   id: z.string().min(1),
   name: z.string().optional(),
   isBot: z.boolean().default(false),
+  /**
+   * The person's organisation when the platform says it (Slack: the user's team; Feishu: the
+   * sender's tenant). Absent where the platform cannot tell (the web playground, mentions).
+   */
+  org: z.string().optional(),
 });
 export type UserRef = z.infer<typeof UserRef>;
 
@@ -30,6 +35,8 @@ export const Action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reason'), item: z.number().int().positive(), reason: z.enum(['wrong-rule', 'unclear', 'outdated', 'other']) }),
   z.object({ type: z.literal('confirm'), item: z.number().int().positive() }),
   z.object({ type: z.literal('undo'), item: z.number().int().positive() }),
+  /** The answer of the person a customer-side role was nominated for; only they may give it. */
+  z.object({ type: z.literal('role'), answer: z.enum(['accept', 'decline']), user: z.string().min(1).max(64), role: z.enum(['customer-lead', 'vendor-pm', 'it-lead']) }),
 ]);
 export type Action = z.infer<typeof Action>;
 

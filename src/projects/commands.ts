@@ -9,6 +9,8 @@ type Lang = 'zh' | 'en';
 export type ProjectCommand =
   | { kind: 'bind'; lang: Lang; name: string; goLive: string; timeZone?: string }
   | { kind: 'set-role'; lang: Lang; userId: string; role: Role | null }
+  /** The person a customer-side role was nominated for answers; `role` when they name one. */
+  | { kind: 'answer-role'; lang: Lang; answer: 'accept' | 'decline'; role?: Role }
   | { kind: 'set-time'; lang: Lang; time: string }
   | { kind: 'set-timezone'; lang: Lang; timeZone: string }
   | { kind: 'checklist'; lang: Lang }
@@ -20,6 +22,7 @@ export type ProjectCommand =
 const USAGE = {
   bind: { zh: '用法:绑定项目 <名称> 上线日期 <YYYY-MM-DD>', en: 'usage: bind project <name> go-live <YYYY-MM-DD>' },
   role: { zh: '用法:设置角色 @某人 客户项目负责人|项目经理|IT负责人|成员', en: 'usage: set role @someone customer-lead|vendor-pm|it-lead|member' },
+  answer: { zh: '用法:接受角色 / 拒绝角色(可加角色名)', en: 'usage: accept role / decline role (optionally the role)' },
   time: { zh: '用法:设置提醒时间 08:30', en: 'usage: set time 08:30' },
   tz: { zh: '用法:设置时区 Asia/Shanghai(IANA 时区名)', en: 'usage: set timezone Europe/Berlin (an IANA zone name)' },
 };
@@ -50,6 +53,13 @@ function role(lang: Lang, userId: string | undefined, word: string): ProjectComm
   return { kind: 'set-role', lang, userId, role: r };
 }
 
+function answerRole(lang: Lang, answer: 'accept' | 'decline', word: string): ProjectCommand {
+  if (!word.trim()) return { kind: 'answer-role', lang, answer };
+  const r = parseRole(word);
+  if (!r) return { kind: 'invalid', lang, error: `${lang === 'zh' ? `不认识角色 "${mdText(word)}"` : `unknown role "${mdText(word)}"`}. ${USAGE.answer[lang]}` };
+  return { kind: 'answer-role', lang, answer, role: r };
+}
+
 function time(lang: Lang, h: string, m = '00'): ProjectCommand {
   const hh = Number(h);
   const mm = Number(m);
@@ -72,6 +82,10 @@ export function parseProjectCommand(text: string): ProjectCommand | null {
   if ((m = /^(?:设置|设定|指定)(?:角色)?\s*[:：]?\s*(?:@\{([^}]+)\})?\s*(?:为|是|的角色为|[:：])?\s*(\S*)$/u.exec(s)) && (m[1] || /^设置角色/u.test(s))) return role('zh', m[1], m[2] ?? '');
   if ((m = /^set role\s*(?:@\{([^}]+)\})?\s*(?:to|as|=|:)?\s*(.*)$/i.exec(s))) return role('en', m[1], m[2] ?? '');
   if ((m = /^set\s+@\{([^}]+)\}\s+(?:role\s+)?(?:to|as)?\s*(.+)$/i.exec(s))) return role('en', m[1], m[2]!);
+
+  // accept / decline a nominated role
+  if ((m = /^(接受|拒绝|谢绝)(?:角色|提名)?\s*[:：]?\s*(\S*)$/u.exec(s)) && (m[2] || /角色|提名/u.test(s))) return answerRole('zh', m[1] === '接受' ? 'accept' : 'decline', m[2]!);
+  if ((m = /^(accept|decline)(?: the)?(?: role| nomination)\s*:?\s*(.*)$/i.exec(s))) return answerRole('en', m[1]!.toLowerCase() === 'accept' ? 'accept' : 'decline', m[2]!);
 
   // set time / time zone
   if ((m = /^设置(?:提醒|发送|推送|清单)?时间\s*[:：为]?\s*(?:(\d{1,2})[:：点](\d{2})?分?|(\S*))$/u.exec(s))) return m[1] ? time('zh', m[1], m[2]) : { kind: 'invalid', lang: 'zh', error: USAGE.time.zh };

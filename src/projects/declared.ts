@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { Platform } from '../core/message.ts';
 import { isValidDate, isValidTimeZone, isoWithOffset } from '../schedule/dates.ts';
-import { LocalTime, RoleHolder, type ProjectRecord, type Store } from '../store/store.ts';
+import { LocalTime, Role, type ProjectRecord, type Store } from '../store/store.ts';
 import { DEFAULT_POST_TIME, DEFAULT_TIME_ZONE, projectIdOf } from './handlers.ts';
 
 export class ProjectsFileError extends Error {
@@ -21,7 +21,9 @@ const Declared = z.strictObject({
   postTime: LocalTime.default(DEFAULT_POST_TIME),
   lang: z.enum(['zh', 'en']).default('zh'),
   admin: z.string().min(1),
-  roles: z.array(RoleHolder.omit({ declared: true }).strict()).default([]),
+  roles: z.array(z.strictObject({ userId: z.string().min(1), name: z.string().optional(), role: Role })).default([]),
+  /** The customer's organisation (Slack team or enterprise id, Feishu tenant key): customer-side roles need a member of it. */
+  customerOrg: z.string().min(1).optional(),
 });
 // An empty file (or one with only comments) declares nothing.
 const ProjectsFile = z.preprocess((v) => v ?? {}, z.strictObject({ projects: z.array(Declared).default([]) }));
@@ -71,6 +73,8 @@ export async function syncDeclaredProjects(store: Store, declared: DeclaredProje
       lang: d.lang,
       adminId: d.admin,
       roles: [...(old?.roles ?? []).filter((r) => !listed.has(r.userId) && !r.declared), ...d.roles.map((r) => ({ ...r, declared: true }))],
+      // The file's organisation wins; without one, what the first customer-lead's acceptance recorded is kept.
+      ...(d.customerOrg ? { customerOrg: { id: d.customerOrg, source: 'file' as const } } : old?.customerOrg?.source === 'first-lead' ? { customerOrg: old.customerOrg } : {}),
       source: 'file',
       createdAt: old?.createdAt ?? at,
       updatedAt: at,

@@ -4,9 +4,11 @@ import type { TextMessage } from '../core/message.ts';
 import { signoffsCard, statusLine, countdown } from '../checklist/card.ts';
 import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
 import { daysBetween, isoWithOffset, localDate } from '../schedule/dates.ts';
-import type { ProjectRecord, Role } from '../store/records.ts';
+import type { ProjectRecord } from '../store/records.ts';
 import { parseProjectCommand, type ProjectCommand } from './commands.ts';
-import { mayConfigure, roleLabel, sideOf } from './roles.ts';
+import { mayConfigure } from './roles.ts';
+import { answerRole, changeRoles, personOf, roleReply } from './role-chat.ts';
+import { decideSetRole } from './authority.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export const DEFAULT_POST_TIME = '09:00';
@@ -21,25 +23,6 @@ const notAllowed = (lang: Lang, p: ProjectRecord) =>
     say(lang, `只有项目管理员 @{${p.adminId}} 或项目经理可以修改本项目的设置。`, `Only the project admin @{${p.adminId}} or a vendor-pm can change this project's settings.`),
     'warning',
   );
-
-/**
- * Why a role change from chat is refused, or undefined. Roles the PMO declared in
- * data/projects.yaml are not the chat's to change; nobody gives themselves a customer-side
- * role (what the customer's own people sign is worth something only if it is theirs); and a
- * person does not move from one side to the other in one command.
- */
-function roleChangeRefusal(p: ProjectRecord, by: string, userId: string, role: Role | null, lang: Lang): string | undefined {
-  const current = p.roles.filter((r) => r.userId === userId);
-  if (current.some((r) => r.declared))
-    return say(lang, '这个人的角色由 PMO 在 data/projects.yaml 中指定,不能在聊天里修改。', "This person's role was declared by the PMO in data/projects.yaml; it cannot be changed from chat.");
-  if (!role) return undefined;
-  if (sideOf(role) === 'customer' && userId === by)
-    return say(lang, `不能给自己设置客户方角色(${roleLabel[role].zh}):请由他人设置,或由 PMO 在 data/projects.yaml 中指定。`, `You cannot give yourself a customer-side role (${roleLabel[role].en}): someone else must set it, or the PMO declares it in data/projects.yaml.`);
-  const other = current.find((r) => sideOf(r.role) !== sideOf(role));
-  if (other)
-    return say(lang, `这个人现在是${roleLabel[other.role].zh}(${sideOf(other.role) === 'vendor' ? '厂商方' : '客户方'}),不能改为另一方的角色;请先把他设为成员。`, `This person is now ${roleLabel[other.role].en} (${sideOf(other.role)} side) and cannot take a role of the other side; set them to member first.`);
-  return undefined;
-}
 
 const scheduleLine = (p: ProjectRecord) =>
   say(p.lang, `每个工作日 ${p.postTime}(${p.timeZone})发布上线准备清单`, `The readiness checklist is posted every working day at ${p.postTime} (${p.timeZone})`);
@@ -103,16 +86,15 @@ async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: Checkli
       // Only a real mention names a person: "@{all}" typed as text is no one.
       const mentioned = msg.mentions.find((u) => u.id === cmd.userId);
       if (!mentioned) return void (await ctx.reply(note(say(lang, '命令格式不对', 'Command not understood'), say(lang, '请 @ 要设置角色的人(在聊天里选中这个人)。', 'Mention the person whose role to set (pick them in the chat).'), 'warning')));
-      const name = mentioned.name;
-      const refusal = roleChangeRefusal(project, sender.id, cmd.userId, cmd.role, lang);
-      if (refusal) {
-        log.info('role change refused', { projectId: id, by: sender.id, userId: cmd.userId, role: cmd.role });
-        return void (await ctx.reply(note(say(lang, '不能这样设置角色', 'Role not changed'), refusal, 'warning')));
-      }
-      await store.setRole(id, { userId: cmd.userId, ...(name ? { name } : {}) }, cmd.role, isoWithOffset(now, project.timeZone));
-      log.info('role changed', { projectId: id, by: sender.id, userId: cmd.userId, role: cmd.role });
-      const label = cmd.role ? roleLabel[cmd.role][lang] : roleLabel.member[lang];
-      await ctx.reply(note(say(lang, '角色已设置', 'Role set'), say(lang, `@{${cmd.userId}} 现在是 ${label}。`, `@{${cmd.userId}} is now ${label}.`), 'success'));
+      const subject = { id: mentioned.id, ...(mentioned.name ? { name: mentioned.name } : {}) };
+      const d = await changeRoles(ctx, project, (p, s) => decideSetRole(p, personOf(msg), subject, cmd.role, s));
+      await ctx.reply(roleReply(d, lang, sender, subject));
+      return;
+    }
+    case 'answer-role': {
+      if (!project) return void (await ctx.reply(notBound(lang)));
+      const d = await answerRole(ctx, project, cmd.answer, cmd.role);
+      await ctx.reply(roleReply(d, lang, sender, sender));
       return;
     }
     case 'set-time':

@@ -29,12 +29,18 @@ export function parseRole(word: string): Role | null | undefined {
 /** Whose side a role is on: the customer's (customer-lead, it-lead) or the implementer's (vendor-pm). */
 export const sideOf = (r: Role): 'customer' | 'vendor' => (r === 'vendor-pm' ? 'vendor' : 'customer');
 
+/** The roles that give `userId` authority now (a nomination not yet accepted gives none). */
 export function rolesOf(project: ProjectRecord, userId: string): Role[] {
-  return project.roles.filter((r) => r.userId === userId).map((r) => r.role);
+  return project.roles.filter((r) => r.userId === userId && !r.pending).map((r) => r.role);
 }
 
 export function holdersOf(project: ProjectRecord, role: Role): string[] {
-  return project.roles.filter((r) => r.role === role).map((r) => r.userId);
+  return project.roles.filter((r) => r.role === role && !r.pending).map((r) => r.userId);
+}
+
+/** Who was nominated for `role` and has not accepted yet. */
+export function nomineesOf(project: ProjectRecord, role: Role): string[] {
+  return project.roles.filter((r) => r.role === role && r.pending).map((r) => r.userId);
 }
 
 /** How a signer is recorded in the audit trail. */

@@ -94,7 +94,8 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
       return false; // the review feature's
     case 'confirm':
     case 'undo':
-      return false; // sign-offs are the checklist handlers' business
+    case 'role':
+      return false; // sign-offs and roles are the checklist handlers' business
     default: {
       const never: never = action;
       throw new Error(`unknown action ${JSON.stringify(never)}`);

@@ -1,6 +1,8 @@
+import { grantWords } from '../projects/trail.ts';
 import type { SignoffEvent } from '../store/records.ts';
 
-export const CSV_COLUMNS = ['seq', 'projectId', 'action', 'itemId', 'itemText', 'userId', 'userName', 'role', 'at', 'via', 'platform', 'evidenceMessageId', 'text'] as const;
+/** Role changes fill subjectId/subjectName (whose role) and org; sign-offs fill roleGrant (how the signer holds their role). */
+export const CSV_COLUMNS = ['seq', 'projectId', 'action', 'itemId', 'itemText', 'userId', 'userName', 'role', 'at', 'via', 'platform', 'evidenceMessageId', 'text', 'subjectId', 'subjectName', 'org', 'roleGrant'] as const;
 
 /**
  * A cell a spreadsheet would run as a formula: =, +, -, @ (or their full-width forms) first,
@@ -16,7 +18,9 @@ function cell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+const value = (e: SignoffEvent, c: (typeof CSV_COLUMNS)[number]): unknown => (c === 'roleGrant' ? grantWords(e.roleGrant, 'en', (id, name) => (name ? `${name} (${id})` : id)) : e[c]);
+
 export function signoffsCsv(events: SignoffEvent[]): string {
-  const rows = [CSV_COLUMNS.join(','), ...events.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','))];
+  const rows = [CSV_COLUMNS.join(','), ...events.map((e) => CSV_COLUMNS.map((c) => cell(value(e, c))).join(','))];
   return rows.join('\r\n') + '\r\n';
 }

@@ -5,6 +5,8 @@ import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
 import type { TemplateItem } from '../checklist/template.ts';
 import { projectIdOf } from '../projects/handlers.ts';
 import { auditRole, rolesOf, roleLabel } from '../projects/roles.ts';
+import { roleGrantOf } from '../projects/authority.ts';
+import { grantWords } from '../projects/trail.ts';
 import { isoWithOffset } from '../schedule/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord } from '../store/records.ts';
 import { parseSignoff, type SignoffRequest } from './parse.ts';
@@ -111,6 +113,8 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   }
 
   const at = isoWithOffset(clock.now(), project.timeZone);
+  // How the signer holds the role they sign with, frozen into the trail (a later change does not rewrite it).
+  const grant = mine === 'admin' || mine === 'member' ? undefined : roleGrantOf(project, user.id, mine);
   const events: NewSignoffEvent[] = toWrite.map(({ item }) => ({
     projectId: project.id,
     action: r.req.kind,
@@ -124,6 +128,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     platform: ctx.msg.chat.platform,
     evidenceMessageId: r.evidenceMessageId,
     text: r.text,
+    ...(grant ? { roleGrant: grant } : {}),
   }));
   let written;
   try {
@@ -147,6 +152,8 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const head =
     r.req.kind === 'confirm' ? say(lang, `${who}(${roleLabel[mine].zh})确认了:`, `${who} (${roleLabel[mine].en}) confirmed:`) : say(lang, `${who}(${roleLabel[mine].zh})撤销了确认:`, `${who} (${roleLabel[mine].en}) took back:`);
   const lines = [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang)), ...[...skipped, ...refused].map((x) => `- ${x}`)];
+  // A role given in chat is said so, with who gave it: the receipt is what people screenshot.
+  if (grant?.source === 'chat') lines.push(grantWords(grant, lang, (id, name) => personMd({ id, name }))!);
   await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '已确认', 'Confirmed') : say(lang, '已撤销', 'Undone'), lines.join('\n'), 'success'));
   log.info('sign-off recorded', { projectId: project.id, action: r.req.kind, items: toWrite.map((x) => x.item.id), via: r.via });
   await refreshCards(ctx, env, t);

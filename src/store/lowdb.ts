@@ -213,6 +213,22 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
       });
       return out;
     },
+    async changeProject(projectId, decide) {
+      const p = db.data.projects[projectId];
+      if (!p) return undefined;
+      const { result, project, events = [] } = decide(structuredClone(p));
+      // Checked before anything is changed: all or nothing.
+      const next = project ? ProjectRecord.parse(project) : undefined;
+      for (const e of events) SignoffEvent.omit({ seq: true }).parse(e);
+      let written: SignoffEvent[] = [];
+      await update((d) => {
+        if (next) d.projects[projectId] = structuredClone(next);
+        let seq = d.signoffs.at(-1)?.seq ?? 0;
+        written = events.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
+        d.signoffs.push(...structuredClone(written));
+      });
+      return { result, project: structuredClone(next ?? p), events: written };
+    },
     async updateSchedule(projectId, change, at) {
       let out: ProjectRecord | undefined;
       await update((d) => {

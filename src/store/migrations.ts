@@ -134,6 +134,16 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_key, user_id) WHERE answer_key IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'role changes in the audit trail',
+    sql: `
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove'));
+      ALTER TABLE signoffs ADD COLUMN subject_id text, ADD COLUMN subject_name text, ADD COLUMN org text, ADD COLUMN role_grant text;
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

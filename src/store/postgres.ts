@@ -75,6 +75,10 @@ const toSignoff = (r: Row): SignoffEvent => ({
   platform: r.platform as SignoffEvent['platform'],
   evidenceMessageId: r.evidence_message_id as string,
   text: r.text as string,
+  ...(r.subject_id != null ? { subjectId: r.subject_id as string } : {}),
+  ...(r.subject_name != null ? { subjectName: r.subject_name as string } : {}),
+  ...(r.org != null ? { org: r.org as string } : {}),
+  ...(r.role_grant != null ? { roleGrant: JSON.parse(r.role_grant as string) as SignoffEvent['roleGrant'] } : {}),
 });
 const toMessage = (r: Row): ChecklistMessage => ({
   projectId: r.project_id as string,
@@ -302,6 +306,20 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         p.updatedAt = at;
       });
     },
+    async changeProject(projectId, decide) {
+      return tx(async (c) => {
+        const { rows } = await c.query<{ data: ProjectRecord }>('SELECT data FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+        const p = rows[0]?.data;
+        if (!p) return undefined;
+        const { result, project, events = [] } = decide(structuredClone(p));
+        const next = project ? ProjectRecord.parse(project) : undefined;
+        const valid = events.map((e) => NewSignoff.parse(e));
+        if (next) await c.query('UPDATE projects SET data = $2 WHERE id = $1', [projectId, next]);
+        const written: SignoffEvent[] = [];
+        for (const e of valid) written.push(await insertSignoff(c, e));
+        return { result, project: next ?? p, events: written };
+      });
+    },
     async updateSchedule(projectId, change, at) {
       return changeProject(projectId, (p) => {
         if (change.postTime) p.postTime = change.postTime;
@@ -413,9 +431,26 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
 
 async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Promise<SignoffEvent> {
   const { rows } = await c.query(
-    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
-    [e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text],
+    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING *`,
+    [
+      e.projectId,
+      e.action,
+      e.itemId,
+      e.itemText,
+      e.userId,
+      e.userName ?? null,
+      e.role,
+      e.at,
+      e.via,
+      e.platform,
+      e.evidenceMessageId,
+      e.text,
+      e.subjectId ?? null,
+      e.subjectName ?? null,
+      e.org ?? null,
+      e.roleGrant ? JSON.stringify(e.roleGrant) : null,
+    ],
   );
   return toSignoff(rows[0]!);
 }

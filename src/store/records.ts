@@ -16,6 +16,19 @@ export const RoleHolder = z.object({
   role: Role,
   /** Given by the PMO in data/projects.yaml: chat commands cannot change it. */
   declared: z.boolean().optional(),
+  /**
+   * A customer-side role named in chat that the person has not accepted yet: it gives no
+   * authority until they do (only they can), so nobody signs as the customer on another's word.
+   */
+  pending: z.boolean().optional(),
+  /** Who gave or nominated it in chat, and when. */
+  grantedBy: z.string().optional(),
+  grantedByName: z.string().optional(),
+  grantedAt: z.string().optional(),
+  /** When the person accepted it (customer-side roles given in chat). */
+  acceptedAt: z.string().optional(),
+  /** The organisation the platform said the person belongs to when they accepted (Slack team, Feishu tenant). */
+  org: z.string().optional(),
 });
 export type RoleHolder = z.infer<typeof RoleHolder>;
 
@@ -32,6 +45,12 @@ export const ProjectRecord = z.object({
   adminId: z.string().min(1),
   adminName: z.string().optional(),
   roles: z.array(RoleHolder),
+  /**
+   * The customer's organisation (Slack team or enterprise, Feishu tenant): declared in
+   * data/projects.yaml, or taken from the first customer-lead who accepted in chat.
+   * Customer-side roles can then only be accepted by its members.
+   */
+  customerOrg: z.object({ id: z.string().min(1), source: z.enum(['file', 'first-lead']), by: z.string().optional(), byName: z.string().optional(), at: z.string().optional() }).optional(),
   /** Where it was declared: a chat command or data/projects.yaml. */
   source: z.enum(['chat', 'file']),
   createdAt: z.string(),
@@ -72,11 +91,32 @@ export type PostClaim = z.infer<typeof PostClaim>;
 
 export const SignoffVia = z.enum(['reply', 'button', 'web']);
 
-/** One line of the append-only audit trail. `seq` is assigned by the store. */
+/** Role changes made in chat, kept in the same trail as sign-offs. */
+export const RoleAction = z.enum(['role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove']);
+export type RoleAction = z.infer<typeof RoleAction>;
+export const isRoleAction = (a: string): a is RoleAction => (RoleAction.options as string[]).includes(a);
+
+/** How the signer came to hold the role they signed with, frozen into the sign-off. */
+export const RoleGrant = z.object({
+  source: z.enum(['file', 'chat']),
+  by: z.string().optional(),
+  byName: z.string().optional(),
+  acceptedAt: z.string().optional(),
+  /** The signer's organisation as the platform said at acceptance, and whether it is the project's customer organisation. */
+  org: z.string().optional(),
+  orgChecked: z.boolean().optional(),
+});
+export type RoleGrant = z.infer<typeof RoleGrant>;
+
+/**
+ * One line of the append-only audit trail: a sign-off (confirm, undo) or a role change.
+ * `seq` is assigned by the store. For a role change, `itemId` is `role:<role>`, `itemText`
+ * the role's name, `user*` who acted and `subject*` whose role it is.
+ */
 export const SignoffEvent = z.object({
   seq: z.number().int().positive(),
   projectId: z.string().min(1),
-  action: z.enum(['confirm', 'undo']),
+  action: z.union([z.enum(['confirm', 'undo']), RoleAction]),
   itemId: z.string().min(1),
   /** The item's text when it was signed, in the project's language. */
   itemText: z.string(),
@@ -92,6 +132,13 @@ export const SignoffEvent = z.object({
   evidenceMessageId: z.string().min(1),
   /** The literal reply text, or a description of the click. */
   text: z.string(),
+  /** Role changes: whose role changed. */
+  subjectId: z.string().optional(),
+  subjectName: z.string().optional(),
+  /** The actor's organisation, when the platform said (role acceptances). */
+  org: z.string().optional(),
+  /** Sign-offs: how the signer's role was given. */
+  roleGrant: RoleGrant.optional(),
 });
 export type SignoffEvent = z.infer<typeof SignoffEvent>;
 export type NewSignoffEvent = Omit<SignoffEvent, 'seq'>;

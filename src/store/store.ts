@@ -18,6 +18,12 @@ export const FeedbackRecord = z.object({
 });
 export type FeedbackRecord = z.infer<typeof FeedbackRecord>;
 
+export interface ProjectChange<T> {
+  result: T;
+  project?: ProjectRecord;
+  events?: NewSignoffEvent[];
+}
+
 /**
  * Everything the bot keeps. Implementations: lowdb (embedded default) and,
  * later, PostgreSQL; both run the same contract tests in test/store.contract.ts.
@@ -58,6 +64,13 @@ export interface Store {
   putProject(p: ProjectRecord): Promise<void>;
   /** Gives `user` the role, or takes every role away with `null`. Atomic; undefined when no such project. */
   setRole(projectId: string, user: { userId: string; name?: string }, role: Role | null, at: string): Promise<ProjectRecord | undefined>;
+  /**
+   * Reads the project under its lock and hands it to `decide`, which returns the record as it
+   * must become (or none: left as it is) and audit events to append; both are written in one
+   * step, so a role change is never without its audit event, nor the reverse. Undefined when
+   * no such project. `decide` must be pure: PostgreSQL may run it again after a connection failure.
+   */
+  changeProject<T>(projectId: string, decide: (p: ProjectRecord) => ProjectChange<T>): Promise<{ result: T; project: ProjectRecord; events: SignoffEvent[] } | undefined>;
   /** Changes the posting time and/or time zone. Atomic; undefined when no such project. */
   updateSchedule(projectId: string, change: { postTime?: string; timeZone?: string }, at: string): Promise<ProjectRecord | undefined>;
 

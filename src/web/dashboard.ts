@@ -4,7 +4,8 @@ import type { Template } from '../checklist/template.ts';
 import type { Clock } from '../core/clock.ts';
 import { roleLabel } from '../projects/roles.ts';
 import { localDate } from '../schedule/dates.ts';
-import type { ProjectRecord, SignoffEvent, Store } from '../store/store.ts';
+import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
+import { isRoleAction, RoleAction, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
 import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang, type Strings } from './i18n.ts';
@@ -35,12 +36,31 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
     if (l.state !== 'overdue') continue;
     if (l.item.confirm === 'anyone') responsible.add(personName(project, project.adminId, lang, project.adminName));
     else {
+      // A nomination not yet accepted is someone who must act (by accepting), shown as such.
       const holders = project.roles.filter((r) => r.role === l.item.confirm);
-      if (holders.length) holders.forEach((h) => responsible.add(`${personName(project, h.userId, lang, h.name)} (${roleLabel[h.role][lang]})`));
+      if (holders.length) holders.forEach((h) => responsible.add(`${personName(project, h.userId, lang, h.name)} (${roleLabel[h.role][lang]}${h.pending ? `, ${t(lang).dbPending}` : ''})`));
       else unassigned.add(roleLabel[l.item.confirm][lang]);
     }
   }
   return { project, checklist, signoffs, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned] };
+}
+
+const ACTIONS = ['confirm', 'undo', ...RoleAction.options] as const;
+
+/** How a role holder got their role, as the dashboard says it. */
+function holderWords(p: ProjectRecord, h: RoleHolder, lang: Lang): string {
+  const s = t(lang);
+  if (h.declared) return s.dbDeclared;
+  const by = s.dbGrantedBy.replace('{by}', h.grantedBy ? personName(p, h.grantedBy, lang, h.grantedByName) : '?');
+  if (h.pending) return `${s.dbPending}; ${by}`;
+  return `${by}${h.acceptedAt ? s.dbAcceptedAt.replace('{at}', shortTime(h.acceptedAt)) : ''}${h.org ? ` · ${h.org}` : ''}`;
+}
+
+/** The audit row's detail: whose role changed, or how the signer holds their role. */
+function detail(p: ProjectRecord, e: SignoffEvent, lang: Lang): string {
+  const who = (id: string, name?: string) => personName(p, id, lang, name);
+  if (isRoleAction(e.action)) return e.subjectId ? `${who(e.subjectId, e.subjectName)}${e.org ? ` · ${e.org}` : ''}` : '';
+  return grantWords(e.roleGrant, lang, who) ?? '';
 }
 
 const stateLabel = (s: Strings, st: LineState) => ({ confirmed: s.stConfirmed, overdue: s.stOverdue, due: s.stDue, open: s.stOpen })[st];
@@ -127,7 +147,8 @@ export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query:
   return html`<p><a href="/dashboard">${s.dbBack}</a></p>
 <h1>${p.name} ${platformTag(s, p)}</h1>
 <p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shortTime(r.lastPost) || s.dbNever}</p>
-<p class="muted">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${personName(p, h.userId, lang, h.name)}`)}</p>
+<p class="muted" id="roles">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${personName(p, h.userId, lang, h.name)} (${holderWords(p, h, lang)})`)}</p>
+<p class="muted" id="customer-org">${s.dbCustomerOrg}: ${customerOrgWords(p, lang, (id, name) => personName(p, id, lang, name))}</p>
 <h2>${s.dbChecklist}</h2>
 <div class="scroll"><table id="checklist" class="stack"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
 ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-label="${s.dbNo}">${l.n}</td><td data-label="${s.dbItem}">${l.item.text[lang]}</td><td data-label="${s.dbStage}">${l.item.stage}</td><td class="nowrap" data-label="${s.dbDue}">${l.dueDate}</td><td data-label="${s.dbWho}">${roleLabel[l.item.confirm][lang]}</td>
@@ -137,7 +158,7 @@ ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-lab
 <h2 id="audit">${s.dbAudit}</h2>
 <form class="filters" method="get" action="${projectHref(p.id)}#audit">
   <label>${s.dbUser} <select name="user">${opt('', s.dbAll)}${users.map(([id, name]) => opt(id, name, f.user))}</select></label>
-  <label>${s.dbAction} <select name="action">${opt('', s.dbAll)}${opt('confirm', s.acConfirm, f.action)}${opt('undo', s.acUndo, f.action)}</select></label>
+  <label>${s.dbAction} <select name="action">${opt('', s.dbAll)}${ACTIONS.map((a) => opt(a, actionWord(a, lang), f.action))}</select></label>
   <label>${s.dbVia} <select name="via">${opt('', s.dbAll)}${['reply', 'button', 'web'].map((v) => opt(v, v, f.via))}</select></label>
   <label>${s.dbItem} <select name="item">${opt('', s.dbAll)}${cl.lines.map((l) => opt(l.item.id, `${l.n}. ${l.item.text[lang].slice(0, 24)}`, f.item))}</select></label>
   <label>${s.dbFrom} <input type="date" name="from" value="${f.from ?? ''}"></label>
@@ -146,8 +167,8 @@ ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-lab
   <a class="btn" id="csv" href="${projectHref(p.id)}/signoffs.csv${csvQuery.size ? `?${csvQuery}` : ''}" download>${s.dbCsv}</a>
 </form>
 ${rows.length
-  ? html`<div class="scroll"><table id="audit-rows" class="stack"><thead><tr><th class="num">#</th><th>${s.dbTime}</th><th>${s.dbUser}</th><th>${s.dbRole}</th><th>${s.dbAction}</th><th>${s.dbItem}</th><th>${s.dbVia}</th><th>${s.dbEvidence}</th><th>${s.dbText}</th></tr></thead><tbody>
-    ${rows.map((e) => html`<tr><td class="num" data-label="#">${e.seq}</td><td class="nowrap" data-label="${s.dbTime}">${e.at}</td><td data-label="${s.dbUser}">${e.userName ?? e.userId}</td><td data-label="${s.dbRole}">${roleLabel[e.role][lang]}</td><td data-label="${s.dbAction}">${e.action === 'confirm' ? s.acConfirm : s.acUndo}</td><td data-label="${s.dbItem}">${e.itemText}</td><td data-label="${s.dbVia}">${e.via}</td><td data-label="${s.dbEvidence}"><code>${e.evidenceMessageId}</code></td><td data-label="${s.dbText}">${e.text}</td></tr>`)}
+  ? html`<div class="scroll"><table id="audit-rows" class="stack"><thead><tr><th class="num">#</th><th>${s.dbTime}</th><th>${s.dbUser}</th><th>${s.dbRole}</th><th>${s.dbAction}</th><th>${s.dbItem}</th><th>${s.dbVia}</th><th>${s.dbEvidence}</th><th>${s.dbText}</th><th>${s.dbDetail}</th></tr></thead><tbody>
+    ${rows.map((e) => html`<tr><td class="num" data-label="#">${e.seq}</td><td class="nowrap" data-label="${s.dbTime}">${e.at}</td><td data-label="${s.dbUser}">${e.userName ?? e.userId}</td><td data-label="${s.dbRole}">${roleLabel[e.role][lang]}</td><td data-label="${s.dbAction}">${actionWord(e.action, lang)}</td><td data-label="${s.dbItem}">${e.itemText}</td><td data-label="${s.dbVia}">${e.via}</td><td data-label="${s.dbEvidence}"><code>${e.evidenceMessageId}</code></td><td data-label="${s.dbText}">${e.text}</td><td data-label="${s.dbDetail}">${detail(p, e, lang)}</td></tr>`)}
     </tbody></table></div>`
   : html`<p class="muted">${s.dbNoRows}</p>`}`;
 }

@@ -49,7 +49,17 @@ describe('checklists and sign-offs through Feishu', () => {
     await say('@bot 绑定项目 ACME OA 上线日期 2026-10-20', { senderId: 'ou_admin' });
     expect(lastReply()).toContain('项目已绑定');
     await say('@bot 设置角色 @ou_lead 客户项目负责人', { senderId: 'ou_admin' });
-    expect(lastReply()).toContain('客户项目负责人');
+    expect(lastReply()).toContain('角色待接受');
+    // The nominee accepts with the card's button; their click is the one that counts.
+    const accept = { type: 'role', answer: 'accept', user: 'ou_lead', role: 'customer-lead' };
+    expect(lastReply()).toContain(JSON.stringify(accept).slice(1, -1));
+    const cardId = 'om_nomination_card'; // the handler needs only the chat and the button's value
+    await app.postFeishu(feishuCardAction({ value: accept, token, messageId: cardId, chatId: 'oc_group1', userId: 'ou_member' }), { timestamp: ts() });
+    await app.idle();
+    expect(lastReply()).toContain('只能由');
+    await app.postFeishu(feishuCardAction({ value: accept, token, messageId: cardId, chatId: 'oc_group1', userId: 'ou_lead' }), { timestamp: ts() });
+    await app.idle();
+    expect(lastReply()).toContain('现在是 **客户项目负责人**');
 
     // The admin job posts today's checklist once, through the same claim as the schedule.
     const first = await json(await runJob(app));
@@ -70,7 +80,7 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(lastReply()).toContain('无权确认');
     expect(lastReply()).toContain('客户项目负责人');
     expect(app.feishu.sent().filter((c) => c.kind === 'patch')).toHaveLength(0);
-    expect((await json(await fetch(`${app.url}/api/projects/feishu:oc_group1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs).toEqual([]);
+    expect((await json(await fetch(`${app.url}/api/projects/feishu:oc_group1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs.map((e: { action: string }) => e.action)).toEqual(['role-nominate', 'role-accept']);
 
     // Unknown numbers get the valid range.
     await say('确认 99', { senderId: 'ou_lead', parentId: checklistId });
@@ -97,7 +107,9 @@ describe('checklists and sign-offs through Feishu', () => {
     // Export: CLI (JSON and CSV) and the API agree, with the literal text and the evidence id.
     const cli = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--json']);
     expect(cli.code).toBe(0);
-    const rows = JSON.parse(cli.out);
+    const trail = JSON.parse(cli.out);
+    expect(trail.slice(0, 2).map((e: { action: string }) => e.action)).toEqual(['role-nominate', 'role-accept']);
+    const rows = trail.slice(2);
     expect(rows[0]).toMatchObject({
       projectId: 'feishu:oc_group1',
       action: 'confirm',
@@ -115,10 +127,12 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(rows[1]).toMatchObject({ itemId: 'leaders-training-scheduled', via: 'button', evidenceMessageId: checklistId });
     expect(rows).toHaveLength(2);
     const csv = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--csv']);
-    expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text');
+    expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant');
+    expect(csv.out).toContain('role-accept,role:customer-lead');
+    expect(csv.out).toMatch(/确认 3,,,,"role given in chat by ou_admin, accepted by them 09-29 \d\d:\d\d, organisation t1 \(the customer organisation\)"/);
     expect(csv.out).toContain('om_lead_reply,确认 3');
     const api = await json(await fetch(`${app.url}/api/projects/feishu:oc_group1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
-    expect(api.signoffs).toEqual(rows);
+    expect(api.signoffs).toEqual(trail);
     expect((await fetch(`${app.url}/api/projects`)).status).toBe(401);
 
     // Undo: only by the person who confirmed or the admin; the undo is itself audited.
@@ -127,7 +141,7 @@ describe('checklists and sign-offs through Feishu', () => {
     await say('撤销 3', { senderId: 'ou_admin', parentId: checklistId, messageId: 'om_admin_undo' });
     expect(lastReply()).toContain('已撤销');
     const after = await openLowdbStore(app.dbFile, { readOnly: true }); // the app still holds it
-    expect((await after.listSignoffs('feishu:oc_group1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['confirm training-plan-signed', 'confirm leaders-training-scheduled', 'undo training-plan-signed']);
+    expect((await after.listSignoffs('feishu:oc_group1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['role-nominate role:customer-lead', 'role-accept role:customer-lead', 'confirm training-plan-signed', 'confirm leaders-training-scheduled', 'undo training-plan-signed']);
   });
 
   it('undo button: someone else\'s press is refused naming who may undo; the confirmer\'s works and the card is patched', async () => {
@@ -152,6 +166,7 @@ describe('checklists and sign-offs through Feishu', () => {
     app.feishu.names.set('ou_lead', '王经理');
     await say('@bot 绑定项目 U 上线日期 2026-10-20', { senderId: 'ou_admin' });
     await say('@bot 设置角色 @ou_lead 客户项目负责人', { senderId: 'ou_admin' });
+    await say('@bot 接受角色', { senderId: 'ou_lead' });
     const checklistId: string = (await json(await runJob(app))).results[0].messageId;
     await say('确认 3', { senderId: 'ou_lead', parentId: checklistId });
     expect(JSON.stringify(patches().at(-1)!.card)).toContain(undoValue);
@@ -170,8 +185,8 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(JSON.stringify(patched.card)).not.toContain(undoValue);
     expect(JSON.stringify(patched.card)).toContain('"type":"confirm","item":3');
     const rows = (await json(await fetch(`${app.url}/api/projects/feishu:oc_undo/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs;
-    expect(rows.map((e: { action: string; userId: string; via: string }) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['confirm ou_lead reply', 'undo ou_lead button']);
-    expect(rows[1]).toMatchObject({ itemId: 'training-plan-signed', evidenceMessageId: checklistId });
+    expect(rows.map((e: { action: string; userId: string; via: string }) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['role-nominate ou_admin reply', 'role-accept ou_lead reply', 'confirm ou_lead reply', 'undo ou_lead button']);
+    expect(rows[3]).toMatchObject({ itemId: 'training-plan-signed', evidenceMessageId: checklistId });
   });
 
   it('leaves unrelated group chatter alone and refers "@bot 确认 3" to the latest checklist', async () => {
@@ -228,7 +243,13 @@ describe('checklists and sign-offs through Slack', () => {
     await send('@bot bind project ACME go-live 2026-10-20 tz Asia/Shanghai', { user: 'U0ADMIN' });
     expect(lastText()).toContain('Project bound');
     await send('@bot set role <@U0LEAD> customer-lead', { user: 'U0ADMIN' });
-    expect(lastText()).toContain('customer-lead');
+    expect(lastText()).toContain('Role awaiting acceptance');
+    const nomination = app.slack.sent().at(-1)!;
+    const acceptValue = nomination.blocks.flatMap((b: { type: string; elements?: { value?: string }[] }) => (b.type === 'actions' ? b.elements! : [])).map((e: { value?: string }) => e.value).find((v: string | undefined) => v?.includes('"accept"')) as string;
+    expect(JSON.parse(acceptValue)).toEqual({ type: 'role', answer: 'accept', user: 'U0LEAD', role: 'customer-lead' });
+    await app.postSlack(slackAction({ value: acceptValue, messageTs: nomination.body.ts ?? '1700000000.000001', channel: 'C0PROJ1', user: 'U0LEAD' }));
+    await app.idle();
+    expect(lastText()).toContain('accepted and is now');
 
     const job = await json(await runJob(app));
     expect(job.results[0]).toMatchObject({ projectId: 'slack:C0PROJ1', outcome: 'posted' });
@@ -246,7 +267,11 @@ describe('checklists and sign-offs through Slack', () => {
     expect(JSON.stringify(updates[0])).toContain('1/27');
 
     const api = await json(await fetch(`${app.url}/api/projects/slack:C0PROJ1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
-    expect(api.signoffs).toEqual([expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack' })]);
+    expect(api.signoffs).toEqual([
+      expect.objectContaining({ action: 'role-nominate', userId: 'U0ADMIN', subjectId: 'U0LEAD', via: 'reply' }),
+      expect.objectContaining({ action: 'role-accept', userId: 'U0LEAD', subjectId: 'U0LEAD', via: 'button', org: 'T0001' }),
+      expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack', roleGrant: expect.objectContaining({ source: 'chat', by: 'U0ADMIN', org: 'T0001', orgChecked: true }) }),
+    ]);
     const projects = await json(await fetch(`${app.url}/api/projects`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
     expect(projects.projects.map((p: { id: string }) => p.id)).toEqual(['slack:C0PROJ1']);
   });
@@ -280,7 +305,7 @@ describe('checklists and sign-offs through Slack', () => {
     expect(updates.map((u) => u.body.ts)).toEqual([checklistTs]);
     expect(JSON.stringify(updates[0]!.blocks)).toContain('1/27');
     const rows = (await json(await fetch(`${app.url}/api/projects/slack:C0PROJ2/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs;
-    expect(rows).toEqual([expect.objectContaining({ itemId: 'training-session-size', userId: 'U0PM', role: 'vendor-pm', via: 'button', evidenceMessageId: answerTs })]);
+    expect(rows).toEqual([expect.objectContaining({ action: 'role-grant', subjectId: 'U0PM' }), expect.objectContaining({ itemId: 'training-session-size', userId: 'U0PM', role: 'vendor-pm', via: 'button', evidenceMessageId: answerTs })]);
 
     // In a channel without a project the same question gets the rulebook's answer only.
     await send('@bot 培训人数多怎么办', { user: 'U0MEMBER', channel: 'C0OTHER' });

@@ -28,6 +28,7 @@ describe('Feishu delivery details', () => {
     t.feishu.names.set('ou_lead', '王经理');
     await say('@bot 绑定项目 ACME 上线日期 2026-10-20', { senderId: 'ou_admin' });
     await say('@bot 设置角色 @ou_lead 客户项目负责人', { senderId: 'ou_admin' });
+    await say('@bot 接受角色', { senderId: 'ou_lead' });
     const job = (await (await fetch(`${t.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { results: { messageId: string }[] };
     checklistId = job.results[0]!.messageId;
   });
@@ -46,13 +47,13 @@ describe('Feishu delivery details', () => {
     // Now a reply to that receipt: parent_id is the receipt, root_id still the checklist.
     await say('确认 5', { senderId: 'ou_lead', parentId: 'om_receipt_of_3', rootId: checklistId, messageId: 'om_deep_reply' });
     expect(JSON.stringify(replies().at(-1)!.card)).toContain('王经理');
-    const trail = await t.app.bot.deps.store.listSignoffs('feishu:oc_deliv');
+    const trail = (await t.app.bot.deps.store.listSignoffs('feishu:oc_deliv')).filter((e) => e.action === 'confirm');
     expect(trail.map((e) => e.evidenceMessageId)).toEqual(['om_first_confirm', 'om_deep_reply']);
   });
 
   it('says so when a confirm cannot be tied to a checklist', async () => {
     await say('确认 4', { senderId: 'ou_lead', parentId: 'om_some_chat', rootId: 'om_some_chat' });
     expect(JSON.stringify(replies().at(-1)!.card)).toContain('没有找到对应的清单');
-    expect(await t.app.bot.deps.store.listSignoffs('feishu:oc_deliv')).toHaveLength(2);
+    expect((await t.app.bot.deps.store.listSignoffs('feishu:oc_deliv')).filter((e) => e.action === 'confirm')).toHaveLength(2);
   });
 });

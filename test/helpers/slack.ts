@@ -47,12 +47,12 @@ export function slackEvent(o: { type?: 'app_mention' | 'message'; text: string; 
 }
 
 /** A block_actions interactivity body (form-encoded `payload=`), for a click on a button with `value`. */
-export function slackAction(o: { value: string; messageTs: string; threadTs?: string; channel?: string; user?: string; triggerId?: string; actionId?: string }): string {
+export function slackAction(o: { value: string; messageTs: string; threadTs?: string; channel?: string; user?: string; team?: string; triggerId?: string; actionId?: string }): string {
   const n = ++seq;
   const payload = {
     type: 'block_actions',
     team: { id: 'T0001' },
-    user: { id: o.user ?? 'U0USER1', name: 'user1' },
+    user: { id: o.user ?? 'U0USER1', username: 'user1', name: 'user1', team_id: o.team ?? 'T0001' },
     api_app_id: 'A0001',
     token: 'legacy',
     trigger_id: o.triggerId ?? `trig.${n}`,

@@ -1,0 +1,62 @@
+import { isRoleAction, type ProjectRecord, type RoleGrant, type SignoffEvent } from '../store/records.ts';
+import { roleLabel } from './roles.ts';
+
+type Lang = 'zh' | 'en';
+
+/**
+ * Words for the audit trail, shared by every view of it (the 签字记录 card, the dashboard,
+ * the CLI and the CSV), so a sign-off or a role change reads the same everywhere. `who`
+ * renders a person (markdown, HTML or plain text, the caller's escaping).
+ */
+
+const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
+  confirm: { zh: '确认', en: 'confirm' },
+  undo: { zh: '撤销', en: 'undo' },
+  'role-grant': { zh: '设置角色', en: 'gave role' },
+  'role-nominate': { zh: '提名角色', en: 'nominated' },
+  'role-accept': { zh: '接受角色', en: 'accepted role' },
+  'role-decline': { zh: '拒绝角色', en: 'declined role' },
+  'role-remove': { zh: '取消角色', en: 'removed role' },
+};
+
+export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];
+
+/** "角色由 张三 在群聊中提名,本人 10-09 09:12 接受,组织 T1(客户方组织)" — how a signer holds their role. */
+export function grantWords(g: RoleGrant | undefined, lang: Lang, who: (id: string, name?: string) => string): string | undefined {
+  if (!g) return undefined;
+  if (g.source === 'file') return lang === 'zh' ? '角色由 PMO 在 data/projects.yaml 中指定' : 'role declared by the PMO in data/projects.yaml';
+  const by = g.by ? who(g.by, g.byName) : lang === 'zh' ? '(未知)' : '(unknown)';
+  const accepted = g.acceptedAt ? (lang === 'zh' ? `,本人 ${short(g.acceptedAt)} 接受` : `, accepted by them ${short(g.acceptedAt)}`) : '';
+  const org = g.org
+    ? lang === 'zh'
+      ? `,组织 ${g.org}${g.orgChecked ? '(客户方组织)' : '(未核对)'}`
+      : `, organisation ${g.org}${g.orgChecked ? ' (the customer organisation)' : ' (not checked)'}`
+    : lang === 'zh'
+      ? ',平台未提供组织信息'
+      : ', the platform did not say the organisation';
+  return lang === 'zh' ? `角色由 ${by} 在群聊中指定${accepted}${org}` : `role given in chat by ${by}${accepted}${org}`;
+}
+
+/** One event as a line: "张三 (项目经理) 提名角色 客户项目负责人: 王经理" / "王经理 (客户项目负责人) 确认 …". */
+export function eventWords(e: SignoffEvent, lang: Lang, who: (id: string, name?: string) => string, text: (s: string) => string): string {
+  const actor = `${who(e.userId, e.userName)} (${roleLabel[e.role][lang]})`;
+  if (isRoleAction(e.action)) {
+    const self = e.subjectId === e.userId;
+    const subject = e.subjectId && !self ? `${lang === 'zh' ? ':' : ': '}${who(e.subjectId, e.subjectName)}` : '';
+    const org = e.org ? (lang === 'zh' ? `(组织 ${text(e.org)})` : ` (organisation ${text(e.org)})`) : '';
+    return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${subject}${org}`;
+  }
+  const grant = grantWords(e.roleGrant, lang, who);
+  return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${grant ? (lang === 'zh' ? `(${grant})` : ` (${grant})`) : ''}`;
+}
+
+/** The customer organisation as the dashboard shows it. */
+export function customerOrgWords(p: ProjectRecord, lang: Lang, who: (id: string, name?: string) => string): string {
+  const o = p.customerOrg;
+  if (!o) return lang === 'zh' ? '未知(平台未提供,或尚无客户项目负责人接受角色)' : 'unknown (the platform did not say, or no customer-lead has accepted yet)';
+  if (o.source === 'file') return lang === 'zh' ? `${o.id}(data/projects.yaml)` : `${o.id} (data/projects.yaml)`;
+  const by = o.by ? who(o.by, o.byName) : '';
+  return lang === 'zh' ? `${o.id}(取自首位接受角色的客户项目负责人 ${by})` : `${o.id} (from the first customer-lead who accepted: ${by})`;
+}
+
+const short = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
