@@ -374,6 +374,21 @@ describe('declared projects (data/projects.yaml)', () => {
     expect(await w.give('ou_it', 'IT负责人')).toContain('现在是 IT负责人');
   });
 
+  it('a customer organisation declared in the file gates who may accept a customer-side role', async () => {
+    const dir = dataDirWith(`projects:\n  - platform: feishu\n    chatId: oc_1\n    name: Declared\n    goLive: 2026-10-20\n    admin: ou_admin\n    customerOrg: tenant_customer\n`);
+    const w = await world({ dataDir: dir });
+    expect((await w.store.getProject('feishu:oc_1'))!.customerOrg).toEqual({ id: 'tenant_customer', source: 'file' });
+    const from = (org: string) => async (t: string) => {
+      await w.bot.handle({ kind: 'text', chat: { platform: 'feishu', chatId: 'oc_1', chatType: 'group' }, user: { id: 'ou_x', isBot: false, org }, eventId: `d${org}${t}`, at: w.clock.now(), messageId: `om_${org}`, text: t, mentionsBot: true, mentions: [] });
+      return cardText(w.rec.replies.at(-1)!.card);
+    };
+    await w.at('ou_admin', '设置角色 @{ou_x} 客户项目负责人', [{ id: 'ou_x' }]);
+    expect(await from('tenant_vendor')('接受角色')).toContain('不属于本项目的客户方组织(tenant_customer)');
+    expect(await from('tenant_customer')('接受角色')).toContain('现在是 客户项目负责人');
+    // The first lead does not replace an organisation the PMO declared.
+    expect((await w.store.getProject('feishu:oc_1'))!.customerOrg).toEqual({ id: 'tenant_customer', source: 'file' });
+  });
+
   it('does not let a file give itself the "declared" mark', async () => {
     const yaml = `projects:\n  - platform: feishu\n    chatId: oc\n    name: X\n    goLive: 2026-12-01\n    admin: ou\n    roles: [{ userId: u, role: it-lead, declared: false }]\n`;
     await expect(world({ dataDir: dataDirWith(yaml) })).rejects.toThrow(/unknown key "declared"/);

@@ -16,7 +16,11 @@ const project: ProjectRecord = {
   lang: 'zh',
   adminId: 'ou_admin',
   adminName: '陈管理',
-  roles: [{ userId: 'ou_lead', name: '王芳', role: 'customer-lead' }],
+  roles: [
+    { userId: 'ou_lead', name: '王芳', role: 'customer-lead', grantedBy: 'ou_admin', grantedByName: '陈管理', grantedAt: '2026-09-01T09:00:00+08:00', acceptedAt: '2026-09-01T09:05:00+08:00', org: 'tenant_c' },
+    { userId: 'ou_it', name: '赵工', role: 'it-lead', pending: true, grantedBy: 'ou_admin', grantedByName: '陈管理' },
+  ],
+  customerOrg: { id: 'tenant_c', source: 'first-lead', by: 'ou_lead', byName: '王芳' },
   source: 'chat',
   createdAt: '2026-09-01T09:00:00+08:00',
   updatedAt: '2026-09-01T09:00:00+08:00',
@@ -30,7 +34,7 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     await store.putProject(project);
     const base = { projectId: project.id, itemId: 'training-plan-signed', itemText: '培训方案和时间计划已由客户项目负责人签字确认', platform: 'feishu' as const };
     await store.appendSignoffs([
-      { ...base, action: 'confirm', userId: 'ou_lead', userName: '王芳', role: 'customer-lead', at: '2026-10-08T09:12:00+08:00', via: 'reply', evidenceMessageId: 'om_1', text: '=1+1 确认 3' },
+      { ...base, action: 'confirm', userId: 'ou_lead', userName: '王芳', role: 'customer-lead', at: '2026-10-08T09:12:00+08:00', via: 'reply', evidenceMessageId: 'om_1', text: '=1+1 确认 3', roleGrant: { source: 'chat', by: 'ou_admin', byName: '陈管理', acceptedAt: '2026-09-01T09:05:00+08:00', org: 'tenant_c', orgChecked: true } },
     ]);
     await store.appendSignoffs([
       { ...base, itemId: 'training-approach-agreed', itemText: '双方已沟通并确定培训思路', action: 'confirm', userId: 'ou_admin', userName: '陈管理', role: 'admin', at: '2026-10-09T09:30:00+08:00', via: 'button', evidenceMessageId: 'om_2', text: '[button] confirm 1' },
@@ -80,6 +84,16 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     expect(undo.body).toContain(`href="/dashboard/projects/${id}/signoffs.csv?action=undo"`);
   });
 
+  it('says how each role was given, who is still to accept, and the customer organisation', async () => {
+    const { body } = await page(`/dashboard/projects/${encodeURIComponent(project.id)}`);
+    const roles = body.slice(body.indexOf('id="roles"'), body.indexOf('</p>', body.indexOf('id="roles"')));
+    expect(roles).toContain('客户项目负责人 王芳 (群聊中由 陈管理 指定,2026-09-01 09:05 本人接受 · tenant_c)');
+    expect(roles).toContain('IT负责人 赵工 (待本人接受; 群聊中由 陈管理 指定)');
+    expect(body).toContain('id="customer-org">客户方组织: tenant_c(取自首位接受角色的客户项目负责人 王芳)');
+    // The sign-off row says the signer's role came from chat, from whom.
+    expect(body).toContain('角色由 陈管理 在群聊中指定,本人 09-01 09:05 接受,组织 tenant_c(客户方组织)');
+  });
+
   it('exports the filtered trail as CSV, formulas defused', async () => {
     const id = encodeURIComponent(project.id);
     const { status, body, res } = await page(`/dashboard/projects/${id}/signoffs.csv?user=ou_lead`);
@@ -88,7 +102,7 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="signoffs-feishu_oc_abc-2026-10-09.csv"');
     const lines = body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe("1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00+08:00,reply,feishu,om_1,'=1+1 确认 3,,,,");
+    expect(lines[1]).toBe("1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00+08:00,reply,feishu,om_1,'=1+1 确认 3,,,,\"role given in chat by 陈管理 (ou_admin), accepted by them 09-01 09:05, organisation tenant_c (the customer organisation)\"");
   });
 
   it('answers an unknown project with 404', async () => {
