@@ -10,6 +10,8 @@ const opt = () => z.preprocess(blankIsUnset, z.string().optional());
 const rate = (dflt: number) => z.preprocess(blankIsUnset, z.coerce.number().int('must be a whole number of messages (0 = no limit)').min(0).default(dflt));
 
 const EnvSchema = z.object({
+  // Read by src/env-file.ts before this schema (the file to take variables from; default ./.env).
+  ENV_FILE: opt(),
   PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(blankIsUnset, z.string().default('127.0.0.1')),
   TRUST_PROXY: z.preprocess(blankIsUnset, z.enum(['true', 'false']).default('false')),

@@ -25,8 +25,21 @@ export interface RunningApp {
   adapters: PlatformAdapter[];
   /** Resolves when every event accepted so far is fully handled. */
   idle(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops taking requests and events, lets those in flight finish for at most `graceMs`
+   * (default 10 s; what is left then stays in the inbox for the next start), then flushes the
+   * store and releases it (the lowdb lock). Resolves once the store is closed.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
+
+/** A start-up failure that is the operator's to fix (a busy port): its message says how. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+/** How long close() waits for requests and events in flight, unless told otherwise. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface StartOptions {
   log: Logger;
@@ -41,77 +54,145 @@ export interface StartOptions {
 /**
  * The composition root (the one place where core and adapters meet):
  * rulebook → engine → store → bot → adapters → Koa server. Throws RulebookError,
- * StoreError as they come; an adapter that cannot reach its platform is logged and
- * left off (/healthz shows it), it does not stop the server.
+ * StoreError, StartError (port in use) as they come, after closing what it had opened (the
+ * store's lock is released); an adapter that cannot reach its platform is logged and left off
+ * (/healthz shows it), it does not stop the server.
  */
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
   const { log } = opts;
   const rulebook = loadRulebook(config.dataDir);
   // DATABASE_URL selects PostgreSQL (replicas); otherwise the lowdb file.
   const store = await openStore(config, { onError: (err) => log.warn('database connection lost; it will reconnect', { err }) });
-  const clock = opts.clock ?? systemClock;
-  // The rulebook as data/ has it, plus what its owners accepted in review (read again now and then).
-  const live = createLiveRulebook({ base: rulebook, store, engine: (rb) => createEngine(rb), log });
-  await live.refresh();
-  live.start(config.reviewRefreshMs);
-  // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
-  const checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, transport: (p) => bot.transport(p) });
-  const deps = {
-    get rulebook() {
-      return live.rulebook;
-    },
-    get answerer() {
-      return live.answerer;
-    },
-    live,
-    store,
-    clock,
-    log,
-    implementerName: config.implementerName,
-  };
-  const bot: Bot = createBot(deps, opts.handlers ?? allHandlers(checklists.env));
-
-  // Webhook events are kept here before they are acknowledged, until handled.
-  const inbox = createInbox({ store, clock, log, leaseMs: config.inboxLeaseMs });
+  // From here on a failure closes what was opened, the store (and its lock) last, before it is thrown.
+  let server: Server | undefined;
+  let live: ReturnType<typeof createLiveRulebook> | undefined;
+  let checklists: ReturnType<typeof createChecklistFeature> | undefined;
+  let inbox: ReturnType<typeof createInbox> | undefined;
   const adapters: (PlatformAdapter & { start(): Promise<void> })[] = [];
-  if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, inbox, retry: opts.retry }));
-  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, inbox, retry: opts.retry }));
-  for (const line of config.disabled) log.info(line);
+  let closing: Promise<void> | undefined;
+  const shutdown = (graceMs: number) => (closing ??= closeAll({ log, graceMs, server: () => server, live: () => live, checklists: () => checklists, adapters, inbox: () => inbox, store }));
+  try {
+    const clock = opts.clock ?? systemClock;
+    // The rulebook as data/ has it, plus what its owners accepted in review (read again now and then).
+    live = createLiveRulebook({ base: rulebook, store, engine: (rb) => createEngine(rb), log });
+    await live.refresh();
+    live.start(config.reviewRefreshMs);
+    const lv = live;
+    // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
+    checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, transport: (p) => bot.transport(p) });
+    const deps = {
+      get rulebook() {
+        return lv.rulebook;
+      },
+      get answerer() {
+        return lv.answerer;
+      },
+      live: lv,
+      store,
+      clock,
+      log,
+      implementerName: config.implementerName,
+    };
+    const bot: Bot = createBot(deps, opts.handlers ?? allHandlers(checklists.env));
 
-  const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
-  const { server, url } = await listen(app, opts.port ?? config.port, config.host);
-  for (const a of adapters) {
-    try {
-      await a.start();
-      log.info(`${a.platform} is on`, { mode: a.platform === 'feishu' ? config.feishu?.mode : config.slack?.appToken ? 'socket' : 'http' });
-    } catch (err) {
-      log.error(`${a.platform} could not start; it stays off until restart`, { err });
+    // Webhook events are kept here before they are acknowledged, until handled.
+    inbox = createInbox({ store, clock, log, leaseMs: config.inboxLeaseMs });
+    if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, inbox, retry: opts.retry }));
+    if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, inbox, retry: opts.retry }));
+    for (const line of config.disabled) log.info(line);
+
+    const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
+    const port = opts.port ?? config.port;
+    const listening = await listen(app, port, config.host).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') throw new StartError(`port ${port} is in use (set PORT)`);
+      if (err.code === 'EACCES') throw new StartError(`port ${port} needs privileges this process lacks (set PORT above 1023)`);
+      if (err.code === 'EADDRNOTAVAIL') throw new StartError(`${config.host} is not an address of this machine (set HOST)`);
+      throw err;
+    });
+    server = listening.server;
+    const url = listening.url;
+    for (const a of adapters) {
+      try {
+        await a.start();
+        log.info(`${a.platform} is on`, { mode: a.platform === 'feishu' ? config.feishu?.mode : config.slack?.appToken ? 'socket' : 'http' });
+      } catch (err) {
+        log.error(`${a.platform} could not start; it stays off until restart`, { err });
+      }
     }
-  }
-  // What a previous run acknowledged but did not finish, now that the adapters can answer it.
-  inbox.start();
-  log.info('listening', { url, rulebook: rulebook.version });
-  // Declared projects, catch-up of a post missed while down, then node-cron per project.
-  await checklists.start();
+    // What a previous run acknowledged but did not finish, now that the adapters can answer it.
+    inbox.start();
+    log.info('listening', { url, rulebook: rulebook.version });
+    // Declared projects, catch-up of a post missed while down, then node-cron per project.
+    await checklists.start();
 
-  // Every platform event goes through the inbox: handled when it is idle.
-  const idle = () => inbox.idle();
-  return {
-    url,
-    server,
-    bot,
-    adapters,
-    idle,
-    async close() {
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeIdleConnections();
-      });
-      live.stop();
-      await checklists.stop();
-      for (const a of adapters) await a.stop();
-      await inbox.stop();
-      await store.close();
-    },
+    // Every platform event goes through the inbox: handled when it is idle.
+    const ib = inbox;
+    return {
+      url,
+      server,
+      bot,
+      adapters,
+      idle: () => ib.idle(),
+      close: (o = {}) => shutdown(o.graceMs ?? SHUTDOWN_GRACE_MS),
+    };
+  } catch (err) {
+    await shutdown(SHUTDOWN_GRACE_MS).catch((e) => log.error('clean-up after a failed start failed', { err: e }));
+    throw err;
+  }
+}
+
+/**
+ * The order of a stop: first nothing new (HTTP server, long connections, review refresh,
+ * daily-post timers), then the events in flight (bounded by the grace period), then the store,
+ * whatever happened before. Each part may be missing (a start that failed half-way).
+ */
+async function closeAll(p: {
+  log: Logger;
+  graceMs: number;
+  server(): Server | undefined;
+  live(): { stop(): void } | undefined;
+  checklists(): { stop(): Promise<void> } | undefined;
+  adapters: { platform: string; stop(): Promise<void> }[];
+  inbox(): { stop(): Promise<void> } | undefined;
+  store: { close(): Promise<void> };
+}): Promise<void> {
+  const { log, graceMs } = p;
+  const deadline = Date.now() + graceMs;
+  /** Waits for `work` until the deadline; false if it was still running then. */
+  const within = async (work: Promise<unknown>, what: string): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()))));
+    try {
+      const done = await Promise.race([work.then(() => true as const, (err) => (log.warn(`${what}: stop failed`, { err }), true as const)), late]);
+      if (!done) log.warn(`${what} did not finish within ${graceMs / 1000} s of the stop`);
+      return done;
+    } finally {
+      clearTimeout(timer);
+    }
   };
+  try {
+    const server = p.server();
+    if (server?.listening) {
+      // Refuses new connections at once; requests already received are answered, then their connections closed.
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      try {
+        await within(closed, 'HTTP requests in flight');
+      } finally {
+        clearInterval(idle);
+        server.closeAllConnections();
+      }
+    }
+    p.live()?.stop();
+    const checklists = p.checklists();
+    if (checklists) await within(checklists.stop(), 'the daily checklists');
+    for (const a of p.adapters) await within(a.stop(), `the ${a.platform} connection`);
+    const inbox = p.inbox();
+    if (inbox && !(await within(inbox.stop(), 'events in flight'))) {
+      log.warn('events still in flight stay in the inbox: the next start (or another replica, after INBOX_LEASE_SECONDS) handles them again');
+    }
+  } finally {
+    await p.store.close();
+  }
 }
