@@ -61,6 +61,9 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     await src.addReview({ question: '今天吃什么', lang: 'zh', reason: 'none', ruleId: null, offered: [], platform: 'slack', projectId: null, userId: 'U2', at: 'x', eventId: 'slack:EvQ2' });
     await src.decideReview([kept.id], { status: 'accepted', ruleId: '5.2-11', by: 'owner', at: 'y' });
     for (let i = 0; i < 40; i++) await src.appendSignoffs([signoff(i)]);
+    // Role changes and how a signer held the role travel with the trail.
+    await src.appendSignoffs([{ ...signoff(40), action: 'role-accept', itemId: 'role:customer-lead', subjectId: 'U1', subjectName: '王', org: 'T1' }]);
+    await src.appendSignoffs([{ ...signoff(41), roleGrant: { source: 'chat', by: 'U0', acceptedAt: 'x', org: 'T1', orgChecked: true } }]);
     const before = await src.listSignoffs('slack:C1');
     await src.close();
     const bytes = readFileSync(file, 'utf8');
@@ -70,7 +73,7 @@ describe.skipIf(PG_SKIP)('npm run cli -- migrate --from FILE --to URL', () => {
     const url = urlWithSchema(s);
     const run = ctx();
     expect(await runCli(['migrate', '--from', file, '--to', url], run.c)).toBe(0);
-    expect(run.out.join('\n')).toMatch(/40 signoffs.*\n.*all 40 sign-offs verified/);
+    expect(run.out.join('\n')).toMatch(/42 signoffs.*\n.*all 42 sign-offs verified/);
     expect(readFileSync(file, 'utf8')).toBe(bytes);
 
     const dst = await openPostgresStore(url);

@@ -11,7 +11,7 @@ interface Accept {
   ttlMs: number;
 }
 
-const toDelivery = (r: Record<string, unknown>): Delivery => ({
+export const toDelivery = (r: Record<string, unknown>): Delivery => ({
   key: r.key as string,
   platform: r.platform as Delivery['platform'],
   kind: r.kind as string,

@@ -60,8 +60,8 @@ export function isTransient(e: unknown): boolean {
   );
 }
 
-type Row = Record<string, unknown>;
-const toSignoff = (r: Row): SignoffEvent => ({
+export type Row = Record<string, unknown>;
+export const toSignoff = (r: Row): SignoffEvent => ({
   seq: Number(r.seq),
   projectId: r.project_id as string,
   action: r.action as SignoffEvent['action'],
@@ -80,7 +80,7 @@ const toSignoff = (r: Row): SignoffEvent => ({
   ...(r.org != null ? { org: r.org as string } : {}),
   ...(r.role_grant != null ? { roleGrant: JSON.parse(r.role_grant as string) as SignoffEvent['roleGrant'] } : {}),
 });
-const toMessage = (r: Row): ChecklistMessage => ({
+export const toMessage = (r: Row): ChecklistMessage => ({
   projectId: r.project_id as string,
   platform: r.platform as ChecklistMessage['platform'],
   chatId: r.chat_id as string,
@@ -89,7 +89,7 @@ const toMessage = (r: Row): ChecklistMessage => ({
   postedAt: r.posted_at as string,
   kind: r.kind as ChecklistMessage['kind'],
 });
-const toClaim = (r: Row): PostClaim => ({
+export const toClaim = (r: Row): PostClaim => ({
   projectId: r.project_id as string,
   slot: r.slot as string,
   status: r.status as PostClaim['status'],
@@ -140,6 +140,9 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     await fast.end().catch(() => {});
     throw new StoreError(`PostgreSQL at ${describeUrl(url)} is not usable: ${(e as Error).message}; check DATABASE_URL and that the server is running`);
   }
+
+  const live = holdLiveLock(connectionString, schema, opts.onError);
+  await live.ready;
 
   const outageMs = opts.outageRetryMs ?? 15_000;
   /** Retries connection failures for up to outageMs; any other error is the caller's. */
@@ -424,7 +427,51 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       }
     },
     async close() {
-      await Promise.all([pool.end(), fast.end()]);
+      await Promise.all([pool.end(), fast.end(), live.release()]);
+    },
+  };
+}
+
+/**
+ * The key every open store holds shared, and `migrate` / `restore` take exclusively
+ * (src/store/snapshot.ts): a schema a live bot uses is never written behind its back.
+ */
+export const liveLockKey = (schema: string) => `oa-golive-bot:live:${schema}`;
+
+/**
+ * Holds the live lock on its own connection for as long as the store is open. A connection
+ * lost (PostgreSQL restarted) takes the lock with it; it is taken again every few seconds
+ * until it is back. A store that could not take it still works: the lock only guards restores.
+ */
+function holdLiveLock(connectionString: string, schema: string, onError?: (err: Error) => void) {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  const take = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+    c.on('error', (err) => {
+      onError?.(err);
+      if (client === c) client = undefined;
+      if (!closed) timer = setTimeout(() => void take().catch(() => {}), 5_000);
+    });
+    try {
+      await c.connect();
+      await c.query('SELECT pg_advisory_lock_shared(hashtext($1))', [liveLockKey(schema)]);
+      if (closed) await c.end();
+      else client = c;
+    } catch (err) {
+      await c.end().catch(() => {});
+      if (!closed) timer = setTimeout(() => void take().catch(() => {}), 5_000);
+      throw err;
+    }
+  };
+  return {
+    ready: take().catch((err) => onError?.(err as Error)),
+    async release() {
+      closed = true;
+      clearTimeout(timer);
+      await client?.end().catch(() => {});
+      client = undefined;
     },
   };
 }
