@@ -108,6 +108,16 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect((await store.listSignoffs('feishu:oc_1')).map((e) => e.subjectId).sort()).toEqual(['a', 'b', 'c', 'd']);
     });
 
+    it('tells whether a key was claimed within a time, without claiming it', async () => {
+      store = await fixture.open();
+      const t0 = new Date('2026-10-01T00:00:00Z');
+      expect(await store.hasEvent('k', t0, 60_000)).toBe(false);
+      expect(await store.hasEvent('k', t0, 60_000)).toBe(false); // asking claims nothing
+      await store.claimEvent('k', t0, 86_400_000);
+      expect(await store.hasEvent('k', new Date(t0.getTime() + 30_000), 60_000)).toBe(true);
+      expect(await store.hasEvent('k', new Date(t0.getTime() + 90_000), 60_000)).toBe(false);
+    });
+
     it('sees a delivery key once, among concurrent callers, until it expires', async () => {
       store = await fixture.open();
       const t0 = new Date('2026-10-09T01:00:00Z');

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebApp } from './web/harness.ts';
+import { PG_SKIP, assertPostgresReachable, dropSchemas, freshSchema, urlWithSchema } from './helpers/postgres.ts';
 
 const TOKEN = 'web-admin-token-TEST-0123456789-abcdef';
 interface Reply {
@@ -195,5 +196,33 @@ describe('web access: listening beyond loopback without ADMIN_TOKEN', () => {
     expect(login).toContain('ADMIN_TOKEN');
     expect((await postForm(`${url}/login`, { token: '' }, { origin: url })).status).not.toBe(302);
     expect((await get(`${url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe.skipIf(PG_SKIP)('web access: two replicas on one PostgreSQL', () => {
+  const schemas: string[] = [];
+  afterAll(() => dropSchemas(schemas));
+
+  it('a session signed out on one replica is refused by the other', async () => {
+    await assertPostgresReachable();
+    const s = freshSchema('websess');
+    schemas.push(s);
+    const env = { ADMIN_TOKEN: TOKEN, DATABASE_URL: urlWithSchema(s) };
+    const a = await startWebApp(env);
+    const b = await startWebApp(env);
+    try {
+      const login = await postForm(`${a.url}/login`, { token: TOKEN }, { origin: a.url });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await get(`${b.url}/api/projects`, { cookie })).status).toBe(200);
+      expect((await fetch(`${a.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: a.url } })).status).toBe(302);
+      expect((await get(`${b.url}/api/projects`, { cookie })).status).toBe(401);
+      expect((await get(`${b.url}/dashboard`, { cookie })).status).toBe(302);
+      // Another session on the same replica is untouched.
+      const other = (await postForm(`${b.url}/login`, { token: TOKEN }, { origin: b.url })).headers.get('set-cookie')!.split(';')[0]!;
+      expect((await get(`${a.url}/api/projects`, { cookie: other })).status).toBe(200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

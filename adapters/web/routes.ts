@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { roleLabel } from '../../src/projects/roles.ts';
+import { roleLabel, sideOf } from '../../src/projects/roles.ts';
 import { addDays, localDate } from '../../src/schedule/dates.ts';
 import { jsonBody } from '../../src/server/body.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
@@ -58,7 +58,7 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
   return (router, { config, bot }) => {
     const web = createWebAdapter({ bot });
     opts.adapter?.(web);
-    const access = accessFor(config, bot.deps.clock);
+    const access = accessFor(config, bot.deps.clock, bot.deps.store);
     const { store, clock } = bot.deps;
     const projectOf = (chat: string) => store.getProject(`web:${chat}`);
     const api = (fn: (ctx: Context) => Promise<void>) => guarded(access, 'api', fn);
@@ -102,6 +102,8 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
           if (!p) throw new WebInputError(lang === 'zh' ? '请先绑定演示项目' : 'bind the demo project first');
           const admin = { id: p.adminId, name: p.adminName ?? demoUser(p.adminId)?.name[lang] };
           await web.say(chat, admin, lang === 'zh' ? `@bot 设置角色 @{${userId}} ${roleWord(r)}` : `@bot set role @{${userId}} ${roleWord(r)}`, undefined, lang);
+          // A customer-side role counts once its holder accepts it, as in a real group.
+          if (r && sideOf(r) === 'customer') await web.say(chat, { id: userId, name: demoUser(userId)?.name[lang] }, lang === 'zh' ? '@bot 接受角色' : '@bot accept role', undefined, lang);
         };
         if (body.action === 'role') return setRole(me.id, body.role);
         const goLive = addDays(localDate(clock.now(), 'Asia/Shanghai'), DEMO_GO_LIVE_DAYS);

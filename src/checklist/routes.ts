@@ -13,34 +13,34 @@ import { accessFor } from '../web/access.ts';
 export function checklistRoutes(job: DailyJob): RouteModule {
   return (router, { config, bot }) => {
     const store = bot.deps.store;
-    const access = accessFor(config, bot.deps.clock);
+    const access = accessFor(config, bot.deps.clock, store);
     const refuse = (ctx: Context) => {
       ctx.set('WWW-Authenticate', 'Bearer');
       ctx.throw(401, 'missing or wrong bearer token (Authorization: Bearer $ADMIN_TOKEN)');
     };
     /** The admin job needs the bearer token itself, and does not exist without one. */
-    const guard = (ctx: Context, required: boolean): void => {
+    const guard = async (ctx: Context, required: boolean): Promise<void> => {
       // Wrong tokens here count against the client like anywhere else that takes ADMIN_TOKEN.
       const gate = access.canSignIn ? access.gateBearer(ctx) : undefined;
       if (gate?.status === 'throttled') ctx.throw(429, `too many wrong tokens from this address; try again in ${gate.retryAfterS} s`, { headers: { 'Retry-After': String(gate.retryAfterS) } });
       if (required) {
         if (!config.adminToken) ctx.throw(404, 'the admin job endpoint is disabled: set ADMIN_TOKEN to enable it');
         if (!access.usesBearer(ctx)) refuse(ctx);
-      } else if (!access.authorized(ctx)) refuse(ctx);
+      } else if (!(await access.authorized(ctx))) refuse(ctx);
     };
 
     router.post('/admin/jobs/daily-checklists', async (ctx) => {
-      guard(ctx, true);
+      await guard(ctx, true);
       ctx.body = { results: await job.run() };
     });
 
     router.get('/api/projects', async (ctx) => {
-      guard(ctx, false);
+      await guard(ctx, false);
       ctx.body = { projects: await store.listProjects() };
     });
 
     router.get('/api/projects/:id/signoffs', async (ctx) => {
-      guard(ctx, false);
+      await guard(ctx, false);
       const id = ctx.params.id!;
       if (!(await store.getProject(id))) ctx.throw(404, `no project ${id} (GET /api/projects lists them)`);
       const events = await store.listSignoffs(id);

@@ -127,6 +127,10 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
       await events.commit();
       return first;
     },
+    async hasEvent(key, now, ttlMs) {
+      const seen = events.get(key);
+      return seen !== undefined && seen >= now.getTime() - ttlMs;
+    },
     async addFeedback(record) {
       let result: 'new' | 'changed' | 'unchanged' = 'unchanged';
       await update((d) => {

@@ -195,6 +195,10 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
   let lastPurge = 0;
   return {
     ...postgresInbox(pool, q, qFast),
+    async hasEvent(key, now, ttlMs) {
+      const { rowCount } = await qFast('SELECT 1 FROM events WHERE key = $1 AND seen_at >= $2', [key, now.getTime() - ttlMs]);
+      return (rowCount ?? 0) > 0;
+    },
     async claimEvent(key, now, ttlMs) {
       const t = now.getTime();
       // A key seen before but expired counts as new: the conditional update takes it over.

@@ -35,6 +35,8 @@ export interface Store {
    * whether this is the first time it is seen. Keys older than `ttlMs` are forgotten.
    */
   claimEvent(key: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Whether `key` was claimed less than `ttlMs` ago; changes nothing (revoked web sessions, seen by every replica). */
+  hasEvent(key: string, now: Date, ttlMs: number): Promise<boolean>;
   /**
    * Records a vote. The same click again changes nothing; with `answerKey`, a person's later
    * vote on the same answer replaces their earlier one. Says which of the three happened.

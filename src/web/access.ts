@@ -1,7 +1,9 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
+import { EVENT_TTL_MS } from '../core/bot.ts';
 import type { Clock } from '../core/clock.ts';
+import type { Store } from '../store/store.ts';
 
 export const SESSION_COOKIE = 'oa_session';
 const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -25,11 +27,25 @@ export function sameSecret(given: string, expected: string): boolean {
 
 export type Access = ReturnType<typeof createAccess>;
 
+/**
+ * Where ended sessions are kept. In the store, so a cookie signed out on one replica is
+ * refused by every other; the store forgets a key after EVENT_TTL_MS (24 h), longer than a
+ * session lives (12 h).
+ */
+export interface Revocations {
+  revoke(sid: string): Promise<void>;
+  isRevoked(sid: string): Promise<boolean>;
+}
+export const storeRevocations = (store: Pick<Store, 'claimEvent' | 'hasEvent'>, clock: Clock): Revocations => ({
+  revoke: async (sid) => void (await store.claimEvent(`web-session-ended:${sid}`, clock.now(), EVENT_TTL_MS)),
+  isRevoked: (sid) => store.hasEvent(`web-session-ended:${sid}`, clock.now(), SESSION_MS),
+});
+
 const shared = new WeakMap<object, Access>();
 /** One Access per server config, so the pages and the playground API share the sign-in limits. */
-export function accessFor(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock): Access {
+export function accessFor(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock, store?: Pick<Store, 'claimEvent' | 'hasEvent'>): Access {
   let a = shared.get(config);
-  if (!a) shared.set(config, (a = createAccess(config, clock)));
+  if (!a) shared.set(config, (a = createAccess(config, clock, store ? storeRevocations(store, clock) : undefined)));
   return a;
 }
 
@@ -40,7 +56,7 @@ export function accessFor(config: Pick<Config, 'host' | 'adminToken'>, clock: Cl
  * HMAC keyed by the token, never the token itself, so changing ADMIN_TOKEN signs everyone out.
  * Beyond loopback without ADMIN_TOKEN the pages stay closed.
  */
-export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock) {
+export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock: Clock, revocations?: Revocations) {
   const token = config.adminToken;
   const open = isLoopback(config.host) && !token;
   // Wrong tokens by client address: each client is slowed down on its own, so guesses from
@@ -80,10 +96,12 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
     return !!token && !!m && sameSecret(m[1]!, token);
   }
 
-  function session(ctx: Context): boolean {
+  /** A signed, unexpired cookie, not signed out here (known at once) or on another replica (asked of the store). */
+  async function session(ctx: Context): Promise<boolean> {
     const c = sessionOf(ctx);
     if (!token || !c) return false;
-    return c.exp > clock.now().getTime() && sameSecret(c.mac, mac(c.exp, c.sid)) && !revoked.has(c.sid);
+    if (!(c.exp > clock.now().getTime() && sameSecret(c.mac, mac(c.exp, c.sid)) && !revoked.has(c.sid))) return false;
+    return !(await revocations?.isRevoked(c.sid));
   }
 
   /**
@@ -97,9 +115,9 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
     open,
     /** False beyond loopback without ADMIN_TOKEN: nobody can sign in. */
     canSignIn: !!token,
-    authorized(ctx: Context): boolean {
+    async authorized(ctx: Context): Promise<boolean> {
       if (open) return loopbackHost(ctx);
-      return bearer(ctx) || session(ctx);
+      return bearer(ctx) || (await session(ctx));
     },
     usesBearer: bearer,
     /**
@@ -128,11 +146,14 @@ export function createAccess(config: Pick<Config, 'host' | 'adminToken'>, clock:
       ctx.cookies.set(SESSION_COOKIE, `${exp}.${sid}.${mac(exp, sid)}`, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: SESSION_MS, overwrite: true });
     },
     /** Signs out: this session's cookie is refused from now on, not only deleted from the browser. */
-    endSession(ctx: Context): void {
+    async endSession(ctx: Context): Promise<void> {
       const c = sessionOf(ctx);
       const now = clock.now().getTime();
       for (const [sid, exp] of revoked) if (exp <= now) revoked.delete(sid);
-      if (c && session(ctx)) revoked.set(c.sid, c.exp);
+      if (c && (await session(ctx))) {
+        revoked.set(c.sid, c.exp);
+        await revocations?.revoke(c.sid);
+      }
       ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0, overwrite: true });
     },
   };

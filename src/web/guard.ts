@@ -12,7 +12,7 @@ export function guarded(access: Access, kind: RouteKind, handler: (ctx: Context)
     securityHeaders(ctx);
     // A bearer token is a sign-in attempt too: wrong ones count against the same limit.
     if (kind !== 'public' && access.canSignIn && !throttledOk(access, ctx)) return;
-    if (kind !== 'public' && !access.authorized(ctx)) {
+    if (kind !== 'public' && !(await access.authorized(ctx))) {
       if (kind === 'page' && (ctx.method === 'GET' || ctx.method === 'HEAD') && (access.canSignIn || !access.open)) {
         ctx.status = 302;
         ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`);
@@ -23,6 +23,8 @@ export function guarded(access: Access, kind: RouteKind, handler: (ctx: Context)
       ctx.body = { error: 'sign in at /login or send Authorization: Bearer $ADMIN_TOKEN' };
       return;
     }
+    // The pages show "sign out" to whoever got past the check with a token or session.
+    if (kind !== 'public') ctx.state.signedIn = !access.open;
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !sameOrigin(ctx, access)) {
       ctx.status = 403;
       ctx.body = { error: 'cross-site request refused (Origin does not match this server)' };

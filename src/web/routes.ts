@@ -31,7 +31,7 @@ export function webRoutes(): RouteModule {
   return (router, { config, bot }) => {
     // The rulebook and answerer are read per request: review decisions replace them while the bot runs.
     const { store, clock } = bot.deps;
-    const access = accessFor(config, clock);
+    const access = accessFor(config, clock, store);
     const template = loadTemplate(config.dataDir, bot.deps.rulebook);
     // The rulebook as data/ has it, without review decisions: the "before" of an evaluation.
     let baseEngine: Answerer | undefined;
@@ -41,7 +41,7 @@ export function webRoutes(): RouteModule {
     const render = (ctx: Context, section: Section, title: string, body: Raw, scripts?: string[]) => {
       const lang = pickLang(ctx);
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = page({ lang, title, section, path: ctx.path, query: new URLSearchParams(ctx.querystring), body, scripts, signedIn: !access.open && access.authorized(ctx) });
+      ctx.body = page({ lang, title, section, path: ctx.path, query: new URLSearchParams(ctx.querystring), body, scripts, signedIn: ctx.state.signedIn === true });
     };
 
     router.get('/static/:file', guarded(access, 'public', (ctx) => {
@@ -167,8 +167,8 @@ export function webRoutes(): RouteModule {
       ctx.status = status;
     }));
 
-    router.post('/logout', guarded(access, 'public', (ctx) => {
-      access.endSession(ctx);
+    router.post('/logout', guarded(access, 'public', async (ctx) => {
+      await access.endSession(ctx);
       ctx.redirect('/login');
     }));
   };
