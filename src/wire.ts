@@ -13,7 +13,9 @@ import { allHandlers } from './handlers.ts';
 import { createEngine } from './qa/engine.ts';
 import { loadRulebook } from './rulebook/load.ts';
 import { createLiveRulebook } from './review/live.ts';
+import { createPlatformStarter, type Backoff } from './platform-start.ts';
 import { createServer, listen } from './server/app.ts';
+import { readyRoutes } from './server/healthz.ts';
 import type { PlatformAdapter, RouteModule } from './server/routes.ts';
 import { openStore } from './store/open.ts';
 import { webRoutes } from './web/routes.ts';
@@ -49,14 +51,16 @@ export interface StartOptions {
   /** Overrides the listening port (tests pass 0). */
   port?: number;
   retry?: RetryPolicy;
+  /** Between attempts to start a platform that failed (default PLATFORM_BACKOFF: 5 s doubling to 5 min). */
+  platformBackoff?: Backoff;
 }
 
 /**
  * The composition root (the one place where core and adapters meet):
  * rulebook → engine → store → bot → adapters → Koa server. Throws RulebookError,
  * StoreError, StartError (port in use) as they come, after closing what it had opened (the
- * store's lock is released); an adapter that cannot reach its platform is logged and left off
- * (/healthz shows it), it does not stop the server.
+ * store's lock is released); a platform that cannot be reached is logged and tried again with
+ * backoff (platform-start.ts; /readyz says it is down and why), it does not stop the server.
  */
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
   const { log } = opts;
@@ -69,8 +73,15 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   let checklists: ReturnType<typeof createChecklistFeature> | undefined;
   let inbox: ReturnType<typeof createInbox> | undefined;
   const adapters: (PlatformAdapter & { start(): Promise<void> })[] = [];
+  const mode = (a: PlatformAdapter) => ({ mode: a.platform === 'feishu' ? config.feishu?.mode : config.slack?.appToken ? 'socket' : 'http' });
+  const secrets = [config.feishu?.appSecret, config.feishu?.verificationToken, config.feishu?.encryptKey, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken];
+  const platforms = createPlatformStarter({ log, backoff: opts.platformBackoff, describe: mode, secrets });
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let closing: Promise<void> | undefined;
-  const shutdown = (graceMs: number) => (closing ??= closeAll({ log, graceMs, server: () => server, live: () => live, checklists: () => checklists, adapters, inbox: () => inbox, store }));
+  const shutdown = (graceMs: number) => {
+    phase = 'stopping';
+    return (closing ??= closeAll({ log, graceMs, server: () => server, live: () => live, checklists: () => checklists, platforms, adapters, inbox: () => inbox, store }));
+  };
   try {
     const clock = opts.clock ?? systemClock;
     // The rulebook as data/ has it, plus what its owners accepted in review (read again now and then).
@@ -101,7 +112,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, inbox, retry: opts.retry }));
     for (const line of config.disabled) log.info(line);
 
-    const app = createServer({ config, bot, log, adapters, routes: [checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
+    const app = createServer({ config, bot, log, adapters, routes: [readyRoutes({ phase: () => phase, adapters, problem: platforms.problem }), checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
     const port = opts.port ?? config.port;
     const listening = await listen(app, port, config.host).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') throw new StartError(`port ${port} is in use (set PORT)`);
@@ -111,19 +122,14 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     });
     server = listening.server;
     const url = listening.url;
-    for (const a of adapters) {
-      try {
-        await a.start();
-        log.info(`${a.platform} is on`, { mode: a.platform === 'feishu' ? config.feishu?.mode : config.slack?.appToken ? 'socket' : 'http' });
-      } catch (err) {
-        log.error(`${a.platform} could not start; it stays off until restart`, { err });
-      }
-    }
+    // The first attempt is awaited; one that fails is tried again in the background.
+    for (const a of adapters) await platforms.start(a);
     // What a previous run acknowledged but did not finish, now that the adapters can answer it.
     inbox.start();
     log.info('listening', { url, rulebook: rulebook.version });
     // Declared projects, catch-up of a post missed while down, then node-cron per project.
     await checklists.start();
+    phase = 'running';
 
     // Every platform event goes through the inbox: handled when it is idle.
     const ib = inbox;
@@ -152,6 +158,7 @@ async function closeAll(p: {
   server(): Server | undefined;
   live(): { stop(): void } | undefined;
   checklists(): { stop(): Promise<void> } | undefined;
+  platforms: { stop(): Promise<void> };
   adapters: { platform: string; stop(): Promise<void> }[];
   inbox(): { stop(): Promise<void> } | undefined;
   store: { close(): Promise<void> };
@@ -187,6 +194,7 @@ async function closeAll(p: {
     p.live()?.stop();
     const checklists = p.checklists();
     if (checklists) await within(checklists.stop(), 'the daily checklists');
+    await within(p.platforms.stop(), 'a platform start under way');
     for (const a of p.adapters) await within(a.stop(), `the ${a.platform} connection`);
     const inbox = p.inbox();
     if (inbox && !(await within(inbox.stop(), 'events in flight'))) {

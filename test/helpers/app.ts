@@ -11,7 +11,8 @@
  * (default: allHandlers()), `clock`, `routes` (extra RouteModules), `retry`,
  * `slackSocketMode` (Slack over a fake Socket Mode connection: use `t.slackSocket.send`),
  * `feishuWs` (Feishu over a fake long connection, FEISHU_MODE=ws: use `t.feishuWs.send`),
- * `prepare` (called with the fakes before the app starts, e.g. to make auth.test fail).
+ * `prepare` (called with the fakes before the app starts, e.g. to make auth.test fail),
+ * `platformBackoff` (how soon a platform that failed to start is tried again).
  * `logs` holds every log line (JSON strings) so tests can check what was (not) logged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Handler } from '../../src/core/bot.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/log.ts';
+import type { Backoff } from '../../src/platform-start.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
 import { startApp, type RunningApp } from '../../src/wire.ts';
 import { FakeFeishu } from '../fakes/feishu-api.ts';
@@ -75,6 +77,8 @@ export interface TestAppOptions {
   routes?: RouteModule[];
   /** Default: 4 attempts, 50 ms base, 5 s cap. */
   retry?: RetryPolicy;
+  /** Between attempts to start a platform that failed (default: the app's, 5 s doubling). */
+  platformBackoff?: Backoff;
   slackSocketMode?: boolean;
   feishuWs?: boolean;
   prepare?: (fakes: { feishu: FakeFeishu; slack: FakeSlack }) => void;
@@ -105,7 +109,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   opts.prepare?.({ feishu, slack });
   const logs: string[] = [];
   const log = createLogger('debug', Object.values(TEST_SECRETS), (l) => void logs.push(l));
-  const boot = () => startApp(loadConfig(env), { log, clock: opts.clock, handlers: opts.handlers, routes: opts.routes, port: 0, retry: opts.retry ?? { attempts: 4, baseMs: 50, maxDelayMs: 5000 } });
+  const boot = () => startApp(loadConfig(env), { log, clock: opts.clock, handlers: opts.handlers, routes: opts.routes, port: 0, retry: opts.retry ?? { attempts: 4, baseMs: 50, maxDelayMs: 5000 }, platformBackoff: opts.platformBackoff });
   let app = await boot();
 
   const t: TestApp = {
