@@ -3,7 +3,7 @@
 // uses most (the server) and of the whole process tree (npm, tsx, node). Prints the medians. Run from
 // the repository root; uses port 3940 and a temporary DB_FILE; e.g. "npm start", "npm run start:prod".
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const [cmd, runs = '5'] = process.argv.slice(2);
@@ -24,6 +24,7 @@ for (let i = 0; i < Number(runs); i++) {
   const all = pids.reduce((a, q) => a + rss(q), 0);
   p.kill('SIGTERM');
   await new Promise((r) => p.once('exit', r));
+  rmSync(dir, { recursive: true, force: true });
   out.push({ ready, server, all, n: pids.length });
 }
 const med = (k) => out.map((o) => o[k]).sort((a, b) => a - b)[Math.floor(out.length / 2)];
