@@ -7,6 +7,7 @@ import { runCli } from '../src/cli/main.ts';
 import { openLowdbStore } from '../src/store/lowdb.ts';
 import { openPostgresStore } from '../src/store/postgres.ts';
 import type { NewSignoffEvent, Store } from '../src/store/store.ts';
+import { runToExit, tsxMain } from './helpers/child.ts';
 import { PG_SKIP, assertPostgresReachable, dropSchemas, freshSchema, urlWithSchema } from './helpers/postgres.ts';
 
 const ctx = (env: Record<string, string | undefined> = {}) => {
@@ -150,5 +151,22 @@ describe('npm run cli -- backup / restore', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('a running bot holds');
     await live.close();
+  });
+});
+
+describe('the CLI reads .env like the bot', () => {
+  it('takes DB_FILE from .env in the working folder; the environment wins', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-env-'));
+    const store = await openLowdbStore(join(dir, 'from-env.json'));
+    await fill(store);
+    await store.close();
+    writeFileSync(join(dir, '.env'), `DB_FILE=${join(dir, 'from-env.json')}\nDATA_DIR=${join(process.cwd(), 'data')}\n`);
+    const cmd = (args: string[]) => ({ file: process.execPath, args: [...tsxMain().args.slice(0, -1), join(process.cwd(), 'src/cli/main.ts'), ...args] });
+    const r = await runToExit(cmd(['backup', '--out', join(dir, 'b.json')]), { ENV_FILE: undefined }, { cwd: dir });
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(`${join(dir, 'from-env.json')} → ${join(dir, 'b.json')}: 1 projects, 6 signoffs`);
+    const env = await runToExit(cmd(['backup', '--out', join(dir, 'c.json')]), { ENV_FILE: undefined, DB_FILE: join(dir, 'missing.json') }, { cwd: dir });
+    expect(env.code).toBe(1);
+    expect(env.output).toContain('missing.json');
   });
 });

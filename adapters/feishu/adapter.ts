@@ -187,7 +187,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
           logger: sdkLogger(log, 'feishu sdk'),
           loggerLevel: lark.LoggerLevel.warn,
           onReady: () => log.info('feishu long connection open'),
-          onError: (err) => log.error('feishu long connection failed; Feishu stays off until restart', { err }),
+          onError: (err) => log.error('feishu long connection failed; the SDK reconnects by itself, /readyz says whether it is up', { err }),
         });
         await ws.start({ eventDispatcher: dispatcher });
       }

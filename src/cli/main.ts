@@ -1,3 +1,4 @@
+import { loadEnvFile } from '../env-file.ts';
 import { processContext, type CliContext } from './context.ts';
 import { askCommand } from './ask.ts';
 import { evalCommand } from './eval.ts';
@@ -20,6 +21,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   migrate: { run: async (a, c) => (await import('./migrate.ts')).migrateCommand(a, c), help: 'migrate --from data/db.json --to $DATABASE_URL   copy a lowdb installation into PostgreSQL' },
   backup: { run: async (a, c) => (await import('./backup.ts')).backupCommand(a, c), help: BACKUP_HELP },
   restore: { run: async (a, c) => (await import('./backup.ts')).restoreCommand(a, c), help: RESTORE_HELP },
+  calendar: { run: async (a, c) => (await import('./calendar.ts')).calendarCommand(a, c), help: 'calendar import FILE.ics|FILE.yaml [--year YYYY] [--dry-run] [--force]   check an official holiday schedule, write data/calendar/<year>.yaml' },
 };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
@@ -38,5 +40,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // The same settings as the bot: .env (or ENV_FILE) under the environment.
+  loadEnvFile(process.env);
   process.exitCode = await runCli(process.argv.slice(2), processContext());
 }
