@@ -78,7 +78,7 @@ export function storeContract(name: string, fixture: StoreFixture): void {
         events: [roleEvent],
       }));
       expect(out?.result).toBe('ok');
-      expect(out?.events).toEqual([{ ...roleEvent, seq: 2 }]);
+      expect(out?.events).toEqual([{ ...roleEvent, seq: 2, prevHash: expect.stringMatching(/^[0-9a-f]{64}$/), hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
       expect(await store.getProject('feishu:oc_1')).toMatchObject({ roles: [{ userId: 'ou_lead', role: 'customer-lead', org: 'T1' }], customerOrg: { id: 'T1', source: 'first-lead' } });
       // A sign-off keeps how its signer held the role.
       const grant = { source: 'chat' as const, by: 'ou_admin', byName: 'Admin', acceptedAt: 't', org: 'T1', orgChecked: true };

@@ -6,6 +6,7 @@ import { feedbackCommand } from './feedback.ts';
 import { rulebookCommand } from './rulebook.ts';
 import { REVIEW_HELP, reviewCommand } from './review.ts';
 import { SIGNOFFS_HELP, signoffsCommand } from './signoffs.ts';
+import { AUDIT_HELP } from './audit.ts';
 import { BACKUP_HELP, RESTORE_HELP } from './backup.ts';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
@@ -19,6 +20,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   review: { run: reviewCommand, help: REVIEW_HELP },
   eval: { run: evalCommand, help: 'eval FILE.jsonl [--summary]  score {q, expect} lines per language: top-1 accuracy, rejection, misses' },
   migrate: { run: async (a, c) => (await import('./migrate.ts')).migrateCommand(a, c), help: 'migrate --from data/db.json --to $DATABASE_URL   copy a lowdb installation into PostgreSQL' },
+  audit: { run: async (a, c) => (await import('./audit.ts')).auditCommand(a, c), help: AUDIT_HELP },
   backup: { run: async (a, c) => (await import('./backup.ts')).backupCommand(a, c), help: BACKUP_HELP },
   restore: { run: async (a, c) => (await import('./backup.ts')).restoreCommand(a, c), help: RESTORE_HELP },
   calendar: { run: async (a, c) => (await import('./calendar.ts')).calendarCommand(a, c), help: 'calendar import FILE.ics|FILE.yaml [--year YYYY] [--dry-run] [--force]   check an official holiday schedule, write data/calendar/<year>.yaml' },

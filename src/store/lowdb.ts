@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { openJournal } from './journal.ts';
+import { backfill, chained, GENESIS } from './chain.ts';
 import { takeLock } from './lock.ts';
 import { lowdbInbox } from './lowdb-inbox.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, ReviewItem, SignoffEvent, type Store } from './store.ts';
@@ -91,7 +92,22 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     db.data.deliveries = {};
     await db.write();
   }
+  if (!readOnly && db.data.signoffs.some((e) => !e.hash)) {
+    // A trail from before the hash chain: chained once, in the order it was written, after a copy of the file.
+    if (existsSync(file)) copyFileSync(file, `${file}.before-chain.bak`);
+    db.data.signoffs = backfill(db.data.signoffs);
+    await db.write();
+  }
   if (!readOnly && !existsSync(file)) await db.write(); // so an operator finds the store where the config says
+  // Each project's latest hash: the next event of the project links to it.
+  const heads = new Map<string, string>();
+  for (const e of db.data.signoffs) if (e.hash) heads.set(e.projectId, e.hash);
+  /** Runs inside update(): events of one turn are chained in the order they are written. */
+  const link = (e: Omit<SignoffEvent, 'seq' | 'prevHash' | 'hash'>, seq: number): SignoffEvent => {
+    const c = SignoffEvent.parse({ ...chained(e, heads.get(e.projectId) ?? GENESIS), seq });
+    heads.set(e.projectId, c.hash!);
+    return c;
+  };
   let lastPurge = 0;
 
   /**
@@ -228,7 +244,7 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
       await update((d) => {
         if (next) d.projects[projectId] = structuredClone(next);
         let seq = d.signoffs.at(-1)?.seq ?? 0;
-        written = events.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
+        written = events.map((e) => link(e, ++seq));
         d.signoffs.push(...structuredClone(written));
       });
       return { result, project: structuredClone(next ?? p), events: written };
@@ -304,9 +320,10 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     },
     async appendSignoffs(events) {
       let out: SignoffEvent[] = [];
+      for (const e of events) SignoffEvent.omit({ seq: true }).parse(e); // all or nothing
       await update((d) => {
         let seq = d.signoffs.at(-1)?.seq ?? 0;
-        out = events.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
+        out = events.map((e) => link(e, ++seq));
         d.signoffs.push(...structuredClone(out));
       });
       return out;
@@ -326,7 +343,7 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
           return true;
         });
         let seq = d.signoffs.at(-1)?.seq ?? 0;
-        out = changes.map((e) => SignoffEvent.parse({ ...e, seq: ++seq }));
+        out = changes.map((e) => link(e, ++seq));
         d.signoffs.push(...structuredClone(out));
       });
       return out;

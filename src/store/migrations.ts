@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { backfill } from './chain.ts';
+import { toSignoff } from './pg-rows.ts';
 
 /**
  * Versioned schema changes, applied in order at start-up. Never edit a migration
@@ -8,6 +10,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** What SQL alone cannot do, in the same transaction, after `sql`. */
+  run?: (c: pg.ClientBase) => Promise<void>;
 }
 
 export const migrations: Migration[] = [
@@ -144,6 +148,23 @@ export const migrations: Migration[] = [
       ALTER TABLE signoffs ADD COLUMN subject_id text, ADD COLUMN subject_name text, ADD COLUMN org text, ADD COLUMN role_grant text;
     `,
   },
+  {
+    version: 7,
+    name: 'hash chain over the audit trail',
+    sql: `
+      ALTER TABLE signoffs ADD COLUMN rulebook_version text, ADD COLUMN prev_hash text, ADD COLUMN hash text;
+    `,
+    // Rows written before: chained once, in the order they were written. The append-only trigger
+    // is lifted for this one transaction only (nothing else can write while it holds the table).
+    async run(c) {
+      const { rows } = await c.query('SELECT * FROM signoffs ORDER BY seq');
+      if (!rows.length) return;
+      await c.query('LOCK TABLE signoffs IN EXCLUSIVE MODE');
+      await c.query('ALTER TABLE signoffs DISABLE TRIGGER signoffs_append_only');
+      for (const e of backfill(rows.map(toSignoff))) await c.query('UPDATE signoffs SET prev_hash = $2, hash = $3 WHERE seq = $1', [e.seq, e.prevHash, e.hash]);
+      await c.query('ALTER TABLE signoffs ENABLE TRIGGER signoffs_append_only');
+    },
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -174,6 +195,7 @@ export async function migrate(client: pg.ClientBase, schema: string): Promise<nu
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
+        await m.run?.(client);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
         applied.push(m.version);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { StoreError } from './store-error.ts';
 import { migrate } from './migrations.ts';
+import { chained, GENESIS } from './chain.ts';
 import { postgresInbox } from './postgres-inbox.ts';
 import { ChecklistMessage, FeedbackRecord, ProjectRecord, ReviewItem, SignoffEvent, type PostClaim, type Store } from './store.ts';
 
@@ -60,43 +61,8 @@ export function isTransient(e: unknown): boolean {
   );
 }
 
-export type Row = Record<string, unknown>;
-export const toSignoff = (r: Row): SignoffEvent => ({
-  seq: Number(r.seq),
-  projectId: r.project_id as string,
-  action: r.action as SignoffEvent['action'],
-  itemId: r.item_id as string,
-  itemText: r.item_text as string,
-  userId: r.user_id as string,
-  ...(r.user_name != null ? { userName: r.user_name as string } : {}),
-  role: r.role as SignoffEvent['role'],
-  at: r.at as string,
-  via: r.via as SignoffEvent['via'],
-  platform: r.platform as SignoffEvent['platform'],
-  evidenceMessageId: r.evidence_message_id as string,
-  text: r.text as string,
-  ...(r.subject_id != null ? { subjectId: r.subject_id as string } : {}),
-  ...(r.subject_name != null ? { subjectName: r.subject_name as string } : {}),
-  ...(r.org != null ? { org: r.org as string } : {}),
-  ...(r.role_grant != null ? { roleGrant: JSON.parse(r.role_grant as string) as SignoffEvent['roleGrant'] } : {}),
-});
-export const toMessage = (r: Row): ChecklistMessage => ({
-  projectId: r.project_id as string,
-  platform: r.platform as ChecklistMessage['platform'],
-  chatId: r.chat_id as string,
-  messageId: r.message_id as string,
-  items: r.items as string[],
-  postedAt: r.posted_at as string,
-  kind: r.kind as ChecklistMessage['kind'],
-});
-export const toClaim = (r: Row): PostClaim => ({
-  projectId: r.project_id as string,
-  slot: r.slot as string,
-  status: r.status as PostClaim['status'],
-  claimedAt: Number(r.claimed_at),
-  attempts: Number(r.attempts),
-  ...(r.message_id != null ? { messageId: r.message_id as string } : {}),
-});
+import { toClaim, toMessage, toSignoff, type Row } from './pg-rows.ts';
+export { toClaim, toMessage, toSignoff, type Row };
 
 /**
  * The store for several replicas: every method is one statement or one transaction,
@@ -323,7 +289,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         const valid = events.map((e) => NewSignoff.parse(e));
         if (next) await c.query('UPDATE projects SET data = $2 WHERE id = $1', [projectId, next]);
         const written: SignoffEvent[] = [];
-        for (const e of valid) written.push(await insertSignoff(c, e));
+        written.push(...(await insertChained(c, valid)));
         return { result, project: next ?? p, events: written };
       });
     },
@@ -387,7 +353,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       if (valid.length === 0) return [];
       return tx(async (c) => {
         const out: SignoffEvent[] = [];
-        for (const e of valid) out.push(await insertSignoff(c, e));
+        out.push(...(await insertChained(c, valid)));
         return out;
       });
     },
@@ -407,14 +373,13 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
           [[...new Set(valid.map((e) => e.projectId))], [...new Set(valid.map((e) => e.itemId))]],
         );
         for (const r of rows) confirmed.set(`${r.project_id}\u0000${r.item_id}`, r.action === 'confirm');
-        const out: SignoffEvent[] = [];
-        for (const e of valid) {
+        const changes = valid.filter((e) => {
           const k = `${e.projectId}\u0000${e.itemId}`;
-          if ((confirmed.get(k) ?? false) === (e.action === 'confirm')) continue;
+          if ((confirmed.get(k) ?? false) === (e.action === 'confirm')) return false;
           confirmed.set(k, e.action === 'confirm');
-          out.push(await insertSignoff(c, e));
-        }
-        return out;
+          return true;
+        });
+        return insertChained(c, changes);
       });
     },
     async listSignoffs(projectId) {
@@ -480,10 +445,31 @@ function holdLiveLock(connectionString: string, schema: string, onError?: (err: 
   };
 }
 
+/**
+ * Appends events to their projects' hash chains (src/store/chain.ts). One writer per project at
+ * a time, across replicas: the advisory lock is held until COMMIT, so the head read here is
+ * the one the next writer links to.
+ */
+async function insertChained(c: pg.PoolClient, events: Omit<SignoffEvent, 'seq' | 'prevHash' | 'hash'>[]): Promise<SignoffEvent[]> {
+  const heads = new Map<string, string>();
+  for (const p of [...new Set(events.map((e) => e.projectId))].sort()) {
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`oa-golive-bot:signoffs:${p}`]);
+    const { rows } = await c.query<{ hash: string | null }>('SELECT hash FROM signoffs WHERE project_id = $1 ORDER BY seq DESC LIMIT 1', [p]);
+    heads.set(p, rows[0]?.hash ?? GENESIS);
+  }
+  const out: SignoffEvent[] = [];
+  for (const e of events) {
+    const linked = chained(e, heads.get(e.projectId)!);
+    heads.set(e.projectId, linked.hash);
+    out.push(await insertSignoff(c, linked));
+  }
+  return out;
+}
+
 async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Promise<SignoffEvent> {
   const { rows } = await c.query(
-    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING *`,
+    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING *`,
     [
       e.projectId,
       e.action,
@@ -501,6 +487,9 @@ async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Pr
       e.subjectName ?? null,
       e.org ?? null,
       e.roleGrant ? JSON.stringify(e.roleGrant) : null,
+      e.rulebookVersion ?? null,
+      e.prevHash ?? null,
+      e.hash ?? null,
     ],
   );
   return toSignoff(rows[0]!);

@@ -139,9 +139,15 @@ export const SignoffEvent = z.object({
   org: z.string().optional(),
   /** Sign-offs: how the signer's role was given. */
   roleGrant: RoleGrant.optional(),
+  /** The rulebook version the bot answered from when this was recorded. */
+  rulebookVersion: z.string().optional(),
+  /** The hash chain (src/store/chain.ts): the project's previous event's hash, and this one's. Set by the store. */
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type SignoffEvent = z.infer<typeof SignoffEvent>;
-export type NewSignoffEvent = Omit<SignoffEvent, 'seq'>;
+/** What callers hand the store: it assigns `seq` and the chain. */
+export type NewSignoffEvent = Omit<SignoffEvent, 'seq' | 'prevHash' | 'hash'>;
 
 /**
  * A platform event the bot acknowledged, kept until it is handled (the inbox). Written

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
+import { backfill } from './chain.ts';
 import { openJournal, readJournal } from './journal.ts';
 import { takeLock } from './lock.ts';
 import { journalFiles } from './lowdb.ts';
@@ -149,13 +150,16 @@ export async function writePostgresSnapshot(url: string, snap: Snapshot): Promis
         m.projectId, m.platform, m.chatId, m.messageId, JSON.stringify(m.items), m.postedAt, m.kind,
       ]);
     }
-    for (const e of snap.signoffs) {
+    // The chain is copied as it is (a trail from before the chain is chained first), so `audit verify` holds on the copy.
+    const trail = snap.signoffs.some((e) => !e.hash) ? backfill(snap.signoffs) : snap.signoffs;
+    for (const e of trail) {
       await c.query(
-        `INSERT INTO signoffs (seq, project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+        `INSERT INTO signoffs (seq, project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)`,
         [
           e.seq, e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text,
           e.subjectId ?? null, e.subjectName ?? null, e.org ?? null, e.roleGrant ? JSON.stringify(e.roleGrant) : null,
+          e.rulebookVersion ?? null, e.prevHash ?? null, e.hash ?? null,
         ],
       );
     }
@@ -163,8 +167,8 @@ export async function writePostgresSnapshot(url: string, snap: Snapshot): Promis
     await c.query(`SELECT setval(pg_get_serial_sequence('signoffs', 'seq'), GREATEST((SELECT max(seq) FROM signoffs), 1), (SELECT count(*) > 0 FROM signoffs))`);
     const check = (await c.query<Row>('SELECT * FROM signoffs ORDER BY seq')).rows.map(toSignoff);
     const copied = new Map(check.map((e) => [e.seq, JSON.stringify(e)]));
-    const lost = snap.signoffs.filter((e) => copied.get(e.seq) !== JSON.stringify(SignoffEvent.parse(e)));
-    if (lost.length > 0 || check.length !== snap.signoffs.length) throw new StoreError(`verification failed (${lost.length} sign-offs differ); nothing was written`);
+    const lost = trail.filter((e) => copied.get(e.seq) !== JSON.stringify(SignoffEvent.parse(e)));
+    if (lost.length > 0 || check.length !== trail.length) throw new StoreError(`verification failed (${lost.length} sign-offs differ); nothing was written`);
     await c.query('COMMIT');
   } catch (e) {
     await c.query('ROLLBACK').catch(() => {});

@@ -1,0 +1,46 @@
+import { loadConfig } from '../config.ts';
+import { verifyChain } from '../store/chain.ts';
+import { openStore } from '../store/open.ts';
+import type { CliContext } from './context.ts';
+
+export const AUDIT_HELP = 'audit verify [--project <id>]   recompute the audit trail\'s hash chains; names the first event that does not match';
+
+/** `audit verify [--project ID]`: read-only, also beside the running bot; exit 1 when a chain is broken. */
+export async function auditCommand(args: string[], ctx: CliContext): Promise<number> {
+  const [sub, ...rest] = args;
+  let only: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--project' || a === '-p') only = rest[++i];
+    else if (a.startsWith('--project=')) only = a.slice('--project='.length);
+    else {
+      ctx.err(`unknown option ${a}\nusage: ${AUDIT_HELP}`);
+      return 2;
+    }
+  }
+  if (sub !== 'verify') {
+    ctx.err(`usage: ${AUDIT_HELP}`);
+    return 2;
+  }
+  const store = await openStore(loadConfig(ctx.env), { readOnly: true });
+  try {
+    const projects = (await store.listProjects()).map((p) => p.id);
+    if (only && !projects.includes(only)) {
+      ctx.err(`no project ${only}; known: ${projects.join(', ') || '(none)'}`);
+      return 1;
+    }
+    let broken = 0;
+    for (const id of only ? [only] : projects) {
+      const r = verifyChain(id, await store.listSignoffs(id));
+      if (r.ok) ctx.out(`${id}: ${r.events} events, chain intact, head ${r.head}`);
+      else {
+        broken++;
+        ctx.out(`${id}: ${r.events} events, CHAIN BROKEN at ${r.why}`);
+      }
+    }
+    if (broken) ctx.err(`${broken} project${broken === 1 ? '' : 's'} with a broken chain: the store was changed outside the bot; compare with a backup (npm run cli -- backup) to see what changed`);
+    return broken ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}
