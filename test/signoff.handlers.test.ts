@@ -153,6 +153,8 @@ describe('customer-side roles take effect only when the person named accepts', (
     expect(card).toContain('ou_admin (项目管理员) 提名角色 IT负责人:A');
     expect(card).toContain('B (成员) 接受角色 客户项目负责人');
     expect(card).toContain('ou_admin (项目管理员) 设置角色 项目经理:PM');
+    expect(card).toMatch(/🔗 审计链完整:6 条记录,链头 [0-9a-f]{12}…/);
+    expect(trail.every((e) => e.rulebookVersion === rulebook.version)).toBe(true);
   });
 
   it('where the platform names organisations: the first accepted customer-lead names the customer, others must belong to it', async () => {

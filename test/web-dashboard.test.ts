@@ -90,6 +90,8 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     expect(roles).toContain('客户项目负责人 王芳 (群聊中由 陈管理 指定,2026-09-01 09:05 本人接受 · tenant_c)');
     expect(roles).toContain('IT负责人 赵工 (待本人接受; 群聊中由 陈管理 指定)');
     expect(body).toContain('id="customer-org">客户方组织: tenant_c(取自首位接受角色的客户项目负责人 王芳)');
+    // The trail's chain holds; its head is shown in full.
+    expect(body).toMatch(/id="chain" class="muted">🔗 审计链完整\(3 条记录\),链头 <code>[0-9a-f]{64}<\/code>/);
     // The sign-off row says the signer's role came from chat, from whom.
     expect(body).toContain('角色由 陈管理 在群聊中指定,本人 09-01 09:05 接受,组织 tenant_c(客户方组织)');
   });

@@ -4,6 +4,7 @@ import { cardText } from '../core/card.ts';
 import { holdersOf, nomineesOf, roleLabel } from '../projects/roles.ts';
 import { pendingRoles } from '../projects/authority.ts';
 import { eventWords } from '../projects/trail.ts';
+import { verifyChain } from '../store/chain.ts';
 import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
 import type { Checklist, ChecklistLine } from './build.ts';
 
@@ -36,6 +37,8 @@ const T = {
     signoffs: (n: string) => `签字记录 · ${n}`,
     noSignoffs: '还没有签字记录。',
     moreRows: (n: number) => `…另有 ${n} 条,完整记录请用 CLI 或 /api 导出。`,
+    chainOk: (n: number, head: string) => `🔗 审计链完整:${n} 条记录,链头 ${head}…(核验:npm run cli -- audit verify)`,
+    chainBroken: (seq: number) => `⛔ 审计链在第 #${seq} 条记录处断开:存储被机器人之外的人改动过,请联系管理员核对备份。`,
   },
   en: {
     title: (n: string) => `Go-live readiness · ${n}`,
@@ -64,6 +67,8 @@ const T = {
     signoffs: (n: string) => `Sign-offs · ${n}`,
     noSignoffs: 'No sign-offs yet.',
     moreRows: (n: number) => `…${n} more; export the full trail with the CLI or /api.`,
+    chainOk: (n: number, head: string) => `🔗 Audit chain intact: ${n} events, head ${head}… (check: npm run cli -- audit verify)`,
+    chainBroken: (seq: number) => `⛔ The audit chain breaks at event #${seq}: the store was changed outside the bot; ask the admin to compare with a backup.`,
   },
 } as const;
 
@@ -180,6 +185,10 @@ export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], lim
   const rows = shown.map((e) => `- ${e.at.replace('T', ' ').slice(0, 16)} ${eventWords(e, lang, (id, name) => personMd({ id, name }), mdText)} · ${e.via} · ${mdText(e.evidenceMessageId)}`);
   const blocks: Block[] = [{ type: 'text', md: rows.length ? rows.join('\n') : t.noSignoffs }];
   if (events.length > shown.length) blocks.push({ type: 'context', md: t.moreRows(events.length - shown.length) });
+  if (events.length) {
+    const chain = verifyChain(project.id, events);
+    blocks.push({ type: 'context', md: chain.ok ? t.chainOk(chain.events, chain.head.slice(0, 12)) : t.chainBroken(chain.seq) });
+  }
   const card: Card = { title: t.signoffs(project.name), tone: 'neutral', blocks, fallback: '' };
   card.fallback = cardText(card);
   return card;

@@ -28,6 +28,8 @@ export interface Stamp {
   platform: NewSignoffEvent['platform'];
   evidenceMessageId: string;
   text: string;
+  /** The rulebook version in force, frozen into the event. */
+  rulebookVersion?: string;
 }
 
 export interface Said {
@@ -60,6 +62,7 @@ function event(p: ProjectRecord, action: RoleAction, role: Role, actor: Person, 
     subjectId: subject.id,
     ...(subject.name ? { subjectName: subject.name } : {}),
     ...(actor.org ? { org: actor.org } : {}),
+    ...(s.rulebookVersion ? { rulebookVersion: s.rulebookVersion } : {}),
   };
 }
 

@@ -26,6 +26,7 @@ export function stampOf(ctx: Ctx, timeZone: string): Stamp {
     platform: m.chat.platform,
     evidenceMessageId: m.messageId,
     text: m.kind === 'text' ? m.text : `[button] role ${m.action.type === 'role' ? `${m.action.answer} ${m.action.role}` : m.action.type}`,
+    rulebookVersion: ctx.deps.rulebook.version,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import { roleLabel } from '../projects/roles.ts';
 import { localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
+import { verifyChain } from '../store/chain.ts';
 import { isRoleAction, RoleAction, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
 import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
@@ -46,6 +47,16 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
 }
 
 const ACTIONS = ['confirm', 'undo', ...RoleAction.options] as const;
+
+/** Whether the trail's hash chain holds, and its head: what a report or an auditor can quote. */
+function chainLine(lang: Lang, r: ProjectStatus): Raw | string {
+  if (!r.signoffs.length) return '';
+  const c = verifyChain(r.project.id, r.signoffs);
+  const s = t(lang);
+  return c.ok
+    ? html`<p id="chain" class="muted">🔗 ${s.dbChainOk.replace('{n}', String(c.events))} <code>${c.head}</code></p>`
+    : html`<p id="chain" class="state-overdue">⛔ ${s.dbChainBroken.replace('{seq}', String(c.seq))} ${c.why}</p>`;
+}
 
 /** How a role holder got their role, as the dashboard says it. */
 function holderWords(p: ProjectRecord, h: RoleHolder, lang: Lang): string {
@@ -156,6 +167,7 @@ ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-lab
   <td data-label="${s.dbSource}">${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
 </tbody></table></div>
 <h2 id="audit">${s.dbAudit}</h2>
+${chainLine(lang, r)}
 <form class="filters" method="get" action="${projectHref(p.id)}#audit">
   <label>${s.dbUser} <select name="user">${opt('', s.dbAll)}${users.map(([id, name]) => opt(id, name, f.user))}</select></label>
   <label>${s.dbAction} <select name="action">${opt('', s.dbAll)}${ACTIONS.map((a) => opt(a, actionWord(a, lang), f.action))}</select></label>
