@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/core/clock.ts';
 import type { ProjectRecord } from '../src/store/store.ts';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CALENDAR_WARN_DAYS, calendarGap } from '../src/web/dashboard.ts';
 import { startWebApp } from './web/harness.ts';
 
 // 2026-10-09 10:00 in Shanghai; the Feishu project goes live on 2026-10-20 (T-11).
@@ -110,5 +114,37 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
   it('answers an unknown project with 404', async () => {
     expect((await page('/dashboard/projects/feishu%3Anope')).status).toBe(404);
     expect((await page('/dashboard/projects/feishu%3Anope/signoffs.csv')).status).toBe(404);
+  });
+});
+
+describe('a go-live year whose holidays are not known yet', () => {
+  const calendar = { knows: (d: string) => d.slice(0, 4) <= '2026' };
+  const p = (goLive: string): ProjectRecord => ({ ...project, id: `feishu:oc_${goLive}`, chatId: `oc_${goLive}`, goLive });
+
+  it(`is flagged from ${CALENDAR_WARN_DAYS} days before the first posting day in that year`, () => {
+    expect(calendarGap(calendar, p('2026-12-30'), '2026-11-20')).toBeUndefined(); // known year
+    expect(calendarGap(calendar, p('2027-03-01'), '2026-11-02')).toEqual({ year: 2027, inDays: 60 });
+    expect(calendarGap(calendar, p('2027-03-01'), '2026-11-01')).toBeUndefined(); // 61 days before
+    expect(calendarGap(calendar, p('2027-03-01'), '2027-01-10')).toEqual({ year: 2027, inDays: 0 });
+    expect(calendarGap(calendar, p('2027-03-01'), '2027-03-02')).toBeUndefined(); // live already
+  });
+
+  it('shows on the dashboard list and the project page, with how to import the year', async () => {
+    // A data folder whose calendar knows only the bundled years (up to 2026).
+    const dir = mkdtempSync(join(tmpdir(), 'cal-data-'));
+    cpSync('data', dir, { recursive: true, filter: (f) => !/calendar\/20(2[7-9]|[3-9]\d)\.yaml$/.test(f) && !/db\.|\.jsonl$|\.lock$/.test(f) });
+    const s = await startWebApp({ DATA_DIR: dir }, { clock: fixedClock('2026-11-20T02:00:00Z') });
+    try {
+      await s.app.bot.deps.store.putProject(p('2027-06-15')); // Jan 1 is 42 days away: flagged
+      await s.app.bot.deps.store.putProject(p('2026-12-30')); // a known year: not flagged
+      const list = await fetch(`${s.url}/dashboard`, { headers: { 'accept-language': 'zh-CN' } }).then((r) => r.text());
+      expect(list.match(/2027 年节假日未收录/g)).toHaveLength(1);
+      expect(list.slice(list.indexOf('data-project="feishu:oc_2026-12-30"')).split('</tr>')[0]).not.toContain('未收录');
+      const page = await fetch(`${s.url}/dashboard/projects/${encodeURIComponent('feishu:oc_2027-06-15')}`, { headers: { 'accept-language': 'zh-CN' } }).then((r) => r.text());
+      expect(page).toContain('2027 年的节假日安排尚未收录');
+      expect(page).toContain('npm run cli -- calendar import FILE.ics');
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -3,7 +3,8 @@ import { countdown } from '../checklist/card.ts';
 import type { Template } from '../checklist/template.ts';
 import type { Clock } from '../core/clock.ts';
 import { roleLabel } from '../projects/roles.ts';
-import { localDate } from '../schedule/dates.ts';
+import type { WorkCalendar } from '../schedule/calendar.ts';
+import { daysBetween, localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
 import { verifyChain } from '../store/chain.ts';
 import { isRoleAction, RoleAction, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
@@ -25,9 +26,25 @@ export interface ProjectStatus {
   /** Overdue items' responsible people (names), and roles nobody holds. */
   responsible: string[];
   unassigned: string[];
+  /**
+   * The go-live year's holidays are not known (data/calendar/ has no such year) and the daily
+   * posts reach it within CALENDAR_WARN_DAYS: they would fall on Monday–Friday regardless of 调休.
+   */
+  calendarUnknown?: { year: number; inDays: number };
 }
 
-export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang): Promise<ProjectStatus> {
+/** How long before an unknown year's first posting day the dashboard says so. */
+export const CALENDAR_WARN_DAYS = 60;
+
+/** The go-live year, when its holidays are unknown and the posts reach it within CALENDAR_WARN_DAYS (also for /metrics). */
+export function calendarGap(calendar: Pick<WorkCalendar, 'knows'>, project: ProjectRecord, today: string): { year: number; inDays: number } | undefined {
+  if (calendar.knows(project.goLive, project.timeZone) || project.goLive < today) return undefined;
+  const year = Number(project.goLive.slice(0, 4));
+  const inDays = Math.max(0, daysBetween(today, `${year}-01-01`));
+  return inDays <= CALENDAR_WARN_DAYS ? { year, inDays } : undefined;
+}
+
+export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectStatus> {
   const [signoffs, latest] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id)]);
   // Numbered as in the last posted checklist, so "#3" here is "确认 3" there.
   const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), latest?.items);
@@ -43,7 +60,8 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
       else unassigned.add(roleLabel[l.item.confirm][lang]);
     }
   }
-  return { project, checklist, signoffs, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned] };
+  const gap = calendar && calendarGap(calendar, project, checklist.today);
+  return { project, checklist, signoffs, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
 }
 
 const ACTIONS = ['confirm', 'undo', ...RoleAction.options] as const;
@@ -109,7 +127,7 @@ ${sorted.map((r) => {
   return html`<tr data-project="${r.project.id}">
   <td data-label="${s.dbProject}"><a href="${projectHref(r.project.id)}">${r.project.name}</a></td>
   <td data-label="${s.dbPlatform}">${platformTag(s, r.project)}</td>
-  <td data-label="${s.dbGoLive}" class="nowrap">${r.project.goLive}</td>
+  <td data-label="${s.dbGoLive}" class="nowrap">${r.project.goLive}${r.calendarUnknown ? html`<br><span class="state-overdue calendar-unknown">${s.dbCalendarUnknown.replace('{year}', String(r.calendarUnknown.year))}</span>` : ''}</td>
   <td data-label="${s.dbCountdown}" class="nowrap">${countdown(r.checklist.daysToGoLive)}</td>
   <td data-label="${s.dbProgress}">${progress(r.checklist)}</td>
   <td data-label="${s.dbOverdue}" class="num${overdue ? ' state-overdue' : ''}">${overdue}</td>
@@ -157,6 +175,7 @@ export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query:
   const csvQuery = new URLSearchParams([...query].filter(([k]) => k !== 'lang'));
   return html`<p><a href="/dashboard">${s.dbBack}</a></p>
 <h1>${p.name} ${platformTag(s, p)}</h1>
+${r.calendarUnknown ? html`<p class="state-overdue calendar-unknown">⚠️ ${s.dbCalendarUnknownLong.replace('{year}', String(r.calendarUnknown.year))}</p>` : ''}
 <p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shortTime(r.lastPost) || s.dbNever}</p>
 <p class="muted" id="roles">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${personName(p, h.userId, lang, h.name)} (${holderWords(p, h, lang)})`)}</p>
 <p class="muted" id="customer-org">${s.dbCustomerOrg}: ${customerOrgWords(p, lang, (id, name) => personName(p, id, lang, name))}</p>

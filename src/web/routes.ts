@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from 'koa';
 import { loadTemplate } from '../checklist/template.ts';
+import { createCalendar } from '../schedule/calendar.ts';
 import { formBody } from '../server/body.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffsCsv } from '../signoff/export.ts';
@@ -33,6 +35,7 @@ export function webRoutes(): RouteModule {
     const { store, clock } = bot.deps;
     const access = accessFor(config, clock, store);
     const template = loadTemplate(config.dataDir, bot.deps.rulebook);
+    const calendar = createCalendar({ dir: join(config.dataDir, 'calendar') });
     // The rulebook as data/ has it, without review decisions: the "before" of an evaluation.
     let baseEngine: Answerer | undefined;
     const dataFilesEngine = () => (baseEngine ??= createEngine(loadRulebook(config.dataDir))); // built once, on first use
@@ -111,7 +114,7 @@ export function webRoutes(): RouteModule {
     router.get('/dashboard', guarded(access, 'page', async (ctx) => {
       const lang = pickLang(ctx);
       const projects = await store.listProjects();
-      const rows = await Promise.all(projects.map((p) => projectStatus(store, template, clock, p, lang)));
+      const rows = await Promise.all(projects.map((p) => projectStatus(store, template, clock, p, lang, calendar)));
       const platform = typeof ctx.query.platform === 'string' && ['feishu', 'slack', 'web'].includes(ctx.query.platform) ? ctx.query.platform : undefined;
       render(ctx, 'dashboard', t(lang).dbTitle, dashboardBody(lang, rows, platform));
     }));
@@ -124,7 +127,7 @@ export function webRoutes(): RouteModule {
 
     router.get('/dashboard/projects/:id', guarded(access, 'page', async (ctx) => {
       const lang = pickLang(ctx);
-      const status = await projectStatus(store, template, clock, await projectOr404(ctx), lang);
+      const status = await projectStatus(store, template, clock, await projectOr404(ctx), lang, calendar);
       render(ctx, 'dashboard', status.project.name, projectBody(lang, status, readFilter(ctx.query), new URLSearchParams(ctx.querystring)));
     }));
 
