@@ -314,8 +314,16 @@ try {
   console.log(`bench:load on ${process.platform}, node ${process.version}, ${(await import('node:os')).cpus().length} cores; events ${EVENTS}, concurrency ${CONCURRENCY}, projects ${PROJECTS}`);
   if (ONLY === 'all' || ONLY === 'ack') {
     const rows = await ackBench();
-    console.log('\n| target | events | events/s | p50 ack ms | p99 ack ms | non-200 | all answered after s |\n|---|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.target} | ${r.events} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.non200} | ${r.answeredAfterS === undefined ? '-' : r.answeredAfterS.toFixed(1)} |`);
+    // Ratios to bare Bolt in the same run: throughput of the max rows to Bolt's max, p99 of the paced rows to Bolt's paced p99.
+    const boltMax = rows.find((r) => r.target.startsWith('bare Bolt') && r.target.endsWith('max'));
+    const boltPaced = rows.find((r) => r.target.startsWith('bare Bolt') && !r.target.endsWith('max'));
+    const ratio = (r: AckRow) => {
+      const ref = r.target.endsWith('max') ? boltMax : boltPaced;
+      if (!ref || r === ref) return '-';
+      return r.target.endsWith('max') ? `${(r.perSecond / ref.perSecond).toFixed(2)} × events/s` : `${(r.p99 / ref.p99).toFixed(1)} × p99`;
+    };
+    console.log('\n| target | events | events/s | p50 ack ms | p99 ack ms | to bare Bolt | non-200 | all answered after s |\n|---|---|---|---|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.target} | ${r.events} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio(r)} | ${r.non200} | ${r.answeredAfterS === undefined ? '-' : r.answeredAfterS.toFixed(1)} |`);
   }
   if (ONLY === 'all' || ONLY === 'fanout') {
     const f = await fanoutBench();
