@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { createBot, type Bot, type Handler } from './core/bot.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/log.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createChecklistFeature } from './checklist/feature.ts';
 import { allHandlers } from './handlers.ts';
 import { createEngine } from './qa/engine.ts';
@@ -16,7 +17,9 @@ import { createLiveRulebook } from './review/live.ts';
 import { createPlatformStarter, type Backoff } from './platform-start.ts';
 import { createServer, listen } from './server/app.ts';
 import { readyRoutes } from './server/healthz.ts';
+import { metricsRoutes } from './server/metrics-route.ts';
 import type { PlatformAdapter, RouteModule } from './server/routes.ts';
+import { instrumentStore } from './store/instrumented.ts';
 import { openStore } from './store/open.ts';
 import { webRoutes } from './web/routes.ts';
 
@@ -25,6 +28,8 @@ export interface RunningApp {
   server: Server;
   bot: Bot;
   adapters: PlatformAdapter[];
+  /** What GET /metrics shows. */
+  metrics: Metrics;
   /** Resolves when every event accepted so far is fully handled. */
   idle(): Promise<void>;
   /**
@@ -53,6 +58,8 @@ export interface StartOptions {
   retry?: RetryPolicy;
   /** Between attempts to start a platform that failed (default PLATFORM_BACKOFF: 5 s doubling to 5 min). */
   platformBackoff?: Backoff;
+  /** What GET /metrics shows (default: a fresh createMetrics(), with a registry of its own). */
+  metrics?: Metrics;
 }
 
 /**
@@ -64,9 +71,10 @@ export interface StartOptions {
  */
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
   const { log } = opts;
+  const metrics = opts.metrics ?? createMetrics();
   const rulebook = loadRulebook(config.dataDir);
-  // DATABASE_URL selects PostgreSQL (replicas); otherwise the lowdb file.
-  const store = await openStore(config, { onError: (err) => log.warn('database connection lost; it will reconnect', { err }) });
+  // DATABASE_URL selects PostgreSQL (replicas); otherwise the lowdb file. Every call is timed for /metrics.
+  const store = instrumentStore(await openStore(config, { onError: (err) => log.warn('database connection lost; it will reconnect', { err }) }), metrics);
   // From here on a failure closes what was opened, the store (and its lock) last, before it is thrown.
   let server: Server | undefined;
   let live: ReturnType<typeof createLiveRulebook> | undefined;
@@ -84,13 +92,18 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   };
   try {
     const clock = opts.clock ?? systemClock;
+    // Read at scrape time: acknowledged events not yet finished, and how long the oldest has waited.
+    metrics.readInbox(async () => {
+      const d = await store.inboxDepth();
+      return { pending: d.pending, oldestAgeSeconds: d.oldestReceivedAt === undefined ? 0 : Math.max(0, (clock.now().getTime() - d.oldestReceivedAt) / 1000) };
+    });
     // The rulebook as data/ has it, plus what its owners accepted in review (read again now and then).
     live = createLiveRulebook({ base: rulebook, store, engine: (rb) => createEngine(rb), log });
     await live.refresh();
     live.start(config.reviewRefreshMs);
     const lv = live;
     // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
-    checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, transport: (p) => bot.transport(p) });
+    checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, metrics, transport: (p) => bot.transport(p) });
     const deps = {
       get rulebook() {
         return lv.rulebook;
@@ -102,17 +115,25 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       store,
       clock,
       log,
+      metrics,
       implementerName: config.implementerName,
     };
     const bot: Bot = createBot(deps, opts.handlers ?? allHandlers(checklists.env));
 
     // Webhook events are kept here before they are acknowledged, until handled.
     inbox = createInbox({ store, clock, log, leaseMs: config.inboxLeaseMs });
-    if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, inbox, retry: opts.retry }));
-    if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, inbox, retry: opts.retry }));
+    if (config.feishu) adapters.push(createFeishuAdapter({ config: config.feishu, bot, log, inbox, retry: opts.retry, metrics }));
+    if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, bot, log, inbox, retry: opts.retry, metrics }));
     for (const line of config.disabled) log.info(line);
 
-    const app = createServer({ config, bot, log, adapters, routes: [readyRoutes({ phase: () => phase, adapters, problem: platforms.problem }), checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])] });
+    const app = createServer({
+      config,
+      bot,
+      log,
+      adapters,
+      metrics,
+      routes: [readyRoutes({ phase: () => phase, adapters, problem: platforms.problem }), metricsRoutes(metrics), checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])],
+    });
     const port = opts.port ?? config.port;
     const listening = await listen(app, port, config.host).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') throw new StartError(`port ${port} is in use (set PORT)`);
@@ -138,6 +159,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       server,
       bot,
       adapters,
+      metrics,
       idle: () => ib.idle(),
       close: (o = {}) => shutdown(o.graceMs ?? SHUTDOWN_GRACE_MS),
     };

@@ -91,6 +91,23 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       expect((await store.takeDeliveries(t0, LEASE, 10, ['slack'])).map((d) => [d.key, d.attempts])).toEqual([['slack:Ev1', 1]]);
     });
 
+    it('tells how many events are unfinished and when the oldest came (for /metrics), without changing anything', async () => {
+      store = await fixture.open();
+      expect(await store.inboxDepth()).toEqual({ pending: 0 });
+      await store.acceptDelivery(delivery('slack:Ev2'), at(5), TTL);
+      await store.acceptDelivery(delivery('slack:Ev1'), t0, TTL);
+      await store.acceptDelivery(delivery('slack:Ev3'), at(9), TTL);
+      await store.acceptDelivery({ ...delivery('feishu:ev1'), platform: 'feishu', kind: 'feishu.message', taken: false }, at(7), TTL);
+      await store.finishDelivery('slack:Ev1', 'done');
+      await store.finishDelivery('slack:Ev3', 'failed');
+      expect(await store.inboxDepth()).toEqual({ pending: 2, oldestReceivedAt: at(5).getTime() });
+      // Read-only: what is pending is still handed out as before.
+      expect((await store.takeDeliveries(at(LEASE + 10), LEASE, 10, ['slack', 'feishu.message'])).map((d) => d.key)).toEqual(['slack:Ev2', 'feishu:ev1']);
+      await store.finishDelivery('slack:Ev2', 'done');
+      await store.finishDelivery('feishu:ev1', 'done');
+      expect(await store.inboxDepth()).toEqual({ pending: 0 });
+    });
+
     it('keeps an accepted event across a restart', async () => {
       if (!fixture.reopen) return;
       store = await fixture.open();

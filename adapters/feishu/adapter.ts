@@ -3,6 +3,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import type { Logger } from '../../src/core/log.ts';
 import type { ChatRef } from '../../src/core/message.ts';
 import type { FeishuConfig } from '../../src/config.ts';
+import { observedHttp, type ApiMetrics } from '../api-metrics.ts';
 import type { PlatformAdapter } from '../../src/server/routes.ts';
 import { createClickGuard } from '../clicks.ts';
 import type { Inbox } from '../inbox.ts';
@@ -10,7 +11,7 @@ import { sdkLogger } from '../sdk-log.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { createNameCache } from '../names.ts';
 import { cardActionToIncoming, messageKey, messageToIncoming, type FeishuCardAction, type FeishuMessageEvent } from './translate.ts';
-import { classifyFeishuError, FeishuApiError, feishuTransport } from './transport.ts';
+import { classifyFeishuError, FeishuApiError, feishuTransport, RATE_LIMIT_CODES } from './transport.ts';
 import { checkFeishuEnvelope } from './envelope.ts';
 import { checkFeishuRequest } from './verify.ts';
 
@@ -30,13 +31,17 @@ const BAD_BUTTON = '这个按钮无效或已过期 / This button is invalid or o
  * long connection (FEISHU_MODE=ws). Events are acknowledged at once; the answer is
  * computed and sent afterwards.
  */
-export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
+export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy; metrics?: ApiMetrics }): PlatformAdapter & { start(): Promise<void> } {
   const { config, bot, log, inbox } = opts;
   const clock = bot.deps.clock;
   // The SDK's shared axios instance has no timeout: a call that hangs would hold its event in
   // the inbox (lease renewed) until a restart. A resend after a timeout keeps its uuid.
   if (!lark.defaultHttpInstance.defaults.timeout) lark.defaultHttpInstance.defaults.timeout = 30_000;
+  // The same instance, with every call counted for /metrics (this adapter's calls only).
+  // (The SDK types its own default as an AxiosInstance; at run time it is the HttpInstance it uses when none is given.)
+  const httpInstance = observedHttp(opts.metrics, lark.defaultHttpInstance as unknown as lark.HttpInstance, RATE_LIMIT_CODES);
   const client = new lark.Client({
+    httpInstance,
     appId: config.appId,
     appSecret: config.appSecret,
     domain: feishuDomain(config.domain),
@@ -181,6 +186,7 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
         // The SDK's WSClient silently does nothing for other app ids.
         if (!/^cli_[0-9a-f]{16}$/.test(config.appId)) throw new Error('FEISHU_MODE=ws needs a self-built app (FEISHU_APP_ID is cli_ followed by 16 hex digits); use FEISHU_MODE=http otherwise');
         ws = new lark.WSClient({
+          httpInstance,
           appId: config.appId,
           appSecret: config.appSecret,
           domain: feishuDomain(config.domain),

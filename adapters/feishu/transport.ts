@@ -21,7 +21,7 @@ const RATE_LIMITED = 99991400;
 const TENANT_RATE_LIMITED = 11232;
 /** Send-message limit of one group (5 QPS shared by the group's bots), answered as HTTP 400. */
 const CHAT_RATE_LIMITED = 230020;
-const RATE_LIMIT_CODES = [RATE_LIMITED, TENANT_RATE_LIMITED, CHAT_RATE_LIMITED];
+export const RATE_LIMIT_CODES = [RATE_LIMITED, TENANT_RATE_LIMITED, CHAT_RATE_LIMITED];
 
 type AxiosLike = { response?: { status?: number; headers?: Record<string, unknown>; data?: { code?: number } } };
 

@@ -3,6 +3,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import type { Logger } from '../../src/core/log.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { PlatformAdapter } from '../../src/server/routes.ts';
+import { observedFetch, type ApiMetrics } from '../api-metrics.ts';
 import { createClickGuard } from '../clicks.ts';
 import type { Inbox } from '../inbox.ts';
 import { createNameCache } from '../names.ts';
@@ -25,7 +26,7 @@ function boltLogger(log: Logger): BoltLoggerT {
  * receiver), or Socket Mode when SLACK_APP_TOKEN is set. Events are kept in the inbox and
  * acknowledged at once (front.ts); the inbox hands them to Bolt, whose listeners answer.
  */
-export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy }): PlatformAdapter & { start(): Promise<void> } {
+export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: Logger; inbox: Inbox; retry?: RetryPolicy; metrics?: ApiMetrics }): PlatformAdapter & { start(): Promise<void> } {
   const { config, bot, log, inbox } = opts;
   const clock = bot.deps.clock;
   const blog = boltLogger(log);
@@ -37,6 +38,8 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
     timeout: 30_000,
     rejectRateLimitedCalls: true,
     logger: blog,
+    // Every Web API call (Bolt's client, the start-up probe, Socket Mode's) counted for /metrics.
+    ...(opts.metrics ? { fetch: observedFetch(opts.metrics, (url: string | URL, init?: RequestInit) => globalThis.fetch(url, init)) } : {}),
   };
   const clicks = createClickGuard(clock, bot.deps.store);
   let botUserId = '';

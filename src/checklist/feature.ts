@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Platform } from '../core/message.ts';
 import type { Transport } from '../core/transport.ts';
+import type { Metrics } from '../metrics.ts';
 import { loadDeclaredProjects, syncDeclaredProjects } from '../projects/declared.ts';
 import { commandHandler } from '../projects/handlers.ts';
 import { roleButtonHandler } from '../projects/role-chat.ts';
@@ -39,6 +40,8 @@ export interface ChecklistFeatureDeps {
   /** Usually `(p) => bot.transport(p)`; only called when posting. */
   transport(platform: Platform): Transport;
   cron?: CronSchedule;
+  /** Daily posts are counted here by outcome. */
+  metrics?: Pick<Metrics, 'dailyPosts'>;
 }
 
 /**
@@ -49,7 +52,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
   const template = loadTemplate(deps.dataDir, deps.rulebook);
   const calendar = createCalendar({ dir: join(deps.dataDir, 'calendar') });
   const declared = loadDeclaredProjects(deps.dataDir);
-  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport });
+  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport, metrics: deps.metrics });
   const scheduler = createScheduler({ store: deps.store, job, log: deps.log, ...(deps.cron ? { cron: deps.cron } : {}) });
   let started = false;
   const env: ChecklistEnv = {

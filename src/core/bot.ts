@@ -1,3 +1,4 @@
+import type { Metrics } from '../metrics.ts';
 import type { Answerer } from '../qa/types.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import type { Store } from '../store/store.ts';
@@ -20,6 +21,8 @@ export interface BotDeps {
    * a decision taken here is applied at once by calling refresh().
    */
   live?: { refresh(): Promise<boolean> };
+  /** Answers and sign-offs are counted here when given (GET /metrics). */
+  metrics?: Pick<Metrics, 'answers' | 'signoffs'>;
 }
 
 /** What a handler sees: the message, the dependencies, and ways to speak back. */

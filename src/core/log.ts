@@ -18,6 +18,7 @@ const TOKEN_SHAPED = /\b(?:[tau]-[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}
 /**
  * One JSON line per record on stderr. Every configured secret is masked wherever it
  * appears (message or fields), so a token echoed back in an SDK error never reaches a log.
+ * An Error in the fields is written as { name, message }, with its `stack` at error level.
  */
 export function createLogger(level: Level = 'info', secrets: (string | undefined)[] = [], sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
   const masks = secrets.filter((s): s is string => !!s && s.length >= 4);
@@ -28,9 +29,11 @@ export function createLogger(level: Level = 'info', secrets: (string | undefined
     try {
       // `this[k]` is the value before toJSON(): errors such as AxiosError serialise their
       // request config (with the Authorization header) through toJSON otherwise.
+      // At error level an error keeps its stack trace (masked like the rest of the line).
+      const stack = lvl === 'error';
       line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields }, function (this: Record<string, unknown>, k, v) {
         const orig = k === '' ? v : this[k];
-        return orig instanceof Error ? { name: orig.name, message: orig.message } : v;
+        return orig instanceof Error ? { name: orig.name, message: orig.message, ...(stack && orig.stack ? { stack: orig.stack } : {}) } : v;
       });
     } catch {
       line = JSON.stringify({ level: lvl, msg });

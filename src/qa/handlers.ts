@@ -6,7 +6,8 @@ import { answerCard, entryCard } from './present.ts';
 import { HELP_WORDS, helpCard } from './help.ts';
 import { withProjectStatus } from './project.ts';
 import { keepDownVote, keepUnanswered, reasonHandler } from '../review/handlers.ts';
-import type { Lang } from './types.ts';
+import type { AnswerOutcome } from '../metrics.ts';
+import type { AnswerResult, Lang } from './types.ts';
 
 export interface QaOptions {
   /** In a group bound to a project: the checklist items behind an answered risk, with their status. */
@@ -41,6 +42,10 @@ async function replyWith(ctx: Ctx, o: QaOptions, card: Card, id: string | null |
   await ctx.reply(out);
 }
 
+/** A confident answer, "did you mean" choices, or neither. */
+const outcomeOf = (r: AnswerResult): AnswerOutcome => (r.id ? 'answered' : r.candidates.length ? 'did-you-mean' : 'none');
+const counted = (ctx: Ctx, r: AnswerResult) => ctx.deps.metrics?.answers.inc({ platform: ctx.msg.chat.platform, outcome: outcomeOf(r) });
+
 const question = (o: QaOptions): Handler => async (ctx) => {
   if (!addressed(ctx) || ctx.msg.kind !== 'text') return false;
   const text = ctx.msg.text.trim();
@@ -50,6 +55,7 @@ const question = (o: QaOptions): Handler => async (ctx) => {
   }
   const result = ctx.deps.answerer.answer(text);
   ctx.deps.log.info('answered', { platform: ctx.msg.chat.platform, id: result.id, score: result.score });
+  counted(ctx, result);
   await replyWith(ctx, o, answerCard(ctx.deps.rulebook, result, { implementerName: ctx.deps.implementerName }), result.id, result.lang);
   await keepUnanswered(ctx, result);
   return true;
@@ -64,6 +70,7 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
   switch (action.type) {
     case 'ask': {
       const result = ctx.deps.answerer.answer(action.question);
+      counted(ctx, result);
       await replyWith(ctx, qo, answerCard(rb, result, o), result.id, result.lang);
       return true;
     }

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Platform } from '../core/message.ts';
 import type { Transport } from '../core/transport.ts';
+import type { Metrics } from '../metrics.ts';
 import { buildChecklist, type Checklist } from '../checklist/build.ts';
 import { checklistCard, finalCard } from '../checklist/card.ts';
 import type { Template } from '../checklist/template.ts';
@@ -37,6 +38,8 @@ export interface JobDeps {
   calendar: WorkCalendar;
   transport(platform: Platform): Transport;
   staleMs?: number;
+  /** Each project looked at is counted by outcome (GET /metrics). */
+  metrics?: Pick<Metrics, 'dailyPosts'>;
 }
 
 /** The final summary's slot: one per go-live date, so rebinding to a later date starts again. */
@@ -107,12 +110,17 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     return postOnce(project, today, 'daily', checklist, daily);
   };
 
+  const counted = (project: ProjectRecord, r: JobResult): JobResult => {
+    deps.metrics?.dailyPosts.inc({ platform: project.platform, outcome: r.outcome });
+    return r;
+  };
+
   const safe = async (project: ProjectRecord): Promise<JobResult> => {
     try {
-      return await runFor(project);
+      return counted(project, await runFor(project));
     } catch (err) {
       log.error('daily checklist job failed for a project', { projectId: project.id, err });
-      return { projectId: project.id, outcome: 'failed', error: (err as Error).message };
+      return counted(project, { projectId: project.id, outcome: 'failed', error: (err as Error).message });
     }
   };
 
@@ -142,7 +150,7 @@ export function createDailyJob(deps: JobDeps): DailyJob {
       if (!p) return undefined;
       const { checklist } = await card(p);
       if (!checklist.allConfirmed) return undefined;
-      return postOnce(p, finalSlot(p), 'final', checklist, finalCard(checklist));
+      return counted(p, await postOnce(p, finalSlot(p), 'final', checklist, finalCard(checklist)));
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { Metrics } from '../metrics.ts';
+import { accessLog } from './access-log.ts';
 import { rawBody } from './body.ts';
 import { storeGate } from './gate.ts';
 import { healthRoutes } from './healthz.ts';
@@ -11,11 +13,13 @@ export interface CreateServerOptions extends ServerDeps {
   /** Extra route modules (admin API, web pages), mounted after the webhooks. */
   routes?: RouteModule[];
   bodyLimit?: number;
+  /** Webhook requests and acknowledgement times are counted here (see access-log.ts). */
+  metrics?: Metrics;
 }
 
 /**
- * The Koa app: 1 MB body cap on every route, JSON errors, /healthz, the platform
- * webhooks and any extra route modules. Listen with `listen(app, port, host)`.
+ * The Koa app: one access log line per request, 1 MB body cap on every route, JSON errors,
+ * /healthz, the platform webhooks and any extra route modules. Listen with `listen(app, port, host)`.
  */
 export function createServer(opts: CreateServerOptions): Koa {
   const { log } = opts;
@@ -25,6 +29,8 @@ export function createServer(opts: CreateServerOptions): Koa {
   app.silent = true;
   app.on('error', (err: Error) => log.error('http error', { err }));
 
+  // Outermost: it sees the status the error handler below chose, and logs once per request.
+  app.use(accessLog(log, opts.metrics));
   app.use(async (ctx, next) => {
     try {
       await next();

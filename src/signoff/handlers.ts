@@ -7,6 +7,7 @@ import { projectIdOf } from '../projects/handlers.ts';
 import { auditRole, rolesOf, roleLabel } from '../projects/roles.ts';
 import { roleGrantOf } from '../projects/authority.ts';
 import { grantWords } from '../projects/trail.ts';
+import type { SignoffOutcome } from '../metrics.ts';
 import { isoWithOffset } from '../schedule/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord } from '../store/records.ts';
 import { parseSignoff, type SignoffRequest } from './parse.ts';
@@ -64,6 +65,9 @@ async function refreshCards(ctx: Ctx, env: ChecklistEnv, t: Target): Promise<voi
   }
 }
 
+/** What came of one sign-off request, for /metrics. */
+const count = (ctx: Ctx, r: Request, outcome: SignoffOutcome) => ctx.deps.metrics?.signoffs.inc({ action: r.req.kind, outcome });
+
 async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promise<void> {
   const { store, clock, log } = ctx.deps;
   const { project } = t;
@@ -74,6 +78,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const wanted = r.req.items === 'all' ? valid : r.req.items;
   const unknown = wanted.filter((n) => !items[n - 1]);
   if (unknown.length) {
+    count(ctx, r, 'unknown-item');
     const range = valid.length ? `${valid[0]}–${valid.at(-1)}` : '-';
     await ctx.reply(note(say(lang, '没有这个编号', 'No such item'), say(lang, `清单里没有第 ${unknown.join('、')} 项;有效编号为 ${range}。未记录任何确认。`, `The checklist has no item ${unknown.join(', ')}; valid numbers are ${range}. Nothing was recorded.`), 'warning'));
     return;
@@ -101,12 +106,14 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
 
   // An explicit list is all or nothing; "全部确认" confirms what this person may and names the rest.
   if (refused.length && r.req.items !== 'all') {
+    count(ctx, r, 'refused');
     const yours =
       r.req.kind === 'confirm' ? say(lang, `你的角色:${roleLabel[mine].zh}。未记录任何确认。`, `Your role: ${roleLabel[mine].en}. Nothing was recorded.`) : say(lang, '未撤销任何确认。', 'Nothing was undone.');
     await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '无权确认', 'Not allowed') : say(lang, '无权撤销', 'Not allowed'), [...refused.map((x) => `- ${x}`), yours].join('\n'), 'warning'));
     return;
   }
   if (!toWrite.length) {
+    count(ctx, r, refused.length ? 'refused' : 'unchanged');
     const why = [...skipped, ...refused].map((x) => `- ${x}`).join('\n') || say(lang, '没有可确认的事项。', 'Nothing to confirm.');
     await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), why, 'info'));
     return;
@@ -137,6 +144,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     written = await store.recordSignoffs(events);
   } catch (err) {
     log.error('sign-off could not be written', { projectId: project.id, err });
+    count(ctx, r, 'failed');
     await ctx.reply(note(say(lang, '未能记录', 'Not recorded'), say(lang, '写入失败,本次确认没有记录,请稍后重试。', 'The sign-off could not be written and was not recorded; please try again.'), 'danger'));
     return;
   }
@@ -144,10 +152,12 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   for (const { n } of lost) skipped.push(say(lang, `第 ${n} 项刚刚已被他人${r.req.kind === 'confirm' ? '确认' : '撤销'}`, `item ${n} was just ${r.req.kind === 'confirm' ? 'confirmed' : 'undone'} by someone else`));
   toWrite.splice(0, toWrite.length, ...toWrite.filter((w) => !lost.includes(w)));
   if (!toWrite.length) {
+    count(ctx, r, 'unchanged');
     await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), skipped.map((x) => `- ${x}`).join('\n'), 'info'));
     return;
   }
   // Acknowledged only now that it is written.
+  count(ctx, r, 'recorded');
   const who = personMd(user);
   const head =
     r.req.kind === 'confirm' ? say(lang, `${who}(${roleLabel[mine].zh})确认了:`, `${who} (${roleLabel[mine].en}) confirmed:`) : say(lang, `${who}(${roleLabel[mine].zh})撤销了确认:`, `${who} (${roleLabel[mine].en}) took back:`);
@@ -182,6 +192,7 @@ export function signoffHandler(env: ChecklistEnv): Handler {
       // "确认 5" in a thread that is not a checklist's: say so rather than drop it without a word.
       const project = await ctx.deps.store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
       if (project) {
+        count(ctx, r, 'no-checklist');
         const lang = project.lang;
         await ctx.reply(note(say(lang, '没有找到对应的清单', 'Which checklist?'), say(lang, '这条回复不在上线准备清单的消息下面,无法确定确认的是哪份清单。请回复清单消息,或 @机器人 确认 n(按最新清单的编号)。', 'This reply is not under a readiness checklist, so it is not clear which checklist it confirms. Reply to the checklist message, or say @bot confirm n (numbered as on the latest checklist).'), 'warning'));
         return true;
@@ -190,6 +201,7 @@ export function signoffHandler(env: ChecklistEnv): Handler {
     if (!target) {
       // "@bot 确认 3" in a group with no project: say what to do rather than answer it as a question.
       if (m.kind !== 'text' || !m.mentionsBot || m.chat.chatType !== 'group') return false;
+      count(ctx, r, 'no-checklist');
       const lang = /[\u4e00-\u9fff]/.test(m.text) ? 'zh' : 'en';
       await ctx.reply(note(say(lang, '本群还没有绑定项目', 'No project in this chat yet'), say(lang, '先 @机器人 绑定项目 <名称> 上线日期 <YYYY-MM-DD>,再确认清单事项。', 'First: @bot bind project <name> go-live <YYYY-MM-DD>, then confirm checklist items.'), 'warning'));
       return true;

@@ -1,7 +1,7 @@
 import type { Journal } from './journal.ts';
 import type { Delivery, Store } from './store.ts';
 
-type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries'>;
+type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries' | 'inboxDepth'>;
 
 /**
  * The inbox of the lowdb store, in its own journal (see lowdb.ts, journal.ts). `orphaned`:
@@ -55,6 +55,16 @@ export function lowdbInbox(inbox: Journal<Delivery>, opts: { orphaned: boolean }
         if (x?.status === 'pending') inbox.set(k, { ...x, takenAt: now.getTime() });
       }
       await inbox.commit();
+    },
+    async inboxDepth() {
+      let pending = 0;
+      let oldest: number | undefined;
+      for (const x of inbox.values()) {
+        if (x.status !== 'pending') continue;
+        pending++;
+        if (oldest === undefined || x.receivedAt < oldest) oldest = x.receivedAt;
+      }
+      return oldest === undefined ? { pending } : { pending, oldestReceivedAt: oldest };
     },
   };
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { groupCommit } from './batch.ts';
 import type { Delivery, NewDelivery, Store } from './store.ts';
 
-type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries'>;
+type InboxMethods = Pick<Store, 'acceptDelivery' | 'finishDelivery' | 'takeDeliveries' | 'renewDeliveries' | 'inboxDepth'>;
 type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult<Record<string, unknown>>>;
 
 interface Accept {
@@ -96,6 +96,13 @@ export function postgresInbox(durable: pg.Pool, sweep: Query, fast: Query): Inbo
     },
     async renewDeliveries(keys, now) {
       if (keys.length) await fast(`UPDATE deliveries SET taken_at = $2 WHERE key = ANY($1::text[]) AND status = 'pending'`, [keys, now.getTime()]);
+    },
+    async inboxDepth() {
+      // Straight to the pool, not through the retrying query: a scrape during an outage must
+      // fail fast. The partial index deliveries_pending holds exactly these rows.
+      const { rows } = await durable.query<{ n: number; oldest: string | null }>(`SELECT count(*)::int AS n, min(received_at) AS oldest FROM deliveries WHERE status = 'pending'`);
+      const r = rows[0];
+      return r?.oldest == null ? { pending: Number(r?.n ?? 0) } : { pending: Number(r.n), oldestReceivedAt: Number(r.oldest) };
     },
   };
 }

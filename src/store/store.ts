@@ -132,6 +132,12 @@ export interface Store {
   takeDeliveries(now: Date, leaseMs: number, limit: number, kinds: string[]): Promise<Delivery[]>;
   /** The caller is still handling these (slowly): their lease starts again now, so nobody takes them meanwhile. */
   renewDeliveries(keys: string[], now: Date): Promise<void>;
+  /**
+   * How many deliveries are pending (accepted, not finished: being handled or waiting for a
+   * retry), and when the oldest of them was received (ms since the epoch; absent when none).
+   * Read-only and cheap, for /metrics; on PostgreSQL it counts every replica's.
+   */
+  inboxDepth(): Promise<{ pending: number; oldestReceivedAt?: number }>;
 
   /** For /healthz. */
   ping(): Promise<boolean>;
