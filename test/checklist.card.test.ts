@@ -43,23 +43,31 @@ describe('checklist template', () => {
 describe('checklist card', () => {
   const project = shanghaiProject({ roles: [{ userId: 'ou_lead', role: 'customer-lead' }] });
 
-  it('shows countdown, progress, due and overdue items first, and @mentions who must act', () => {
+  it('shows countdown, progress, what is overdue or due in number order, and @mentions who must act', () => {
     // 2026-10-02: T-18. Items due at T-30, T-28, T-21 are overdue; T-18 is due today.
     const cl = buildChecklist(template, project, [confirm('training-approach-agreed', 1)], '2026-10-02');
     const text = cardText(checklistCard(cl));
     expect(text).toContain('T-18 · 上线日期 2026-10-20 (Asia/Shanghai)');
     expect(text).toContain(`进度 ░░░░░░░░░░ 1/${template.items.length} (4%)`);
-    const urgent = text.slice(text.indexOf('到期 / 逾期'), text.indexOf('其他事项'));
+    const urgent = text.slice(text.indexOf('到期 / 逾期'), text.indexOf('其余'));
     expect(urgent).toMatch(/2\. ⛔ 逾期 培训活动中双方的职责/);
     expect(urgent).toMatch(/3\. ⛔ 逾期 培训方案和时间计划已由客户项目负责人签字确认 \(截止 09-29 · 需 客户项目负责人 · 来源 5\.2-17\)/);
     expect(urgent).toMatch(/6\. ⏰ 到期 培训方案和文档已逐一检查/);
-    expect(urgent.indexOf('3. ⛔')).toBeLessThan(urgent.indexOf('6. ⏰'));
-    expect(text).toMatch(/1\. ✅ 王经理 已确认 10-09 09:12/);
+    // In number order: the numbers people type never jump around.
+    const shown = [...urgent.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    // Everything else is one line; the item confirmed on another day is counted there, not listed.
+    expect(text).not.toMatch(/1\. ✅/);
+    const open = cl.lines.filter((l) => l.state === 'open');
+    expect(text).toContain(`其余:${open.length} 项待办(第 ${open.slice(0, 12).map((l) => l.n).join('、')} 项等),1 项此前已确认。回复「确认 N」可确认任一项,编号不变。`);
     expect(text).toContain('请处理逾期事项:@ou_lead');
     expect(text).toContain('未设置项目经理');
     const card = checklistCard(cl);
     const buttons = card.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
-    expect(buttons.filter((b) => b.action.type === 'confirm')).toHaveLength(template.items.length - 1);
+    const due = cl.lines.filter((l) => l.state === 'overdue' || l.state === 'due');
+    expect(buttons.filter((b) => b.action.type === 'confirm').map((b) => (b.action as { item: number }).item)).toEqual(due.map((l) => l.n));
+    // A phone-sized card: the daily post no longer lists all items with a button each.
+    expect(card.blocks.length).toBeLessThan(12);
     expect(buttons.some((b) => b.action.type === 'show' && b.action.id === '5.2-17')).toBe(true);
     expect(card.tone).toBe('danger');
   });
@@ -84,14 +92,23 @@ describe('checklist card', () => {
     expect(text).not.toContain('培训方案和时间计划');
   });
 
-  it('puts an undo button on each confirmed item, grouped five to a row after the confirm rows', () => {
+  it('lists what was confirmed today with an undo button each, five to a row after the confirm rows', () => {
     const k = template.items.length - 1;
-    const cl = buildChecklist(template, project, template.items.slice(0, k).map((i, n) => confirm(i.id, n + 1)), '2026-10-02');
-    const rows = checklistCard(cl).blocks.filter((b) => b.type === 'buttons').map((b) => b.buttons.map((x) => x.action)).filter((r) => r.every((a) => a.type !== 'show'));
-    expect(rows[0]).toEqual([{ type: 'confirm', item: template.items.length }]);
-    expect(rows.slice(1).flat()).toEqual(template.items.slice(0, k).map((_, i) => ({ type: 'undo', item: i + 1 })));
+    // Six confirmed today, the rest the day before.
+    const events = template.items.slice(0, k).map((i, n) => confirm(i.id, n + 1, { at: n < 6 ? '2026-10-02T09:12:00+08:00' : '2026-10-01T09:12:00+08:00' }));
+    const cl = buildChecklist(template, project, events, '2026-10-02');
+    const card = checklistCard(cl);
+    const rows = card.blocks.filter((b) => b.type === 'buttons').map((b) => b.buttons.map((x) => x.action)).filter((r) => r.every((a) => a.type !== 'show'));
+    const last = cl.lines.at(-1)!;
+    expect(rows.flat().filter((a) => a.type === 'confirm')).toEqual(last.state === 'open' ? [] : [{ type: 'confirm', item: template.items.length }]);
+    expect(rows.flat().filter((a) => a.type === 'undo')).toEqual([1, 2, 3, 4, 5, 6].map((item) => ({ type: 'undo', item })));
     expect(rows.every((r) => r.length <= 5)).toBe(true);
-    expect(cardText(checklistCard(cl))).toContain('[撤销 1] [撤销 2]');
+    const text = cardText(card);
+    expect(text).toContain('今天已确认');
+    expect(text).toMatch(/6\. ✅ 王经理 已确认 10-02 09:12/);
+    expect(text).not.toMatch(/7\. ✅/);
+    expect(text).toContain(`${k - 6} 项此前已确认`);
+    expect(text).toContain('[撤销 1] [撤销 2]');
   });
 
   it('an undo reopens the item', () => {

@@ -16,7 +16,9 @@ const T = {
     goLive: '上线日期',
     progress: '进度',
     dueHead: '**到期 / 逾期**',
-    restHead: '**其他事项**',
+    todayHead: '**今天已确认**',
+    rest: (open: number, done: number, ns: number[], url?: string) =>
+      `其余:${open} 项待办${ns.length ? `(第 ${ns.join('、')} 项${open > ns.length ? '等' : ''})` : ''},${done} 项此前已确认。回复「确认 N」可确认任一项,编号不变。${url ? `全部事项:${url}` : '全部事项:@机器人 进度,或在仪表板查看。'}`,
     overdue: '⛔ 逾期',
     due: '⏰ 到期',
     open: '⬜ 待办',
@@ -46,7 +48,9 @@ const T = {
     goLive: 'go-live',
     progress: 'Progress',
     dueHead: '**Due / overdue**',
-    restHead: '**Other items**',
+    todayHead: '**Confirmed today**',
+    rest: (open: number, done: number, ns: number[], url?: string) =>
+      `The rest: ${open} open${ns.length ? ` (items ${ns.join(', ')}${open > ns.length ? ', …' : ''})` : ''}, ${done} confirmed before. Reply "confirm N" for any item; numbers never change. ${url ? `All items: ${url}` : 'All items: @bot status, or the dashboard.'}`,
     overdue: '⛔ overdue',
     due: '⏰ due',
     open: '⬜ open',
@@ -124,11 +128,18 @@ function attentionMd(cl: Checklist, lang: Lang): string | undefined {
   return [t.attention([...who].map((u) => `@{${u}}`).join(' ')), ...[...missing].map(t.unassigned)].join('\n');
 }
 
-export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number } = {}): Card {
+/**
+ * The daily card: what needs someone now (overdue, due within DUE_SOON_DAYS), in number order so
+ * the numbers people type read 1, 3, 4 … and never jump, with a confirm button each; what was
+ * confirmed today, with its undo button; everything else in one line. Every item keeps its
+ * number (the message stores the whole numbering), so `确认 N` works for items not shown.
+ */
+export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number; dashboardUrl?: string } = {}): Card {
   const lang = cl.project.lang;
   const t = T[lang];
-  const urgent = cl.lines.filter((l) => l.state === 'overdue' || l.state === 'due').sort((a, b) => (a.state === b.state ? a.n - b.n : a.state === 'overdue' ? -1 : 1));
-  const rest = cl.lines.filter((l) => l.state !== 'overdue' && l.state !== 'due');
+  const urgent = cl.lines.filter((l) => l.state === 'overdue' || l.state === 'due');
+  const today = cl.lines.filter((l) => l.state === 'confirmed' && l.confirmed!.at.slice(0, 10) === cl.today);
+  const open = cl.lines.filter((l) => l.state === 'open');
   const blocks: Block[] = [{ type: 'text', md: header(cl, lang) }];
   if (opts.beyondCalendar !== undefined) blocks.push({ type: 'text', md: t.beyond(cl.project.goLive, opts.beyondCalendar) });
   const attention = attentionMd(cl, lang);
@@ -136,14 +147,14 @@ export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number } =
   const pending = pendingRoles(cl.project);
   if (pending.length) blocks.push({ type: 'text', md: t.pending(pending.map((r) => `${mention(r.userId)}${lang === 'zh' ? `(${roleLabel[r.role].zh})` : ` (${roleLabel[r.role].en})`}`).join(lang === 'zh' ? '、' : ', ')) });
   if (urgent.length) blocks.push(...listBlocks(urgent, lang, t.dueHead));
-  if (rest.length) blocks.push(...listBlocks(rest, lang, t.restHead));
-  const open = [...urgent, ...rest.filter((l) => l.state !== 'confirmed')];
-  const buttons: Button[] = open.map((l) => ({ label: t.confirmBtn(l.n), action: { type: 'confirm', item: l.n }, style: l.state === 'overdue' ? 'primary' : 'default' }));
+  if (today.length) blocks.push(...listBlocks(today, lang, t.todayHead));
+  blocks.push({ type: 'text', md: t.rest(open.length, cl.done - today.length, open.slice(0, 12).map((l) => l.n), opts.dashboardUrl) });
+  const buttons: Button[] = urgent.map((l) => ({ label: t.confirmBtn(l.n), action: { type: 'confirm', item: l.n }, style: l.state === 'overdue' ? 'primary' : 'default' }));
   // Shown to everyone; the sign-off handler honours a press only from whoever confirmed or the admin.
-  const undos: Button[] = cl.lines.filter((l) => l.state === 'confirmed').map((l) => ({ label: t.undoBtn(l.n), action: { type: 'undo', item: l.n } }));
+  const undos: Button[] = today.map((l) => ({ label: t.undoBtn(l.n), action: { type: 'undo', item: l.n } }));
   // Sources of the urgent items, one click away (answered by the rule lookup).
   const sources = [...new Set(urgent.flatMap((l) => l.item.rules))].slice(0, 5);
-  // Five per row, confirm rows then undo rows: one button per item keeps Slack's block count bounded.
+  // Five per row, confirm rows then undo rows.
   const rows: Button[][] = [];
   for (const group of [buttons, undos]) for (let i = 0; i < group.length; i += 5) rows.push(group.slice(i, i + 5));
   if (rows.length) blocks.push({ type: 'divider' }, ...rows.map((r): Block => ({ type: 'buttons', buttons: r })));
