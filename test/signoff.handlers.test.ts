@@ -127,7 +127,7 @@ describe('customer-side roles take effect only when the person named accepts', (
     const receipt = await w.text('ou_lead', '确认 3', { replyTo: checklistId, name: '王经理' });
     expect(receipt).toContain('已确认');
     expect(receipt).toMatch(/角色由 张工 在群聊中指定,本人 09-29 09:00 接受,平台未提供组织信息/);
-    expect((await w.signoffs())[0]).toMatchObject({ role: 'customer-lead', roleGrant: { source: 'chat', by: 'ou_admin', byName: '张工', acceptedAt: expect.any(String) } });
+    expect((await w.signoffs())[0]).toMatchObject({ role: 'customer-lead', roleGrant: { source: 'chat', by: 'ou_admin', byName: '张工', acceptedAt: expect.any(String) }, rulebookVersion: rulebook.version, itemText: '培训方案和时间计划已由客户项目负责人签字确认' });
   });
 
   it('every role change is in the trail: nominated, declined, accepted, removed, given; by whom and whose', async () => {

@@ -136,6 +136,8 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     evidenceMessageId: r.evidenceMessageId,
     text: r.text,
     ...(grant ? { roleGrant: grant } : {}),
+    // What the rulebook said when this was signed: the item's text above, and its version here.
+    rulebookVersion: ctx.deps.rulebook.version,
   }));
   let written;
   try {
