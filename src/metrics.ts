@@ -58,6 +58,8 @@ export interface Metrics {
   storeSeconds: Timing<{ method: string; outcome: 'ok' | 'error' }>;
   /** Where the inbox gauges are read from at scrape time (the app sets it once its store is open). */
   readInbox(source: () => Promise<InboxDepth>): void;
+  /** Where the count of projects whose go-live year's holidays are unknown comes from, at scrape time. */
+  readCalendarGaps(source: () => Promise<number>): void;
 }
 
 export interface MetricsOptions {
@@ -115,6 +117,16 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     },
   });
 
+  let gapSource: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'oa_projects_calendar_unknown',
+    help: "Projects whose go-live year's holidays are not in data/calendar/, from 60 days before that year's first posting day (import it: cli calendar import). NaN when the store did not answer.",
+    registers,
+    async collect() {
+      this.set(gapSource ? await gapSource().catch(() => Number.NaN) : 0);
+    },
+  });
+
   return {
     contentType: registry.contentType,
     text: () => registry.metrics(),
@@ -128,6 +140,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     storeSeconds: timing('oa_store_operation_duration_seconds', 'Store operations (lowdb or PostgreSQL), by Store method and outcome (ok, error).', ['method', 'outcome'], STORE_BUCKETS),
     readInbox(source) {
       inboxSource = source;
+    },
+    readCalendarGaps(source) {
+      gapSource = source;
     },
   };
 }

@@ -10,6 +10,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createChecklistFeature } from './checklist/feature.ts';
+import { calendarGap } from './schedule/calendar-gap.ts';
+import { localDate } from './schedule/dates.ts';
 import { allHandlers } from './handlers.ts';
 import { createEngine } from './qa/engine.ts';
 import { loadRulebook } from './rulebook/load.ts';
@@ -104,6 +106,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     const lv = live;
     // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
     checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, metrics, transport: (p) => bot.transport(p) });
+    const calendar = checklists.env.calendar;
+    metrics.readCalendarGaps(async () => (await store.listProjects()).filter((p) => calendarGap(calendar, p, localDate(clock.now(), p.timeZone))).length);
     const deps = {
       get rulebook() {
         return lv.rulebook;

@@ -143,6 +143,9 @@ describe('a go-live year whose holidays are not known yet', () => {
       const page = await fetch(`${s.url}/dashboard/projects/${encodeURIComponent('feishu:oc_2027-06-15')}`, { headers: { 'accept-language': 'zh-CN' } }).then((r) => r.text());
       expect(page).toContain('2027 年的节假日安排尚未收录');
       expect(page).toContain('npm run cli -- calendar import FILE.ics');
+      // And /metrics counts it, for an alert.
+      const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/^oa_projects_calendar_unknown 1$/m);
     } finally {
       await s.close();
     }

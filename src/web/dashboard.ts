@@ -4,6 +4,7 @@ import type { Template } from '../checklist/template.ts';
 import type { Clock } from '../core/clock.ts';
 import { roleLabel } from '../projects/roles.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
+import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
 import { daysBetween, localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
 import { verifyChain } from '../store/chain.ts';
@@ -33,16 +34,7 @@ export interface ProjectStatus {
   calendarUnknown?: { year: number; inDays: number };
 }
 
-/** How long before an unknown year's first posting day the dashboard says so. */
-export const CALENDAR_WARN_DAYS = 60;
-
-/** The go-live year, when its holidays are unknown and the posts reach it within CALENDAR_WARN_DAYS (also for /metrics). */
-export function calendarGap(calendar: Pick<WorkCalendar, 'knows'>, project: ProjectRecord, today: string): { year: number; inDays: number } | undefined {
-  if (calendar.knows(project.goLive, project.timeZone) || project.goLive < today) return undefined;
-  const year = Number(project.goLive.slice(0, 4));
-  const inDays = Math.max(0, daysBetween(today, `${year}-01-01`));
-  return inDays <= CALENDAR_WARN_DAYS ? { year, inDays } : undefined;
-}
+export { CALENDAR_WARN_DAYS, calendarGap };
 
 export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectStatus> {
   const [signoffs, latest] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id)]);
