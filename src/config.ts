@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   DATABASE_URL: opt(),
   ADMIN_TOKEN: z.preprocess(blankIsUnset, z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 32').optional()),
   IMPLEMENTER_NAME: opt(),
+  PUBLIC_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: 'must be the http(s) address people reach the bot at, e.g. https://oabot.example.com' }).optional()),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   INBOX_LEASE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3600).default(120)),
   REVIEW_REFRESH_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().min(0.05).max(3600).default(30)),
@@ -80,6 +81,8 @@ export interface Config {
   adminToken?: string;
   /** Shown in answers in place of the implementer named in the source rulebook. */
   implementerName?: string;
+  /** Where people reach the web pages (the daily card links to the project's dashboard page); unset: no link. */
+  publicUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /**
    * How long an acknowledged event may stay unfinished before another process (or this
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     adminToken: e.ADMIN_TOKEN,
     implementerName: e.IMPLEMENTER_NAME,
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     logLevel: e.LOG_LEVEL,
     inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
     reviewRefreshMs: e.REVIEW_REFRESH_SECONDS * 1000,

@@ -72,6 +72,12 @@ describe('checklist card', () => {
     expect(card.tone).toBe('danger');
   });
 
+  it("links the rest to the project's dashboard page when PUBLIC_URL is set", () => {
+    const cl = buildChecklist(template, project, [], '2026-10-02');
+    expect(cardText(checklistCard(cl, { dashboardUrl: 'https://oabot.example.com/dashboard/projects/feishu%3Aoc_1' }))).toContain('全部事项:https://oabot.example.com/dashboard/projects/feishu%3Aoc_1');
+    expect(cardText(checklistCard(cl))).toContain('全部事项:@机器人 进度,或在仪表板查看。');
+  });
+
   it('renders English for English projects, and a one-line status', () => {
     const cl = buildChecklist(template, shanghaiProject({ lang: 'en', name: 'ACME' }), [], '2026-10-02');
     const text = cardText(checklistCard(cl));

@@ -87,6 +87,10 @@ describe('the admin token', () => {
   it('start-up refuses one shorter than 32 characters and says how to make one', () => {
     expect(() => loadConfig({ ADMIN_TOKEN: 'admin123' })).toThrow('ADMIN_TOKEN: must be at least 32 characters; make one with: openssl rand -hex 32');
     expect(loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toHaveLength(32);
+    // PUBLIC_URL: an http(s) address, kept without a trailing slash.
+    expect(() => loadConfig({ PUBLIC_URL: 'oabot.example.com' })).toThrow(/PUBLIC_URL: must be the http\(s\) address/);
+    expect(() => loadConfig({ PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_URL/);
+    expect(loadConfig({ PUBLIC_URL: 'https://oabot.example.com/' }).publicUrl).toBe('https://oabot.example.com');
   });
 });
 

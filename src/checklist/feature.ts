@@ -40,6 +40,8 @@ export interface ChecklistFeatureDeps {
   /** Usually `(p) => bot.transport(p)`; only called when posting. */
   transport(platform: Platform): Transport;
   cron?: CronSchedule;
+  /** PUBLIC_URL: the daily card links to each project's dashboard page there. */
+  publicUrl?: string;
   /** Daily posts are counted here by outcome. */
   metrics?: Pick<Metrics, 'dailyPosts'>;
 }
@@ -52,7 +54,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
   const template = loadTemplate(deps.dataDir, deps.rulebook);
   const calendar = createCalendar({ dir: join(deps.dataDir, 'calendar') });
   const declared = loadDeclaredProjects(deps.dataDir);
-  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport, metrics: deps.metrics });
+  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport, metrics: deps.metrics, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   const scheduler = createScheduler({ store: deps.store, job, log: deps.log, ...(deps.cron ? { cron: deps.cron } : {}) });
   let started = false;
   const env: ChecklistEnv = {

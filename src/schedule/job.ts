@@ -40,6 +40,8 @@ export interface JobDeps {
   staleMs?: number;
   /** Each project looked at is counted by outcome (GET /metrics). */
   metrics?: Pick<Metrics, 'dailyPosts'>;
+  /** PUBLIC_URL: the card links to the project's dashboard page there. */
+  publicUrl?: string;
 }
 
 /** The final summary's slot: one per go-live date, so rebinding to a later date starts again. */
@@ -63,7 +65,8 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     const today = localDate(clock.now(), project.timeZone);
     const checklist = buildChecklist(template, project, await store.listSignoffs(project.id), today, order);
     const beyond = calendar.knows(project.goLive, project.timeZone) ? undefined : calendar.knownYears().at(-1);
-    return { checklist, card: checklistCard(checklist, beyond === undefined ? {} : { beyondCalendar: beyond }) };
+    const dashboardUrl = deps.publicUrl && `${deps.publicUrl}/dashboard/projects/${encodeURIComponent(project.id)}`;
+    return { checklist, card: checklistCard(checklist, { ...(beyond === undefined ? {} : { beyondCalendar: beyond }), ...(dashboardUrl ? { dashboardUrl } : {}) }) };
   };
 
   /** Claim, send, record. The claim makes it exactly once; a failed send releases it for the next run. */
