@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shanghaiProject } from './support/fixtures.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, Store } from '../src/store/store.ts';
@@ -263,6 +264,31 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(await store.getProject('feishu:oc_1')).toMatchObject({ name: 'ACME OA' });
       expect(await store.claimPost('feishu:oc_1', '2026-10-09', new Date(), 600_000)).toBe('sent');
       expect(await store.listSignoffs('feishu:oc_1')).toHaveLength(1);
+    });
+
+    it('keeps evidence records and their bytes, by content hash, across a restart', async () => {
+      store = await fixture.open();
+      const [e] = await store.appendSignoffs([signoff()]);
+      const bytes = new TextEncoder().encode('%PDF-1.4 signed training plan');
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const base = { projectId: 'feishu:oc_1', signoffSeq: e!.seq, messageId: 'om_file', at: '2026-10-09T09:12:00+08:00' };
+      const file = await store.addEvidence({ ...base, name: '培训计划.pdf', mime: 'application/pdf', size: 0, source: 'feishu-file', status: 'stored' }, bytes);
+      expect(file).toMatchObject({ id: expect.any(Number), name: '培训计划.pdf', size: bytes.byteLength, sha256: sha, status: 'stored' });
+      const link = await store.addEvidence({ ...base, name: 'https://mail.example.com/a/1', mime: 'text/uri-list', size: 0, source: 'link', url: 'https://mail.example.com/a/1', status: 'stored' });
+      const missing = await store.addEvidence({ ...base, name: 'huge.zip', mime: 'application/zip', size: 30_000_000, source: 'feishu-file', status: 'missing', reason: 'larger than 20 MB' });
+      // The same content again is one file; another project's evidence is its own.
+      await store.addEvidence({ ...base, projectId: 'other', name: 'copy.pdf', mime: 'application/pdf', size: 0, source: 'slack-file', status: 'stored' }, bytes);
+      await expect(store.addEvidence({ ...base, name: 'x', mime: 'x', size: -1, source: 'link', status: 'stored' })).rejects.toThrow();
+      expect(await store.listEvidence('feishu:oc_1')).toEqual([file, link, missing]);
+      expect(await store.getEvidence(missing.id)).toEqual(missing);
+      expect(await store.getEvidence(99_999)).toBeUndefined();
+      expect(Buffer.from((await store.readEvidence(sha))!).toString()).toBe('%PDF-1.4 signed training plan');
+      expect(await store.readEvidence('0'.repeat(64))).toBeUndefined();
+      if (!fixture.reopen) return;
+      await store.close();
+      store = await fixture.reopen();
+      expect(await store.listEvidence('feishu:oc_1')).toEqual([file, link, missing]);
+      expect(Buffer.from((await store.readEvidence(sha))!).toString()).toBe('%PDF-1.4 signed training plan');
     });
   });
 }

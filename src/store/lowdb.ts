@@ -10,6 +10,7 @@ import { lowdbInbox } from './lowdb-inbox.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, ReviewItem, SignoffEvent, type Store } from './store.ts';
 
 import { StoreError } from './store-error.ts';
+import { EvidenceRecord, evidenceDir, readEvidenceFile, sha256Hex, writeEvidenceFile } from './evidence.ts';
 
 const DbShape = z.object({
   // Kept in this file by earlier versions; now in the journals (see journalFiles), moved there at open.
@@ -21,6 +22,7 @@ const DbShape = z.object({
   signoffs: z.array(SignoffEvent).default([]),
   review: z.array(ReviewItem).default([]),
   deliveries: z.record(z.string(), Delivery).default({}),
+  evidence: z.array(EvidenceRecord).default([]),
 });
 export type DbShape = z.infer<typeof DbShape>;
 
@@ -350,6 +352,30 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     },
     async listSignoffs(projectId) {
       return structuredClone(db.data.signoffs.filter((e) => e.projectId === projectId));
+    },
+    async addEvidence(e, bytes) {
+      if (readOnly) throw new StoreError(`${file} was opened read-only`);
+      // The bytes first: a record never points at a file that is not there.
+      const sha256 = bytes ? writeEvidenceFile(evidenceDir(file), bytes) : undefined;
+      const draft = EvidenceRecord.parse({ ...e, id: 1, ...(sha256 ? { sha256, size: bytes!.byteLength } : {}) });
+      let kept!: EvidenceRecord;
+      await update((d) => {
+        kept = { ...draft, id: (d.evidence.at(-1)?.id ?? 0) + 1 };
+        d.evidence.push(structuredClone(kept));
+      });
+      return structuredClone(kept);
+    },
+    async listEvidence(projectId) {
+      return structuredClone(db.data.evidence.filter((x) => x.projectId === projectId));
+    },
+    async getEvidence(id) {
+      const x = db.data.evidence.find((r) => r.id === id);
+      return x && structuredClone(x);
+    },
+    async readEvidence(sha) {
+      const b = readEvidenceFile(evidenceDir(file), sha);
+      // A file changed on disk is not served as evidence.
+      return b && sha256Hex(b) === sha ? b : undefined;
     },
     async ping() {
       return true;

@@ -165,6 +165,24 @@ export const migrations: Migration[] = [
       await c.query('ALTER TABLE signoffs ENABLE TRIGGER signoffs_append_only');
     },
   },
+  {
+    version: 9,
+    name: 'evidence attached to sign-offs',
+    sql: `
+      -- The files themselves, by content hash, in the database: every replica serves them.
+      CREATE TABLE evidence_files (
+        sha256 text PRIMARY KEY,
+        bytes  bytea NOT NULL
+      );
+      -- The record is the zod-validated EvidenceRecord (src/store/evidence.ts) without its id.
+      CREATE TABLE evidence (
+        id         bigserial PRIMARY KEY,
+        project_id text NOT NULL,
+        data       jsonb NOT NULL
+      );
+      CREATE INDEX evidence_by_project ON evidence (project_id, id);
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

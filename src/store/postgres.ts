@@ -3,6 +3,7 @@ import { StoreError } from './store-error.ts';
 import { migrate } from './migrations.ts';
 import { chained, GENESIS } from './chain.ts';
 import { postgresInbox } from './postgres-inbox.ts';
+import { EvidenceRecord, sha256Hex } from './evidence.ts';
 import { ChecklistMessage, FeedbackRecord, ProjectRecord, ReviewItem, SignoffEvent, type PostClaim, type Store } from './store.ts';
 
 const NewSignoff = SignoffEvent.omit({ seq: true });
@@ -385,6 +386,29 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     async listSignoffs(projectId) {
       const { rows } = await q('SELECT * FROM signoffs WHERE project_id = $1 ORDER BY seq', [projectId]);
       return rows.map(toSignoff);
+    },
+    async addEvidence(e, bytes) {
+      const sha256 = bytes ? sha256Hex(bytes) : undefined;
+      const draft = EvidenceRecord.parse({ ...e, id: 1, ...(sha256 ? { sha256, size: bytes!.byteLength } : {}) });
+      const { id: _, ...data } = draft;
+      return tx(async (c) => {
+        // The bytes and the record in one transaction: a record never points at bytes that are not there.
+        if (sha256) await c.query('INSERT INTO evidence_files (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [sha256, Buffer.from(bytes!)]);
+        const { rows } = await c.query<{ id: string }>('INSERT INTO evidence (project_id, data) VALUES ($1, $2) RETURNING id', [draft.projectId, JSON.stringify(data)]);
+        return { ...draft, id: Number(rows[0]!.id) };
+      });
+    },
+    async listEvidence(projectId) {
+      const { rows } = await q<{ id: string; data: object }>('SELECT id, data FROM evidence WHERE project_id = $1 ORDER BY id', [projectId]);
+      return rows.map((r) => EvidenceRecord.parse({ ...r.data, id: Number(r.id) }));
+    },
+    async getEvidence(id) {
+      const { rows } = await q<{ id: string; data: object }>('SELECT id, data FROM evidence WHERE id = $1', [id]);
+      return rows[0] && EvidenceRecord.parse({ ...rows[0].data, id: Number(rows[0].id) });
+    },
+    async readEvidence(sha) {
+      const { rows } = await q<{ bytes: Buffer }>('SELECT bytes FROM evidence_files WHERE sha256 = $1', [sha]);
+      return rows[0] && new Uint8Array(rows[0].bytes);
     },
     async ping() {
       try {

@@ -11,6 +11,8 @@ import { toDelivery } from './postgres-inbox.ts';
 import { migrate } from './migrations.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, ReviewItem, SignoffEvent } from './store.ts';
 import { StoreError } from './store-error.ts';
+import { EvidenceRecord, evidenceDir, readEvidenceFile, Sha256, sha256Hex, writeEvidenceFile } from './evidence.ts';
+import { readdirSync } from 'node:fs';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
@@ -28,6 +30,9 @@ export const Snapshot = z.object({
   signoffs: z.array(SignoffEvent).default([]),
   deliveries: z.record(z.string(), Delivery).default({}),
   review: z.array(ReviewItem).default([]),
+  evidence: z.array(EvidenceRecord).default([]),
+  /** The stored evidence files: SHA-256 → the bytes, base64. */
+  evidenceFiles: z.record(Sha256, z.string()).default({}),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
@@ -39,6 +44,7 @@ export function counts(s: Snapshot): Record<string, number> {
     posts: Object.keys(s.posts).length,
     feedback: s.feedback.length,
     'review items': s.review.length,
+    evidence: s.evidence.length,
     events: Object.keys(s.events).length,
     'unfinished events': Object.values(s.deliveries).filter((d) => d.status === 'pending').length,
   };
@@ -69,6 +75,14 @@ export function readLowdbSnapshot(file: string): Snapshot {
   const files = journalFiles(file);
   for (const [k, t] of readJournal(files.events, z.number()).map) parsed.data.events[k] = t;
   for (const [k, d] of readJournal(files.inbox, Delivery).map) parsed.data.deliveries[k] = d;
+  // Evidence files beside it, by content hash (a record is written after its file).
+  const dir = evidenceDir(file);
+  const wanted = new Set(parsed.data.evidence.flatMap((e) => (e.sha256 ? [e.sha256] : [])));
+  for (const sha of existsSync(dir) ? readdirSync(dir) : []) {
+    if (!wanted.has(sha)) continue;
+    const b = readEvidenceFile(dir, sha);
+    if (b) parsed.data.evidenceFiles[sha] = Buffer.from(b).toString('base64');
+  }
   return parsed.data;
 }
 
@@ -97,6 +111,8 @@ export async function readPostgresSnapshot(url: string): Promise<Snapshot> {
     }
     snap.checklistMessages = (await all('SELECT * FROM checklist_messages ORDER BY id')).map(toMessage);
     snap.signoffs = (await all('SELECT * FROM signoffs ORDER BY seq')).map(toSignoff);
+    snap.evidence = (await all('SELECT id, data FROM evidence ORDER BY id')).map((r) => EvidenceRecord.parse({ ...(r.data as object), id: Number(r.id) }));
+    for (const r of await all('SELECT sha256, bytes FROM evidence_files')) snap.evidenceFiles[r.sha256 as string] = (r.bytes as Buffer).toString('base64');
     await c.query('COMMIT');
     return snap;
   } catch (e) {
@@ -163,6 +179,16 @@ export async function writePostgresSnapshot(url: string, snap: Snapshot): Promis
         ],
       );
     }
+    for (const [sha, b64] of Object.entries(snap.evidenceFiles)) {
+      const bytes = Buffer.from(b64, 'base64');
+      if (sha256Hex(bytes) !== sha) throw new StoreError(`evidence file ${sha} does not match its hash; nothing was written`);
+      await c.query('INSERT INTO evidence_files (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha, bytes]);
+    }
+    for (const e of snap.evidence) {
+      const { id, ...data } = e;
+      await c.query('INSERT INTO evidence (id, project_id, data) VALUES ($1, $2, $3)', [id, e.projectId, JSON.stringify(data)]);
+    }
+    await c.query(`SELECT setval(pg_get_serial_sequence('evidence', 'id'), GREATEST((SELECT max(id) FROM evidence), 1), (SELECT count(*) > 0 FROM evidence))`);
     // New sign-offs continue after the copied ones.
     await c.query(`SELECT setval(pg_get_serial_sequence('signoffs', 'seq'), GREATEST((SELECT max(seq) FROM signoffs), 1), (SELECT count(*) > 0 FROM signoffs))`);
     const check = (await c.query<Row>('SELECT * FROM signoffs ORDER BY seq')).rows.map(toSignoff);
@@ -198,7 +224,14 @@ export async function writeLowdbSnapshot(file: string, snap: Snapshot): Promise<
     await Promise.all([events.commit(), inbox.commit()]);
     events.close();
     inbox.close();
-    const db = new Low<Snapshot>(new JSONFile<Snapshot>(file), { ...snap, events: {}, deliveries: {} });
+    // Evidence files before the records that point at them.
+    for (const [sha, b64] of Object.entries(snap.evidenceFiles)) {
+      const bytes = Buffer.from(b64, 'base64');
+      if (sha256Hex(bytes) !== sha) throw new StoreError(`evidence file ${sha} does not match its hash; nothing was written`);
+      writeEvidenceFile(evidenceDir(file), bytes);
+    }
+    const { evidenceFiles: _files, ...rest } = snap;
+    const db = new Low<Omit<Snapshot, 'evidenceFiles'>>(new JSONFile(file), { ...rest, events: {}, deliveries: {} });
     await db.write();
   } finally {
     lock.release();

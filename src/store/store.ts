@@ -3,6 +3,8 @@ import { Platform } from '../core/message.ts';
 import type { ChecklistMessage, Delivery, DownReason, NewDelivery, NewReviewItem, NewSignoffEvent, PostClaim, ProjectRecord, ReviewDecision, ReviewItem, Role, SignoffEvent } from './records.ts';
 
 export * from './records.ts';
+export { EvidenceRecord, EvidenceSource, type NewEvidence } from './evidence.ts';
+import type { EvidenceRecord, NewEvidence } from './evidence.ts';
 
 export const FeedbackRecord = z.object({
   question: z.string(),
@@ -112,6 +114,19 @@ export interface Store {
   recordSignoffs(events: NewSignoffEvent[]): Promise<SignoffEvent[]>;
   /** In the order they were written. */
   listSignoffs(projectId: string): Promise<SignoffEvent[]>;
+
+  // ---- evidence attached to sign-offs (src/store/evidence.ts) ----
+  /**
+   * Keeps an evidence record, and with `bytes` its file: the SHA-256 is computed here and the
+   * bytes are durable before the record is (lowdb: a file beside the store file; PostgreSQL: a
+   * bytea row, so every replica serves it). The same content twice is kept once.
+   */
+  addEvidence(e: NewEvidence, bytes?: Uint8Array): Promise<EvidenceRecord>;
+  /** In the order they were kept. */
+  listEvidence(projectId: string): Promise<EvidenceRecord[]>;
+  getEvidence(id: number): Promise<EvidenceRecord | undefined>;
+  /** The bytes of a stored file, by content hash. */
+  readEvidence(sha256: string): Promise<Uint8Array | undefined>;
   // ---- inbox: acknowledged events, kept until handled ----
   /**
    * Records a platform event before it is acknowledged. True when it is new: it is stored as
