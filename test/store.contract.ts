@@ -226,6 +226,9 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(new Set(list.map((e) => e.seq)).size).toBe(10);
       expect(list.map((e) => e.seq)).toEqual([...list.map((e) => e.seq)].sort((a, b) => a - b));
       expect(list[0]).toMatchObject({ text: '确认 3', evidenceMessageId: expect.any(String), at: '2026-10-09T09:12:00+08:00' });
+      // A report generated is an audit event too (src/reports; PostgreSQL migration 8 lets the action in).
+      const [report] = await store.appendSignoffs([signoff({ action: 'report', itemId: 'report:check', itemText: '上线前检查报告 (PDF)', role: 'member', via: 'cli', evidenceMessageId: `sha256:${'a'.repeat(64)}`, text: 'check pdf zh' })]);
+      expect((await store.listSignoffs('feishu:oc_1')).at(-1)).toEqual(report);
     });
 
     it('records a confirm or undo only when it changes the item, once among concurrent writers', async () => {

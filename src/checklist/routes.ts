@@ -1,14 +1,17 @@
 import type { Context } from 'koa';
+import { serveReport } from '../reports/index.ts';
 import type { DailyJob } from '../schedule/job.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffsCsv } from '../signoff/export.ts';
 import { accessFor } from '../web/access.ts';
+import { loadTemplate, type Template } from './template.ts';
 
 /**
  * POST /admin/jobs/daily-checklists: runs the daily job now (same code path and claims
  * as the schedule). Needs `Authorization: Bearer $ADMIN_TOKEN`; 404 when ADMIN_TOKEN is unset.
  * GET /api/projects, GET /api/projects/:id/signoffs[?format=csv]: the same access as the
  * web pages (open only on loopback without ADMIN_TOKEN; else bearer token or session cookie).
+ * GET /api/projects/:id/report?format=docx|pdf&kind=check|risk: the same access; src/reports.
  */
 export function checklistRoutes(job: DailyJob): RouteModule {
   return (router, { config, bot }) => {
@@ -50,6 +53,12 @@ export function checklistRoutes(job: DailyJob): RouteModule {
       } else {
         ctx.body = { projectId: id, signoffs: events };
       }
+    });
+
+    let template: Template | undefined;
+    router.get('/api/projects/:id/report', async (ctx) => {
+      await guard(ctx, false);
+      await serveReport(ctx, { store, clock: bot.deps.clock, rulebook: () => bot.deps.rulebook, template: () => (template ??= loadTemplate(config.dataDir, bot.deps.rulebook)) }, access.usesBearer(ctx));
     });
   };
 }

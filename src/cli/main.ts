@@ -24,6 +24,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   backup: { run: async (a, c) => (await import('./backup.ts')).backupCommand(a, c), help: BACKUP_HELP },
   restore: { run: async (a, c) => (await import('./backup.ts')).restoreCommand(a, c), help: RESTORE_HELP },
   calendar: { run: async (a, c) => (await import('./calendar.ts')).calendarCommand(a, c), help: 'calendar import FILE.ics|FILE.yaml [--year YYYY] [--dry-run] [--force]   check an official holiday schedule, write data/calendar/<year>.yaml' },
+  report: { run: async (a, c) => (await import('./report.ts')).reportCommand(a, c), help: 'report --project <id> --kind check|risk --format docx|pdf --out FILE [--lang zh|en] [--no-record]   the pre-launch check or risk report (recorded in the audit trail)' },
 };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {

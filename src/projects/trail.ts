@@ -17,6 +17,7 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
   'role-accept': { zh: '接受角色', en: 'accepted role' },
   'role-decline': { zh: '拒绝角色', en: 'declined role' },
   'role-remove': { zh: '取消角色', en: 'removed role' },
+  report: { zh: '生成报告', en: 'generated report' },
 };
 
 export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];
@@ -46,6 +47,7 @@ export function eventWords(e: SignoffEvent, lang: Lang, who: (id: string, name?:
     const org = e.org ? (lang === 'zh' ? `(组织 ${text(e.org)})` : ` (organisation ${text(e.org)})`) : '';
     return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${subject}${org}`;
   }
+  if (e.action === 'report') return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}`;
   const grant = grantWords(e.roleGrant, lang, who);
   return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${grant ? (lang === 'zh' ? `(${grant})` : ` (${grant})`) : ''}`;
 }

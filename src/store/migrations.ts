@@ -166,6 +166,15 @@ export const migrations: Migration[] = [
     },
   },
   {
+    version: 8,
+    name: 'reports generated in the audit trail',
+    sql: `
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove', 'report'));
+    `,
+  },
+  {
     version: 9,
     name: 'evidence attached to sign-offs',
     sql: `

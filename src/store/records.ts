@@ -89,7 +89,7 @@ export const PostClaim = z.object({
 });
 export type PostClaim = z.infer<typeof PostClaim>;
 
-export const SignoffVia = z.enum(['reply', 'button', 'web']);
+export const SignoffVia = z.enum(['reply', 'button', 'web', 'cli']);
 
 /** Role changes made in chat, kept in the same trail as sign-offs. */
 export const RoleAction = z.enum(['role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove']);
@@ -109,14 +109,16 @@ export const RoleGrant = z.object({
 export type RoleGrant = z.infer<typeof RoleGrant>;
 
 /**
- * One line of the append-only audit trail: a sign-off (confirm, undo) or a role change.
- * `seq` is assigned by the store. For a role change, `itemId` is `role:<role>`, `itemText`
- * the role's name, `user*` who acted and `subject*` whose role it is.
+ * One line of the append-only audit trail: a sign-off (confirm, undo), a role change or a
+ * report generated. `seq` is assigned by the store. For a role change, `itemId` is
+ * `role:<role>`, `itemText` the role's name, `user*` who acted and `subject*` whose role it is.
+ * For a report (src/reports), `itemId` is `report:<kind>`, `itemText` its title,
+ * `evidenceMessageId` `sha256:<the file's hash>` and `text` what was generated.
  */
 export const SignoffEvent = z.object({
   seq: z.number().int().positive(),
   projectId: z.string().min(1),
-  action: z.union([z.enum(['confirm', 'undo']), RoleAction]),
+  action: z.union([z.enum(['confirm', 'undo', 'report']), RoleAction]),
   itemId: z.string().min(1),
   /** The item's text when it was signed, in the project's language. */
   itemText: z.string(),

@@ -1,0 +1,337 @@
+import { buildChecklist, DUE_SOON_DAYS, itemStates, type ChecklistLine, type LineState } from '../checklist/build.ts';
+import { countdown } from '../checklist/card.ts';
+import type { Template } from '../checklist/template.ts';
+import { holdersOf, nomineesOf, roleLabel } from '../projects/roles.ts';
+import { customerOrgWords, eventWords, grantWords } from '../projects/trail.ts';
+import type { Rulebook, StageEntry } from '../rulebook/model.ts';
+import { addDays, daysBetween, isoWithOffset, localDate } from '../schedule/dates.ts';
+import { verifyChain } from '../store/chain.ts';
+import type { ChecklistMessage, ProjectRecord, Role, SignoffEvent } from '../store/records.ts';
+
+/**
+ * Everything a report says, as plain data: the pre-launch check report (上线前检查报告) and the
+ * project risk report (项目风险报告书). Computed from the project, the checklist template, the
+ * rulebook, the audit trail, the checklist messages the bot posted and the clock, with the
+ * checklist code the bot posts with; nothing here reads a store or a clock. Texts from the
+ * rulebook and the template are copied verbatim; names are data (each renderer escapes for
+ * its format). The renderers (docx.ts, pdf.ts) only lay this out.
+ */
+
+export type Lang = 'zh' | 'en';
+export type ReportKind = 'check' | 'risk';
+export type ReportFormat = 'docx' | 'pdf';
+export const REPORT_KINDS: readonly ReportKind[] = ['check', 'risk'];
+export const REPORT_FORMATS: readonly ReportFormat[] = ['docx', 'pdf'];
+
+export interface ReportInput {
+  kind: ReportKind;
+  project: ProjectRecord;
+  template: Template;
+  rulebook: Rulebook;
+  /** The project's audit trail, in the order it was written (store.listSignoffs). */
+  signoffs: SignoffEvent[];
+  /** The checklist messages the bot posted in the project's chat (reminders), any order. */
+  posts: ChecklistMessage[];
+  now: Date;
+  /** Item numbering of the latest checklist message, so "#3" here is "确认 3" in the chat; template order without. */
+  order?: string[];
+  /** Default: the project's language. */
+  lang?: Lang;
+}
+
+/** One rule an item comes from: a risk row (problem and countermeasure, verbatim) or a stage's work points. */
+export type RuleRef =
+  | { id: string; kind: 'risk'; stageId: string; problem: string; countermeasure: string }
+  | { id: string; kind: 'stage'; title: string };
+
+export interface Confirmation {
+  /** Display name, or the user id when the name is unknown. */
+  by: string;
+  userId: string;
+  /** The signer's role at that moment, as shown to people. */
+  role: string;
+  /** How that role was granted (grantWords), or undefined when the event says nothing. */
+  grant?: string;
+  /** ISO 8601 with the project's offset. */
+  at: string;
+  via: SignoffEvent['via'];
+  /** Today the only evidence: the platform message id of the reply or the clicked card. */
+  evidenceMessageId: string;
+  /** Evidence files are not stored yet (issue 14, "Evidence"): both undefined, shown as "—". */
+  evidenceFile?: string;
+  evidenceSha256?: string;
+  seq: number;
+  hash?: string;
+  /** The rulebook version frozen into the event, when it has one. */
+  rulebookVersion?: string;
+}
+
+export interface ItemRow {
+  n: number;
+  id: string;
+  stageId: string;
+  text: string;
+  state: LineState;
+  dueDate: string;
+  /** T-n of the due date relative to go-live ("T-21"). */
+  dueT: string;
+  /** Who may confirm it, as shown to people. */
+  confirmBy: string;
+  rules: RuleRef[];
+  confirmed?: Confirmation;
+  /** Unconfirmed items: the people who must act (names), or words saying the role is not set. */
+  mustAct: string[];
+  /** Overdue items: whole days past the due date; due items: negative, days left (0 = today). */
+  daysOverdue: number;
+}
+
+export interface StageSection {
+  id: string;
+  title: string;
+  purpose: string;
+  workPoints: { text: string; sub: { label: string; text: string }[] }[];
+  items: ItemRow[];
+}
+
+export interface ChartPoint {
+  date: string;
+  /** Items due by the end of this day. */
+  due: number;
+  /** Items confirmed at the end of this day (the trail replayed); undefined after today. */
+  confirmed?: number;
+}
+
+export interface Chart {
+  total: number;
+  start: string;
+  end: string;
+  today: string;
+  goLive: string;
+  /** One point per day from start to end. */
+  points: ChartPoint[];
+  /** The days on which something changed (a due date, a confirm or an undo), plus today and go-live: the DOCX table's rows. */
+  steps: ChartPoint[];
+}
+
+export interface ChainWords {
+  ok: boolean;
+  events: number;
+  /** The head hash when the chain holds (GENESIS-free: undefined for an empty trail). */
+  head?: string;
+  /** Where it breaks, when it does. */
+  brokenAt?: number;
+  why?: string;
+}
+
+export interface Reminders {
+  /** Checklist messages that listed the item while it was unconfirmed. */
+  count: number;
+  /** Of those, the ones posted after its due date (they name who must act). */
+  afterDue: number;
+  first?: string;
+  last?: string;
+}
+
+export interface RiskRow extends ItemRow {
+  reminders: Reminders;
+  /** The trail's events about this item and about the role that confirms it, as lines with their time. */
+  history: { at: string; words: string }[];
+}
+
+export interface SignatureLine {
+  role: Role;
+  label: string;
+  /** The people who hold the role now (names); empty: nobody, the line is left for a name. */
+  names: string[];
+}
+
+export interface ReportData {
+  kind: ReportKind;
+  lang: Lang;
+  project: {
+    id: string;
+    name: string;
+    platform: string;
+    goLive: string;
+    timeZone: string;
+    customerOrg: string;
+  };
+  /** When it was generated, ISO 8601 with the project's offset. */
+  generatedAt: string;
+  today: string;
+  daysToGoLive: number;
+  /** "T-12" / "T+3". */
+  countdown: string;
+  readiness: { total: number; confirmed: number; due: number; overdue: number; open: number; percent: number };
+  chart: Chart;
+  /** Check report: per stage, its purpose, work points and items, in rulebook order. */
+  stages: StageSection[];
+  /** Every item in number order. */
+  items: ItemRow[];
+  /** Unconfirmed items: overdue first, then due, then open. */
+  open: ItemRow[];
+  /** Risk report: overdue items and those due within DUE_SOON_DAYS, overdue first. */
+  risks: RiskRow[];
+  chain: ChainWords;
+  rulebookVersion: string;
+  signatures: SignatureLine[];
+}
+
+const name = (id: string, n?: string) => n ?? id;
+
+/** The item states after replaying `events` up to and including local date `day`. */
+function confirmedOn(events: SignoffEvent[], day: string): number {
+  return itemStates(events.filter((e) => e.at.slice(0, 10) <= day)).size;
+}
+
+function ruleRefs(rb: Rulebook, ids: string[], lang: Lang): RuleRef[] {
+  return ids.map((id): RuleRef => {
+    const e = rb.byId.get(id);
+    if (!e) return { id, kind: 'stage', title: id };
+    if (e.kind === 'risk') return { id, kind: 'risk', stageId: e.stageId, problem: e.problem[lang], countermeasure: e.countermeasure[lang] };
+    return { id, kind: 'stage', title: e.title[lang] };
+  });
+}
+
+/** Who must act on an unconfirmed item: its role's holders, or those nominated (they act by accepting), or the admin for "anyone" items. */
+function mustAct(p: ProjectRecord, line: ChecklistLine, lang: Lang): string[] {
+  const role = line.item.confirm;
+  const nameOf = (id: string) => name(id, p.roles.find((r) => r.userId === id)?.name ?? (id === p.adminId ? p.adminName : undefined));
+  if (role === 'anyone') return [`${nameOf(p.adminId)} (${roleLabel.admin[lang]})`];
+  const holders = holdersOf(p, role);
+  if (holders.length) return holders.map((id) => `${nameOf(id)} (${roleLabel[role][lang]})`);
+  const nominees = nomineesOf(p, role);
+  if (nominees.length) return nominees.map((id) => `${nameOf(id)} (${roleLabel[role][lang]}${lang === 'zh' ? ',待本人接受角色' : ', to accept the role'})`);
+  return [lang === 'zh' ? `未设置${roleLabel[role].zh}(项目管理员 ${nameOf(p.adminId)} 需指定)` : `no ${roleLabel[role].en} set (the project admin ${nameOf(p.adminId)} must name one)`];
+}
+
+function chart(lines: ChecklistLine[], events: SignoffEvent[], p: ProjectRecord, today: string): Chart {
+  const dues = lines.map((l) => l.dueDate).sort();
+  const eventDays = events.filter((e) => e.action === 'confirm' || e.action === 'undo').map((e) => e.at.slice(0, 10));
+  const created = p.createdAt.slice(0, 10);
+  const start = [dues[0] ?? p.goLive, created, ...eventDays].filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()[0]!;
+  // Up to go-live; after it, up to today (at most 60 days on).
+  const end = today <= p.goLive ? p.goLive : [today, addDays(p.goLive, 60)].sort()[0]!;
+  const points: ChartPoint[] = [];
+  const signoffs = events.filter((e) => e.action === 'confirm' || e.action === 'undo');
+  for (let d = start, i = 0; d <= end && i < 800; d = addDays(d, 1), i++) {
+    const due = dues.filter((x) => x <= d).length;
+    points.push(d <= today ? { date: d, due, confirmed: confirmedOn(signoffs, d) } : { date: d, due });
+  }
+  const steps = points.filter((pt, i) => {
+    const prev = points[i - 1];
+    return !prev || pt.date === today || pt.date === p.goLive || pt.date === end || pt.due !== prev.due || pt.confirmed !== prev.confirmed;
+  });
+  return { total: lines.length, start, end, today, goLive: p.goLive, points, steps };
+}
+
+function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang): Confirmation {
+  const grant = grantWords(e.roleGrant, lang, name);
+  return {
+    by: name(e.userId, e.userName),
+    userId: e.userId,
+    role: roleLabel[e.role][lang],
+    ...(grant ? { grant } : {}),
+    at: e.at,
+    via: e.via,
+    evidenceMessageId: e.evidenceMessageId,
+    seq: e.seq,
+    ...(e.hash ? { hash: e.hash } : {}),
+    ...(e.rulebookVersion ? { rulebookVersion: e.rulebookVersion } : {}),
+  };
+}
+
+export function reportData(input: ReportInput): ReportData {
+  const { project: p, template, rulebook: rb, kind } = input;
+  const lang = input.lang ?? p.lang;
+  const events = input.signoffs.filter((e) => e.projectId === p.id);
+  const today = localDate(input.now, p.timeZone);
+  const cl = buildChecklist(template, p, events, today, input.order);
+  const last = itemStates(events);
+
+  const items = cl.lines.map((l): ItemRow => {
+    const c = last.get(l.item.id);
+    return {
+      n: l.n,
+      id: l.item.id,
+      stageId: l.item.stage,
+      text: l.item.text[lang],
+      state: l.state,
+      dueDate: l.dueDate,
+      dueT: countdown(-l.item.due),
+      confirmBy: roleLabel[l.item.confirm][lang],
+      rules: ruleRefs(rb, l.item.rules, lang),
+      ...(c ? { confirmed: confirmation(p, c, lang) } : {}),
+      mustAct: l.state === 'confirmed' ? [] : mustAct(p, l, lang),
+      daysOverdue: daysBetween(l.dueDate, today),
+    };
+  });
+  const rank: Record<LineState, number> = { overdue: 0, due: 1, open: 2, confirmed: 3 };
+  const open = items.filter((i) => i.state !== 'confirmed').sort((a, b) => rank[a.state] - rank[b.state] || a.n - b.n);
+
+  const stageIds = new Set(items.map((i) => i.stageId));
+  const stages = rb.stages
+    .filter((s) => stageIds.has(s.id))
+    .map((s: StageEntry): StageSection => ({
+      id: s.id,
+      title: s.title[lang],
+      purpose: s.purpose[lang],
+      workPoints: s.workPoints.map((w) => ({ text: w.text[lang], sub: w.sub.map((x) => ({ label: x.label, text: x[lang] })) })),
+      items: items.filter((i) => i.stageId === s.id),
+    }));
+
+  // Reminders: each checklist message that listed the item while it was still open.
+  const posts = [...input.posts].filter((m) => m.projectId === p.id).sort((a, b) => (a.postedAt < b.postedAt ? -1 : a.postedAt > b.postedAt ? 1 : 0));
+  const signoffs = events.filter((e) => e.action === 'confirm' || e.action === 'undo');
+  const openAt = (itemId: string, at: string) => !itemStates(signoffs.filter((e) => e.itemId === itemId && e.at <= at)).has(itemId);
+  const risks = open
+    .filter((i) => i.state === 'overdue' || i.state === 'due')
+    .map((i): RiskRow => {
+      const line = cl.lines.find((l) => l.item.id === i.id)!;
+      const sent = posts.filter((m) => m.items.includes(i.id) && openAt(i.id, m.postedAt));
+      const role = line.item.confirm;
+      const history = events
+        .filter((e) => e.itemId === i.id || (role !== 'anyone' && e.itemId === `role:${role}`))
+        .map((e) => ({ at: e.at, words: eventWords(e, lang, name, (s) => s) }));
+      return {
+        ...i,
+        reminders: {
+          count: sent.length,
+          afterDue: sent.filter((m) => m.postedAt.slice(0, 10) > i.dueDate).length,
+          ...(sent.length ? { first: sent[0]!.postedAt, last: sent.at(-1)!.postedAt } : {}),
+        },
+        history,
+      };
+    });
+
+  const chain = verifyChain(p.id, events);
+  const chainWords: ChainWords = chain.ok ? { ok: true, events: chain.events, ...(chain.events ? { head: chain.head } : {}) } : { ok: false, events: chain.events, brokenAt: chain.seq, why: chain.why };
+
+  const count = (s: LineState) => items.filter((i) => i.state === s).length;
+  const signatures = (['customer-lead', 'vendor-pm'] as const).map((role): SignatureLine => ({
+    role,
+    label: roleLabel[role][lang],
+    names: p.roles.filter((r) => r.role === role && !r.pending).map((r) => name(r.userId, r.name)),
+  }));
+
+  return {
+    kind,
+    lang,
+    project: { id: p.id, name: p.name, platform: p.platform, goLive: p.goLive, timeZone: p.timeZone, customerOrg: customerOrgWords(p, lang, name) },
+    generatedAt: isoWithOffset(input.now, p.timeZone),
+    today,
+    daysToGoLive: cl.daysToGoLive,
+    countdown: countdown(cl.daysToGoLive),
+    readiness: { total: cl.total, confirmed: cl.done, due: count('due'), overdue: count('overdue'), open: count('open'), percent: cl.total ? Math.round((cl.done / cl.total) * 100) : 0 },
+    chart: chart(cl.lines, events, p, today),
+    stages,
+    items,
+    open,
+    risks,
+    chain: chainWords,
+    rulebookVersion: rb.version,
+    signatures,
+  };
+}
+
+export { DUE_SOON_DAYS };
