@@ -23,6 +23,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The reports embed two weights of Noto Sans SC (src/reports/pdf.ts); the other seven are 70 MB of nothing.
+RUN cd node_modules/@expo-google-fonts/noto-sans-sc && find . -mindepth 1 -maxdepth 1 -type d ! -name 400Regular ! -name 700Bold -exec rm -rf {} +
 COPY --from=build /app/dist dist
 COPY data data
 RUN mkdir -p /var/lib/oa-golive-bot && chown node:node /var/lib/oa-golive-bot

@@ -43,6 +43,14 @@ describe('Dockerfile', () => {
     expect(JSON.parse(one(run, 'CMD')[0]!)).toEqual(['node', 'dist/src/main.js']);
   });
 
+  it('keeps exactly the font weights the PDF reports embed', () => {
+    const prune = runs(docker[1]!).find((r) => r.includes('noto-sans-sc'))!;
+    const kept = [...prune.matchAll(/! -name (\S+)/g)].map((m) => m[1]).sort();
+    const used = [...readFileSync('src/reports/pdf.ts', 'utf8').matchAll(/noto-sans-sc\/(\w+)\//g)].map((m) => m[1]).sort();
+    expect(used.length).toBeGreaterThan(0);
+    expect(kept).toEqual([...new Set(used)]);
+  });
+
   it('runs as a non-root user, keeps the store in a volume, and checks /healthz', () => {
     const run = docker[1]!;
     expect(one(run, 'USER')).toEqual(['node']);
