@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.preprocess(blankIsUnset, z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 32').optional()),
   IMPLEMENTER_NAME: opt(),
   PUBLIC_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: 'must be the http(s) address people reach the bot at, e.g. https://oabot.example.com' }).optional()),
+  EVIDENCE_MAX_BYTES: z.preprocess(blankIsUnset, z.coerce.number().int('must be a whole number of bytes').min(1).default(20 * 1024 * 1024)),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   INBOX_LEASE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3600).default(120)),
   REVIEW_REFRESH_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().min(0.05).max(3600).default(30)),
@@ -84,6 +85,8 @@ export interface Config {
   /** Where people reach the web pages (the daily card links to the project's dashboard page); unset: no link. */
   publicUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The largest file kept as sign-off evidence (bytes); a larger one is recorded as missing. */
+  evidenceMaxBytes: number;
   /**
    * How long an acknowledged event may stay unfinished before another process (or this
    * one, after a failure) handles it again: longer than the slowest handling, retries included.
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     implementerName: e.IMPLEMENTER_NAME,
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     logLevel: e.LOG_LEVEL,
+    evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
     reviewRefreshMs: e.REVIEW_REFRESH_SECONDS * 1000,
     feishu,

@@ -1,4 +1,4 @@
-import { Action, type ActionMessage, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
+import { Action, type ActionMessage, type Attachment, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
 
 export interface SlackMessageEvent {
   type?: string;
@@ -13,6 +13,8 @@ export interface SlackMessageEvent {
   /** The sender's workspace; in a shared channel it differs from the app's (Slack Connect). */
   user_team?: string;
   team?: string;
+  /** subtype file_share: the files shared with the message. */
+  files?: { id?: string; name?: string; title?: string; mimetype?: string; size?: number }[];
 }
 
 /** Slack says which workspace a person belongs to: the organisation for role checks. */
@@ -71,7 +73,17 @@ export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: stri
     text,
     mentionsBot,
     mentions,
+    ...(attachmentsOf(e).length ? { attachments: attachmentsOf(e) } : {}),
   };
+}
+
+/** The files of a file_share message; the ref is the file id, fetched with files.info (never the event's URL). */
+function attachmentsOf(e: SlackMessageEvent): Attachment[] {
+  return (e.files ?? []).flatMap((f) =>
+    typeof f.id === 'string' && f.id
+      ? [{ kind: f.mimetype?.startsWith('image/') ? ('image' as const) : ('file' as const), name: f.name || f.title || f.id, ref: f.id, ...(typeof f.size === 'number' && f.size >= 0 ? { size: f.size } : {}), ...(f.mimetype ? { mime: f.mimetype } : {}) }]
+      : [],
+  );
 }
 
 export interface SlackBlockActions {

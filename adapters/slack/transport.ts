@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/core/log.ts';
-import type { SendOptions, Transport } from '../../src/core/transport.ts';
+import { AttachmentError, type SendOptions, type Transport } from '../../src/core/transport.ts';
+import { readLimited } from '../download.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
@@ -82,6 +83,30 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
       const args = { channel: to.chat.chatId, thread_ts: thread, text: slackFallback(card), blocks: renderSlackBlocks(card) as never };
       // A reply is newer than the message it answers: the look reads the thread from there on.
       return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread, after: to.messageId }, 'interactive', opts, args);
+    },
+    /** files.info for the private download address, then GET with the bot token (scope files:read). */
+    async fetchAttachment(ref, maxBytes) {
+      let file: { name?: string; mimetype?: string; size?: number; url_private_download?: string; url_private?: string } | undefined;
+      try {
+        file = (await call('slack files.info', { file: ref }, () => client.files.info({ file: ref }))).file;
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        throw new AttachmentError('failed', code === 'missing_scope' ? 'the Slack app lacks the files:read scope' : `files.info: ${code ?? (err as Error).message}`);
+      }
+      const url = file?.url_private_download ?? file?.url_private;
+      if (!file || !url) throw new AttachmentError('failed', 'Slack gave no download address for the file');
+      if (typeof file.size === 'number' && file.size > maxBytes) throw new AttachmentError('too-large', `${file.size} bytes`, file.size);
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: { authorization: `Bearer ${client.token ?? ''}` }, signal: AbortSignal.timeout(60_000) });
+      } catch (err) {
+        throw new AttachmentError('failed', `download: ${(err as Error).message}`);
+      }
+      if (!res.ok) throw new AttachmentError('failed', `download: HTTP ${res.status}`);
+      // Without the scope or the token, Slack answers the private URL with its sign-in page.
+      if ((res.headers.get('content-type') ?? '').startsWith('text/html') && !file.mimetype?.startsWith('text/html')) throw new AttachmentError('failed', 'Slack answered with a sign-in page (files:read scope missing?)');
+      const bytes = await readLimited(res, maxBytes);
+      return { bytes, name: file.name ?? ref, mime: file.mimetype ?? 'application/octet-stream' };
     },
     async update(chat, messageId, card) {
       await call('slack update', { channel: chat.chatId, messageId }, () =>

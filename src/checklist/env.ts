@@ -14,6 +14,8 @@ export interface ChecklistEnv {
   scheduleChanged(): Promise<void>;
   /** For answers in a project group: the checklist items a rule is behind, with their status. */
   projectStatusFor: ProjectStatusFor;
+  /** EVIDENCE_MAX_BYTES: the largest file kept as sign-off evidence (default 20 MB). */
+  evidenceMaxBytes?: number;
 }
 
 export type Lang = 'zh' | 'en';

@@ -42,6 +42,8 @@ export interface ChecklistFeatureDeps {
   cron?: CronSchedule;
   /** PUBLIC_URL: the daily card links to each project's dashboard page there. */
   publicUrl?: string;
+  /** EVIDENCE_MAX_BYTES: the largest file kept as sign-off evidence. */
+  evidenceMaxBytes?: number;
   /** Daily posts are counted here by outcome. */
   metrics?: Pick<Metrics, 'dailyPosts'>;
 }
@@ -65,6 +67,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
       if (started) await scheduler.refresh();
     },
     projectStatusFor: createProjectStatus({ store: deps.store, template, job }),
+    ...(deps.evidenceMaxBytes ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}),
   };
   return {
     env,

@@ -6,7 +6,7 @@ import type { Card } from './card.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 import type { Incoming, Platform } from './message.ts';
-import type { Transport } from './transport.ts';
+import { AttachmentError, type FetchedAttachment, type Transport } from './transport.ts';
 
 export interface BotDeps {
   rulebook: Rulebook;
@@ -35,6 +35,8 @@ export interface Ctx {
   post(card: Card): Promise<{ messageId: string }>;
   /** Replace a message the bot sent earlier in this chat. */
   update(messageId: string, card: Card): Promise<void>;
+  /** Downloads an attachment of the message through the platform (Transport.fetchAttachment). */
+  fetchAttachment(ref: string, maxBytes: number): Promise<FetchedAttachment>;
 }
 
 /** A handler returns true when the message was its to handle; the first one that does wins. */
@@ -81,6 +83,10 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
         reply: (card) => t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card, { key: key(), retry: msg.redelivered }),
         post: (card) => t.post(msg.chat, card, { key: key(), retry: msg.redelivered }),
         update: (id, card) => t.update(msg.chat, id, card),
+        fetchAttachment: async (ref, max) => {
+          if (!t.fetchAttachment) throw new AttachmentError('failed', `${msg.chat.platform} cannot fetch files`);
+          return t.fetchAttachment(ref, max);
+        },
       };
       for (const h of handlers) if (await h(ctx)) return;
     },

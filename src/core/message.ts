@@ -60,6 +60,23 @@ const Common = {
   redelivered: z.boolean().optional(),
 };
 
+/**
+ * A file or image that came with a message (Slack: a file shared in it; Feishu: the file or image
+ * message it replies to, or an image in a rich-text post). `ref` is the adapter's own handle,
+ * opaque to the core: it hands it back to Transport.fetchAttachment.
+ */
+export const Attachment = z.object({
+  kind: z.enum(['file', 'image']),
+  name: z.string(),
+  /** Bytes, when the platform said so before the download. */
+  size: z.number().int().nonnegative().optional(),
+  mime: z.string().optional(),
+  ref: z.string().min(1),
+  /** The message that carries it, when not the message itself (Feishu: the file message replied to). */
+  messageId: z.string().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const TextMessage = z.object({
   kind: z.literal('text'),
   ...Common,
@@ -69,6 +86,8 @@ export const TextMessage = z.object({
   mentionsBot: z.boolean(),
   /** Other people mentioned, in order of appearance. */
   mentions: z.array(UserRef).default([]),
+  /** Files and images that came with it, for sign-off evidence. */
+  attachments: z.array(Attachment).optional(),
 });
 export type TextMessage = z.infer<typeof TextMessage>;
 

@@ -25,6 +25,26 @@ export interface SendOptions {
   retry?: boolean;
 }
 
+/** What a platform gave for an attachment (message.ts Attachment). */
+export interface FetchedAttachment {
+  bytes: Uint8Array;
+  name: string;
+  mime: string;
+}
+
+/** Why an attachment could not be fetched: larger than allowed, or the platform refused or failed. */
+export class AttachmentError extends Error {
+  override name = 'AttachmentError';
+  constructor(
+    readonly reason: 'too-large' | 'failed',
+    message: string,
+    /** The size the platform gave, when known. */
+    readonly size?: number,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * What the core needs from a platform to speak. Each adapter implements it and
  * renders the card in its own format; the core never sees an SDK.
@@ -37,4 +57,10 @@ export interface Transport {
   reply(to: ReplyTarget, card: Card, opts?: SendOptions): Promise<{ messageId: string }>;
   /** Replace a message the bot sent earlier (checklist progress). */
   update(chat: ChatRef, messageId: string, card: Card): Promise<void>;
+  /**
+   * Downloads an attachment through the platform's API (never a URL from the message itself).
+   * Rejects with AttachmentError('too-large') when it is larger than `maxBytes` (before or while
+   * downloading), AttachmentError('failed') otherwise. Absent: the platform carries no files.
+   */
+  fetchAttachment?(ref: string, maxBytes: number): Promise<FetchedAttachment>;
 }

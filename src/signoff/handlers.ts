@@ -11,6 +11,8 @@ import type { SignoffOutcome } from '../metrics.ts';
 import { isoWithOffset } from '../schedule/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord } from '../store/records.ts';
 import { parseSignoff, type SignoffRequest } from './parse.ts';
+import type { Attachment } from '../core/message.ts';
+import { DEFAULT_EVIDENCE_MAX_BYTES, keepEvidence, linksIn, withoutLinks } from './evidence.ts';
 
 interface Target {
   project: ProjectRecord;
@@ -26,6 +28,9 @@ interface Request {
   /** The literal reply text, or what was clicked. */
   text: string;
   evidenceMessageId: string;
+  /** What came with a confirm, kept as evidence (src/signoff/evidence.ts). */
+  attachments?: Attachment[];
+  links?: string[];
 }
 
 const itemLine = (n: number, item: TemplateItem, lang: Lang) => `- **${n}.** ${item.text[lang]} (${item.rules.join(', ')})`;
@@ -158,6 +163,8 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), skipped.map((x) => `- ${x}`).join('\n'), 'info'));
     return;
   }
+  // Evidence belongs to the events written; fetching it never undoes them.
+  const evidence = r.req.kind === 'confirm' ? await keepEvidence(ctx, written, r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang) : [];
   // Acknowledged only now that it is written.
   count(ctx, r, 'recorded');
   const who = personMd(user);
@@ -166,6 +173,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const lines = [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang)), ...[...skipped, ...refused].map((x) => `- ${x}`)];
   // A role given in chat is said so, with who gave it: the receipt is what people screenshot.
   if (grant?.source === 'chat') lines.push(grantWords(grant, lang, (id, name) => personMd({ id, name }))!);
+  lines.push(...evidence);
   await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '已确认', 'Confirmed') : say(lang, '已撤销', 'Undone'), lines.join('\n'), 'success'));
   log.info('sign-off recorded', { projectId: project.id, action: r.req.kind, items: toWrite.map((x) => x.item.id), via: r.via });
   await refreshCards(ctx, env, t);
@@ -185,9 +193,10 @@ export function signoffHandler(env: ChecklistEnv): Handler {
       if (a.type !== 'confirm' && a.type !== 'undo') return false;
       r = { req: { kind: a.type, items: [a.item] }, via: m.chat.platform === 'web' ? 'web' : 'button', text: `[button] ${a.type} ${a.item}`, evidenceMessageId: m.messageId };
     } else {
-      const req = parseSignoff(m.text);
+      // Links in the reply are evidence, not part of the command: "确认 3 https://mail/…" confirms 3.
+      const req = parseSignoff(withoutLinks(m.text));
       if (!req) return false;
-      r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId };
+      r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId, attachments: m.attachments ?? [], links: linksIn(m.text) };
     }
     const target = await findTarget(ctx, env);
     if (!target && m.kind === 'text' && m.replyTo && m.chat.chatType === 'group') {

@@ -132,8 +132,10 @@ export class RecordingServer {
       this.held.push({ call, res });
       return;
     }
-    res.writeHead(call.status, { 'content-type': 'application/json', ...answer?.headers });
-    res.end(JSON.stringify(answer?.body ?? { error: 'not found' }));
+    // A Buffer body is a file download: sent as it is.
+    const raw = Buffer.isBuffer(answer?.body);
+    res.writeHead(call.status, { 'content-type': raw ? 'application/octet-stream' : 'application/json', ...answer?.headers });
+    res.end(raw ? (answer!.body as Buffer) : JSON.stringify(answer?.body ?? { error: 'not found' }));
     for (const w of [...this.waiters]) {
       this.waiters.delete(w);
       w();

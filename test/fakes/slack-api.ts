@@ -26,6 +26,10 @@ export class FakeSlack extends RecordingServer {
   private readonly posted = new Map<string, Posted[]>();
   /** user id → display name answered by users.info. */
   readonly names = new Map<string, string>();
+  /** Files served by files.info and their private download URL (`/files-pri/<id>`, bot token required). */
+  /** The token the download URL wants (test/helpers/app.ts's SLACK_BOT_TOKEN). */
+  botToken = 'xoxb-slack-bot-token-TEST';
+  readonly files = new Map<string, { name: string; mimetype: string; bytes: Buffer; size?: number }>();
   /** Socket Mode: the WebSocket URL apps.connections.open hands out (see FakeSlackSocket). */
   socketUrl = '';
 
@@ -61,7 +65,19 @@ export class FakeSlack extends RecordingServer {
     return this.sent();
   }
 
+  /** A file a person shares: files.info knows it; returns the event's `files` entry. */
+  addFile(id: string, f: { name: string; mimetype: string; bytes: Buffer; size?: number }) {
+    this.files.set(id, f);
+    return { id, name: f.name, mimetype: f.mimetype, size: f.size ?? f.bytes.byteLength, url_private_download: `${this.url}/files-pri/${id}/${encodeURIComponent(f.name)}` };
+  }
+
   private answer(c: RecordedCall) {
+    if (c.path.startsWith('/files-pri/')) {
+      const f = this.files.get(c.path.split('/')[2] ?? '');
+      // As Slack: without the bot token, the sign-in page.
+      if (!f || c.headers.authorization !== `Bearer ${this.botToken}`) return { headers: { 'content-type': 'text/html' }, body: Buffer.from('<html>sign in</html>') };
+      return { headers: { 'content-type': f.mimetype }, body: f.bytes };
+    }
     const api = c.path.replace(/^\/api\//, '');
     const b = c.body ?? {};
     switch (api) {
@@ -91,6 +107,11 @@ export class FakeSlack extends RecordingServer {
         const page = list.slice(start, start + limit).map(({ metadata, ...m }) => (String(b.include_all_metadata) === 'true' && metadata ? { ...m, metadata } : m));
         const more = start + limit < list.length;
         return { body: { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } } };
+      }
+      case 'files.info': {
+        const f = this.files.get(b.file);
+        if (!f) return { body: { ok: false, error: 'file_not_found' } };
+        return { body: { ok: true, file: { id: b.file, name: f.name, mimetype: f.mimetype, size: f.size ?? f.bytes.byteLength, url_private_download: `${this.url}/files-pri/${b.file}/${encodeURIComponent(f.name)}` } } };
       }
       case 'chat.update':
         return { body: { ok: true, channel: b.channel, ts: b.ts } };

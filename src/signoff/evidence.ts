@@ -1,0 +1,93 @@
+import type { Ctx } from '../core/bot.ts';
+import type { Attachment } from '../core/message.ts';
+import { AttachmentError } from '../core/transport.ts';
+import type { Lang } from '../checklist/env.ts';
+import { say } from '../checklist/env.ts';
+import type { EvidenceRecord, EvidenceSource } from '../store/evidence.ts';
+import type { SignoffEvent } from '../store/records.ts';
+
+/** EVIDENCE_MAX_BYTES when unset: 20 MB. */
+export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+
+// Slack writes links as <https://x> or <https://x|label>; elsewhere they are bare.
+const LINK = /<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>|(https?:\/\/[^\s<>"'，。、；）)]+)/giu;
+
+/** The http(s) links in a reply, each once, in order (an email archive link, an approval link). */
+export function linksIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(LINK)) {
+    const url = (m[1] ?? m[2] ?? '').replace(/[.,!?;:]+$/, '');
+    if (url && !out.includes(url)) out.push(url);
+  }
+  return out;
+}
+
+/** The reply without its links: "确认 3 https://mail/x" is still the sign-off "确认 3". */
+export const withoutLinks = (text: string): string => text.replace(LINK, ' ').replace(/\s+/g, ' ').trim();
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const sourceOf = (platform: string, a: Attachment): EvidenceSource => (platform === 'slack' ? 'slack-file' : a.kind === 'image' ? 'feishu-image' : 'feishu-file');
+
+/**
+ * Keeps what came with a confirm as evidence of each written event: the attachments, fetched
+ * through the platform (at most `maxBytes` each), and the links. A file that is too large or
+ * cannot be fetched is kept as 'missing' with the reason; the sign-off stands either way.
+ * Returns the receipt's lines (name, size, first 12 of the SHA-256; or why it is missing).
+ */
+export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachments: Attachment[], links: string[], maxBytes: number, lang: Lang): Promise<string[]> {
+  if (!written.length || (!attachments.length && !links.length)) return [];
+  const { store, log } = ctx.deps;
+  const m = ctx.msg;
+  const at = written[0]!.at;
+  const lines: string[] = [];
+  const keep = async (e: Omit<EvidenceRecord, 'id' | 'projectId' | 'signoffSeq' | 'at' | 'sha256'>, bytes?: Uint8Array): Promise<EvidenceRecord | undefined> => {
+    let first: EvidenceRecord | undefined;
+    try {
+      for (const w of written) {
+        const r = await store.addEvidence({ ...e, projectId: w.projectId, signoffSeq: w.seq, at }, bytes);
+        first ??= r;
+      }
+    } catch (err) {
+      log.error('evidence could not be stored', { projectId: written[0]!.projectId, name: e.name, err });
+    }
+    return first;
+  };
+  const limit = formatBytes(maxBytes);
+  for (const a of attachments) {
+    const source = sourceOf(m.chat.platform, a);
+    const base = { messageId: a.messageId ?? m.messageId, name: a.name, mime: a.mime ?? 'application/octet-stream', source };
+    let why: string;
+    let size = a.size ?? 0;
+    if (a.size !== undefined && a.size > maxBytes) {
+      why = say(lang, `超过 ${limit} 上限`, `larger than the ${limit} limit`);
+    } else {
+      try {
+        const f = await ctx.fetchAttachment(a.ref, maxBytes);
+        if (f.bytes.byteLength > maxBytes) throw new AttachmentError('too-large', 'too large', f.bytes.byteLength);
+        const kept = await keep({ ...base, name: f.name || a.name, mime: f.mime || base.mime, size: f.bytes.byteLength, status: 'stored' }, f.bytes);
+        if (kept) {
+          lines.push(say(lang, `📎 附件:${kept.name}(${formatBytes(kept.size)},SHA-256 ${kept.sha256!.slice(0, 12)})`, `📎 Attached: ${kept.name} (${formatBytes(kept.size)}, SHA-256 ${kept.sha256!.slice(0, 12)})`));
+          continue;
+        }
+        why = say(lang, '保存失败', 'it could not be saved');
+      } catch (err) {
+        const e = err instanceof AttachmentError ? err : new AttachmentError('failed', (err as Error).message);
+        if (e.size !== undefined) size = e.size;
+        why = e.reason === 'too-large' ? say(lang, `超过 ${limit} 上限`, `larger than the ${limit} limit`) : say(lang, `下载失败:${e.message}`, `the download failed: ${e.message}`);
+        log.warn('evidence not fetched', { platform: m.chat.platform, name: a.name, reason: e.reason, err: e.message });
+      }
+    }
+    await keep({ ...base, size, status: 'missing', reason: why });
+    lines.push(say(lang, `⚠️ 附件缺失:${a.name}(${why});确认已记录,但没有保存这份证据`, `⚠️ Evidence missing: ${a.name} (${why}); the sign-off is recorded without it`));
+  }
+  for (const url of links) {
+    const kept = await keep({ messageId: m.messageId, name: url, mime: 'text/uri-list', size: 0, source: 'link', url, status: 'stored' });
+    if (kept) lines.push(say(lang, `🔗 链接:${url}`, `🔗 Link: ${url}`));
+  }
+  return lines;
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import { openLowdbStore } from '../../src/store/lowdb.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { slackEvent } from '../helpers/slack.ts';
+
+const ADMIN_TOKEN = 'admin-token-TEST-1234-0123456789abcdef';
+const START = '2026-09-29T01:00:00Z';
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('sign-off evidence through Slack', () => {
+  it('a confirm sharing a file keeps it (name, size, hash in the receipt); links are kept; over-size and failed fetches are recorded as missing', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, EVIDENCE_MAX_BYTES: '4096', FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' } });
+    const app = t;
+    let n = 0;
+    const send = async (text: string, o: { user: string; threadTs?: string; type?: 'app_mention' | 'message'; files?: object[] }) => {
+      const ev = slackEvent({ text, channel: 'C0PROJ3', user: o.user, type: o.type, threadTs: o.threadTs, ts: `1700009999.00010${++n}`, ...(o.files ? { subtype: 'file_share' } : {}) });
+      const res = await app.postSlack(o.files ? { ...ev, event: { ...ev.event, files: o.files } } : ev);
+      expect(res.status).toBe(200);
+      await app.idle();
+    };
+    const lastText = () => JSON.stringify(app.slack.sent().filter((c) => c.api === 'chat.postMessage').at(-1)?.body.text);
+    await send('@bot bind project ACME go-live 2026-10-20 tz Asia/Shanghai', { user: 'U0ADMIN' });
+    await send('@bot set role <@U0PM> vendor-pm', { user: 'U0ADMIN' });
+    const job = (await (await fetch(`${app.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { results: { messageId: string }[] };
+    const checklistTs = job.results[0]!.messageId;
+
+    // 1. A file shared with the confirm: fetched with files.info and the bot token, kept, named in the receipt.
+    const plan = Buffer.from('%PDF-1.4 training approach, signed');
+    const file = app.slack.addFile('F0PLAN', { name: 'approach.pdf', mimetype: 'application/pdf', bytes: plan });
+    await send('confirm 1', { user: 'U0PM', type: 'message', threadTs: checklistTs, files: [file] });
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).toContain(`Attached: approach.pdf (${plan.byteLength} B, SHA-256 ${sha(plan).slice(0, 12)})`);
+    const download = app.slack.calls.find((c) => c.path.startsWith('/files-pri/F0PLAN'))!;
+    expect(download.headers.authorization).toBe('Bearer xoxb-slack-bot-token-TEST');
+    expect(app.slack.calls.some((c) => c.path === '/api/files.info' && c.body.file === 'F0PLAN')).toBe(true);
+
+    // 2. Links in the confirm text are link evidence; the command is still "confirm 2".
+    await send('confirm 2 <https://mail.example.com/archive/42|the email> https://approve.example.com/x/7.', { user: 'U0PM', type: 'message', threadTs: checklistTs });
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).toContain('Link: https://mail.example.com/archive/42');
+    expect(lastText()).toContain('Link: https://approve.example.com/x/7');
+
+    // 3. Over EVIDENCE_MAX_BYTES (4 KB here): the sign-off stands, the receipt says the evidence is missing and why; nothing is downloaded.
+    const big = app.slack.addFile('F0BIG', { name: 'scan.png', mimetype: 'image/png', bytes: Buffer.alloc(5000, 1) });
+    await send('confirm 4', { user: 'U0PM', type: 'message', threadTs: checklistTs, files: [big] });
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).toContain('Evidence missing: scan.png (larger than the 4.0 KB limit)');
+    expect(app.slack.calls.some((c) => c.path.startsWith('/files-pri/F0BIG'))).toBe(false);
+
+    // 4. A fetch that fails (files.info: file_not_found): recorded, missing, with the reason.
+    await send('confirm 6', { user: 'U0PM', type: 'message', threadTs: checklistTs, files: [{ id: 'F0GONE', name: 'gone.docx', mimetype: 'application/msword', size: 10 }] });
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).toContain('Evidence missing: gone.docx (the download failed: files.info: file_not_found)');
+
+    const store = await openLowdbStore(app.dbFile, { readOnly: true });
+    const signoffs = await store.listSignoffs('slack:C0PROJ3');
+    const seqOf = (item: string) => signoffs.find((e) => e.itemId === item)!.seq;
+    expect(signoffs.filter((e) => e.action === 'confirm').map((e) => e.itemId)).toEqual(['training-approach-agreed', 'training-duties-agreed', 'training-session-size', 'training-docs-checked']);
+    const ev = await store.listEvidence('slack:C0PROJ3');
+    expect(ev).toEqual([
+      expect.objectContaining({ signoffSeq: seqOf('training-approach-agreed'), source: 'slack-file', name: 'approach.pdf', mime: 'application/pdf', size: plan.byteLength, sha256: sha(plan), status: 'stored' }),
+      expect.objectContaining({ signoffSeq: seqOf('training-duties-agreed'), source: 'link', url: 'https://mail.example.com/archive/42', status: 'stored' }),
+      expect.objectContaining({ signoffSeq: seqOf('training-duties-agreed'), source: 'link', url: 'https://approve.example.com/x/7', status: 'stored' }),
+      expect.objectContaining({ signoffSeq: seqOf('training-session-size'), source: 'slack-file', name: 'scan.png', size: 5000, status: 'missing', reason: 'larger than the 4.0 KB limit' }),
+      expect.objectContaining({ signoffSeq: seqOf('training-docs-checked'), name: 'gone.docx', status: 'missing', reason: 'the download failed: files.info: file_not_found' }),
+    ]);
+    expect(Buffer.from((await store.readEvidence(sha(plan)))!)).toEqual(plan);
+    await store.close();
+  });
+});
