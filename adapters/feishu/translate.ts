@@ -1,4 +1,4 @@
-import { Action, type ActionMessage, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
+import { Action, type ActionMessage, type Attachment, type ChatRef, type TextMessage, type UserRef } from '../../src/core/message.ts';
 
 const orgOf = (tenant: unknown): { org?: string } => (typeof tenant === 'string' && tenant.length > 0 && tenant.length <= 64 ? { org: tenant } : {});
 
@@ -35,6 +35,16 @@ function postText(c: unknown): string {
   return [typeof o?.title === 'string' ? o.title : '', ...lines].filter(Boolean).join('\n');
 }
 
+/** A resource of a Feishu message, as an attachment ref: `<message id>|<file|image>|<key>` (fetchAttachment splits it). */
+export const resourceRef = (messageId: string, type: 'file' | 'image', key: string) => `${messageId}|${type}|${key}`;
+
+/** The images of a rich-text post (`img` elements with an image_key). */
+function postImages(c: unknown, messageId: string): Attachment[] {
+  const o = c as { content?: unknown };
+  const els = (Array.isArray(o?.content) ? o.content : []).flatMap((p: unknown) => (Array.isArray(p) ? p : [])) as { tag?: string; image_key?: unknown }[];
+  return els.flatMap((el) => (el?.tag === 'img' && typeof el.image_key === 'string' && el.image_key ? [{ kind: 'image' as const, name: `${el.image_key}.png`, ref: resourceRef(messageId, 'image', el.image_key) }] : []));
+}
+
 /**
  * im.message.receive_v1 → TextMessage, or null for what the core cannot use (non-text
  * messages, malformed events). The bot's own mention is removed from the text; other
@@ -48,10 +58,14 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
   const senderId = e.sender?.sender_id?.open_id;
   if (!m?.message_id || !m.chat_id || !e.event_id || !senderId) return null;
   let text: string;
+  let attachments: Attachment[] = [];
   try {
     const c: unknown = JSON.parse(m.content ?? '');
     if (m.message_type === 'text') text = typeof (c as { text?: unknown })?.text === 'string' ? (c as { text: string }).text : '';
-    else if (m.message_type === 'post') text = postText(c);
+    else if (m.message_type === 'post') {
+      text = postText(c);
+      attachments = postImages(c, m.message_id);
+    }
     else return null;
   } catch {
     return null;
@@ -84,6 +98,9 @@ export function messageToIncoming(e: FeishuMessageEvent, botOpenId: string | und
     text: text.replace(/\s+/g, ' ').trim(),
     mentionsBot,
     mentions,
+    // The message answered, when it is not the thread's root: a file or image there can be evidence.
+    ...(m.parent_id && m.parent_id !== m.root_id ? { parentId: m.parent_id } : {}),
+    ...(attachments.length ? { attachments } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../src/core/log.ts';
-import type { Transport } from '../../src/core/transport.ts';
+import { AttachmentError, type Transport } from '../../src/core/transport.ts';
+import type { Attachment } from '../../src/core/message.ts';
+import { resourceRef } from './translate.ts';
 import type { FeishuConfig } from '../../src/config.ts';
 import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
@@ -97,6 +99,62 @@ export function feishuTransport(client: Client, log: Logger, policy?: RetryPolic
         ),
       );
       return { messageId: res.data?.message_id ?? '' };
+    },
+    /** GET im/v1/messages/:id: a file or image message's resource, as an attachment (permission im:message:readonly / the bot in the chat). */
+    async attachmentsOf(chat, messageId) {
+      const res = check(await call('feishu message get', { messageId }, () => client.im.message.get({ path: { message_id: messageId } })));
+      const item = res.data?.items?.[0];
+      if (!item || item.chat_id !== chat.chatId || item.deleted) return [];
+      let c: { file_key?: unknown; file_name?: unknown; image_key?: unknown };
+      try {
+        c = JSON.parse(item.body?.content ?? '{}');
+      } catch {
+        return [];
+      }
+      const out: Attachment[] = [];
+      if (item.msg_type === 'file' && typeof c.file_key === 'string') out.push({ kind: 'file', name: typeof c.file_name === 'string' && c.file_name ? c.file_name : c.file_key, ref: resourceRef(messageId, 'file', c.file_key), messageId });
+      if (item.msg_type === 'image' && typeof c.image_key === 'string') out.push({ kind: 'image', name: `${c.image_key}.png`, ref: resourceRef(messageId, 'image', c.image_key), messageId });
+      return out;
+    },
+    /** GET im/v1/messages/:id/resources/:key?type=file|image (permission im:resource), at most maxBytes. */
+    async fetchAttachment(ref, maxBytes) {
+      const [messageId, type, key] = ref.split('|');
+      if (!messageId || !key || (type !== 'file' && type !== 'image')) throw new AttachmentError('failed', 'not a Feishu resource');
+      let res: { getReadableStream: () => NodeJS.ReadableStream & { destroy(): void }; headers: Record<string, unknown> };
+      try {
+        res = (await call('feishu resource get', { messageId }, () => client.im.messageResource.get({ path: { message_id: messageId, file_key: key }, params: { type } }))) as typeof res;
+      } catch (err) {
+        const status = (err as AxiosLike).response?.status;
+        throw new AttachmentError('failed', status === 400 || status === 403 ? `HTTP ${status} (does the app have the im:resource permission?)` : status ? `HTTP ${status}` : (err as Error).message);
+      }
+      const headers = res.headers ?? {};
+      const declared = Number(headers['content-length'] ?? NaN);
+      const stream = res.getReadableStream();
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        stream.destroy();
+        throw new AttachmentError('too-large', `${declared} bytes`, declared);
+      }
+      const chunks: Buffer[] = [];
+      let n = 0;
+      for await (const chunk of stream) {
+        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+        n += b.byteLength;
+        if (n > maxBytes) {
+          stream.destroy();
+          throw new AttachmentError('too-large', `more than ${maxBytes} bytes`, n);
+        }
+        chunks.push(b);
+      }
+      const disposition = String(headers['content-disposition'] ?? '');
+      const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+      let name = '';
+      try {
+        name = named ? decodeURIComponent(named) : '';
+      } catch {
+        name = named ?? '';
+      }
+      const mime = String(headers['content-type'] ?? '').split(';')[0]!.trim() || 'application/octet-stream';
+      return { bytes: new Uint8Array(Buffer.concat(chunks)), name: type === 'file' ? name : '', mime };
     },
     async update(chat, messageId, card) {
       await call('feishu update', { chatId: chat.chatId, messageId }, async () =>

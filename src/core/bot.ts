@@ -5,7 +5,7 @@ import type { Store } from '../store/store.ts';
 import type { Card } from './card.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
-import type { Incoming, Platform } from './message.ts';
+import type { Attachment, Incoming, Platform } from './message.ts';
 import { AttachmentError, type FetchedAttachment, type Transport } from './transport.ts';
 
 export interface BotDeps {
@@ -37,6 +37,8 @@ export interface Ctx {
   update(messageId: string, card: Card): Promise<void>;
   /** Downloads an attachment of the message through the platform (Transport.fetchAttachment). */
   fetchAttachment(ref: string, maxBytes: number): Promise<FetchedAttachment>;
+  /** The files or images another message of this chat carries (Transport.attachmentsOf); none where the platform cannot tell. */
+  attachmentsOf(messageId: string): Promise<Attachment[]>;
 }
 
 /** A handler returns true when the message was its to handle; the first one that does wins. */
@@ -87,6 +89,7 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
           if (!t.fetchAttachment) throw new AttachmentError('failed', `${msg.chat.platform} cannot fetch files`);
           return t.fetchAttachment(ref, max);
         },
+        attachmentsOf: async (id) => (t.attachmentsOf ? t.attachmentsOf(msg.chat, id) : []),
       };
       for (const h of handlers) if (await h(ctx)) return;
     },

@@ -86,6 +86,11 @@ export const TextMessage = z.object({
   mentionsBot: z.boolean(),
   /** Other people mentioned, in order of appearance. */
   mentions: z.array(UserRef).default([]),
+  /**
+   * The message this one answers when it is not the thread's root (Feishu `parent_id`): a reply
+   * `确认 3` to a file or image message in the checklist's thread takes that file as evidence.
+   */
+  parentId: z.string().optional(),
   /** Files and images that came with it, for sign-off evidence. */
   attachments: z.array(Attachment).optional(),
 });

@@ -1,5 +1,5 @@
 import type { Card } from './card.ts';
-import type { ChatRef } from './message.ts';
+import type { Attachment, ChatRef } from './message.ts';
 
 /** Where a reply goes: the chat, the message being answered, and its thread root if it has one. */
 export interface ReplyTarget {
@@ -63,4 +63,6 @@ export interface Transport {
    * downloading), AttachmentError('failed') otherwise. Absent: the platform carries no files.
    */
   fetchAttachment?(ref: string, maxBytes: number): Promise<FetchedAttachment>;
+  /** The files or images another message of the chat carries (a reply's parent); none when it is not a file message. */
+  attachmentsOf?(chat: ChatRef, messageId: string): Promise<Attachment[]>;
 }

@@ -69,7 +69,7 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
       try {
         const f = await ctx.fetchAttachment(a.ref, maxBytes);
         if (f.bytes.byteLength > maxBytes) throw new AttachmentError('too-large', 'too large', f.bytes.byteLength);
-        const kept = await keep({ ...base, name: f.name || a.name, mime: f.mime || base.mime, size: f.bytes.byteLength, status: 'stored' }, f.bytes);
+        const kept = await keep({ ...base, name: a.name || f.name, mime: f.mime || base.mime, size: f.bytes.byteLength, status: 'stored' }, f.bytes);
         if (kept) {
           lines.push(say(lang, `📎 附件:${kept.name}(${formatBytes(kept.size)},SHA-256 ${kept.sha256!.slice(0, 12)})`, `📎 Attached: ${kept.name} (${formatBytes(kept.size)}, SHA-256 ${kept.sha256!.slice(0, 12)})`));
           continue;

@@ -196,7 +196,16 @@ export function signoffHandler(env: ChecklistEnv): Handler {
       // Links in the reply are evidence, not part of the command: "确认 3 https://mail/…" confirms 3.
       const req = parseSignoff(withoutLinks(m.text));
       if (!req) return false;
-      r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId, attachments: m.attachments ?? [], links: linksIn(m.text) };
+      const attachments = [...(m.attachments ?? [])];
+      // A confirm replying to a file or image message (Feishu, where a text carries no file): that file.
+      if (req.kind === 'confirm' && m.parentId && m.parentId !== m.replyTo) {
+        try {
+          attachments.push(...(await ctx.attachmentsOf(m.parentId)));
+        } catch (err) {
+          ctx.deps.log.warn('the message replied to could not be read for evidence', { messageId: m.parentId, err });
+        }
+      }
+      r = { req, via: m.chat.platform === 'web' ? 'web' : 'reply', text: m.text, evidenceMessageId: m.messageId, attachments, links: linksIn(m.text) };
     }
     const target = await findTarget(ctx, env);
     if (!target && m.kind === 'text' && m.replyTo && m.chat.chatType === 'group') {

@@ -11,6 +11,10 @@ export class FakeFeishu extends RecordingServer {
   private n = 0;
   /** open_id → display name answered by contact.v3.user.get. */
   readonly names = new Map<string, string>();
+  /** Messages people sent (files, images) that GET im/v1/messages/:id answers. */
+  readonly messages = new Map<string, { chatId: string; msgType: string; content: object }>();
+  /** Resources of those messages by key, for GET im/v1/messages/:id/resources/:key?type=. */
+  readonly resources = new Map<string, { mime: string; bytes: Buffer; filename?: string }>();
   /** Long connection: the WebSocket URL /callback/ws/endpoint hands out (see FakeFeishuWs). */
   wsUrl = '';
   /**
@@ -62,12 +66,27 @@ export class FakeFeishu extends RecordingServer {
       return ok(create ? { message_id: messageId, chat_id: c.body?.receive_id } : { message_id: messageId });
     }
     if (c.method === 'PATCH' && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(c.path)) return ok();
+    const res = c.method === 'GET' && c.path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
+    if (res) {
+      const r = this.resources.get(decodeURIComponent(res[2]!));
+      const m = this.messages.get(decodeURIComponent(res[1]!));
+      if (!r || !m || !c.query.type) return { status: 400, body: { code: 234003, msg: 'File not in msg.' } };
+      return { headers: { 'content-type': r.mime, ...(r.filename ? { 'content-disposition': `attachment; filename="${r.filename}"` } : {}) }, body: r.bytes };
+    }
+    const get = c.method === 'GET' && c.path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)$/);
+    if (get) {
+      const id = decodeURIComponent(get[1]!);
+      const m = this.messages.get(id);
+      if (!m) return { status: 400, body: { code: 230002, msg: 'The bot can not be outside the group.' } };
+      return ok({ items: [{ message_id: id, msg_type: m.msgType, chat_id: m.chatId, deleted: false, body: { content: JSON.stringify(m.content) } }] });
+    }
     return undefined;
   }
 }
 
 function isMessageCall(c: RecordedCall): boolean {
-  return c.path.startsWith('/open-apis/im/v1/messages');
+  // Reads (GET a message, download a resource) are not sends.
+  return c.method !== 'GET' && c.path.startsWith('/open-apis/im/v1/messages');
 }
 
 function describe(c: RecordedCall) {
