@@ -245,7 +245,7 @@ describe('sign-off authority', () => {
     const w = await boundWithChecklist();
     await w.at('ou_admin', '设置角色 @{ou_pm} 项目经理', [{ id: 'ou_pm' }]);
     await w.give('ou_it', 'IT负责人');
-    await w.text('ou_lead', '全部确认', { replyTo: w.checklistId });
+    await w.text('ou_lead', '全部确认 https://mail.example.com/plan-signed', { replyTo: w.checklistId });
     await w.text('ou_pm', '全部确认', { replyTo: w.checklistId });
     expect(w.rec.posts.filter((p) => p.card.title.startsWith('上线准备总结'))).toHaveLength(0);
     await w.text('ou_it', 'all done', { replyTo: w.checklistId });
@@ -257,12 +257,41 @@ describe('sign-off authority', () => {
   });
 });
 
+describe('required evidence', () => {
+  it('keeps 5.2-17 (evidence: required) open with "needs evidence" until a confirm of it carries evidence, then counts it', async () => {
+    const w = await boundWithChecklist();
+    expect(template.byId.get('training-plan-signed')!.evidence).toBe('required');
+    const first = await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' });
+    expect(first).toContain('已确认');
+    expect(first).toContain('第 3 项需要证据');
+    const pending = cardText(w.rec.updates.at(-1)!.card);
+    expect(pending).toContain('0/27');
+    expect(pending).toContain('3. 📎 待补证据(王经理 已确认 09-29 09:00,须附文件或链接)');
+    // Confirming again without evidence changes nothing and says what is missing.
+    expect(await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' })).toContain('仍待补证据');
+    // Someone without the role cannot add it either.
+    expect(await w.text('ou_x', '确认 3 https://mail.example.com/m/1', { replyTo: w.checklistId })).toContain('需由 客户项目负责人 确认');
+    // A confirm with a link adds the evidence to the confirm already recorded: no second event.
+    const second = await w.text('ou_lead', '确认 3 https://mail.example.com/m/1', { replyTo: w.checklistId, name: '王经理' });
+    expect(second).toContain('补充证据');
+    expect(second).toContain('链接:https://mail.example.com/m/1');
+    expect(second).not.toContain('需要证据');
+    const rows = await w.signoffs();
+    expect(rows.map((e) => e.action)).toEqual(['confirm']);
+    expect(await w.store.listEvidence('feishu:oc_1')).toEqual([expect.objectContaining({ signoffSeq: rows[0]!.seq, source: 'link', url: 'https://mail.example.com/m/1' })]);
+    const done = cardText(w.rec.updates.at(-1)!.card);
+    expect(done).toContain('1/27');
+    expect(done).toContain('✅ 王经理 已确认');
+    expect(done).not.toContain('待补证据');
+  });
+});
+
 describe('undo buttons', () => {
   const buttonsOf = (card: { blocks: { type: string; buttons?: { label: string; action: { type: string; item?: number } }[] }[] }) => card.blocks.flatMap((b) => b.buttons ?? []);
 
   it('the confirmer\'s undo button takes the sign-off back (audited via button) and the card is updated in place', async () => {
     const w = await boundWithChecklist();
-    await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' });
+    await w.text('ou_lead', '确认 3 https://mail.example.com/plan-signed', { replyTo: w.checklistId, name: '王经理' });
     const confirmed = w.rec.updates.at(-1)!.card;
     expect(buttonsOf(confirmed).filter((b) => b.action.type === 'undo')).toEqual([{ label: '撤销 3', action: { type: 'undo', item: 3 } }]);
     expect(buttonsOf(confirmed).some((b) => b.action.type === 'confirm' && b.action.item === 3)).toBe(false);

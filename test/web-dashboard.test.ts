@@ -37,9 +37,11 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     const store = s.app.bot.deps.store;
     await store.putProject(project);
     const base = { projectId: project.id, itemId: 'training-plan-signed', itemText: '培训方案和时间计划已由客户项目负责人签字确认', platform: 'feishu' as const };
-    await store.appendSignoffs([
+    const [signed] = await store.appendSignoffs([
       { ...base, action: 'confirm', userId: 'ou_lead', userName: '王芳', role: 'customer-lead', at: '2026-10-08T09:12:00+08:00', via: 'reply', evidenceMessageId: 'om_1', text: '=1+1 确认 3', roleGrant: { source: 'chat', by: 'ou_admin', byName: '陈管理', acceptedAt: '2026-09-01T09:05:00+08:00', org: 'tenant_c', orgChecked: true } },
     ]);
+    // The template requires evidence for the signed training plan: the scan came with the confirm.
+    await store.addEvidence({ projectId: project.id, signoffSeq: signed!.seq, messageId: 'om_1', name: '培训计划-签字.pdf', mime: 'application/pdf', size: 0, source: 'feishu-file', status: 'stored', at: '2026-10-08T09:12:00+08:00' }, new TextEncoder().encode('%PDF signed'));
     await store.appendSignoffs([
       { ...base, itemId: 'training-approach-agreed', itemText: '双方已沟通并确定培训思路', action: 'confirm', userId: 'ou_admin', userName: '陈管理', role: 'admin', at: '2026-10-09T09:30:00+08:00', via: 'button', evidenceMessageId: 'om_2', text: '[button] confirm 1' },
       { ...base, itemId: 'training-approach-agreed', itemText: '双方已沟通并确定培训思路', action: 'undo', userId: 'ou_admin', userName: '陈管理', role: 'admin', at: '2026-10-09T09:31:00+08:00', via: 'reply', evidenceMessageId: 'om_3', text: '撤销 1' },

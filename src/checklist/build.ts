@@ -1,6 +1,7 @@
 import { addDays, daysBetween } from '../schedule/dates.ts';
 import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
 import type { Template, TemplateItem } from './template.ts';
+import type { EvidenceRecord } from '../store/evidence.ts';
 
 /** An open item is "due" when its due date is at most this many days away. */
 export const DUE_SOON_DAYS = 3;
@@ -14,6 +15,8 @@ export interface ChecklistLine {
   state: LineState;
   dueDate: string;
   confirmed?: { userId: string; userName?: string; at: string };
+  /** Confirmed, but the template requires evidence and none was kept with the confirm: still open. */
+  needsEvidence?: boolean;
 }
 
 export interface Checklist {
@@ -38,18 +41,28 @@ export function itemStates(events: SignoffEvent[]): Map<string, SignoffEvent> {
   return last;
 }
 
+/** The sign-offs (by seq) that have stored evidence (a kept file or image, or a link). */
+export const evidencedSeqs = (evidence: Pick<EvidenceRecord, 'signoffSeq' | 'status'>[]): Set<number> => new Set(evidence.flatMap((e) => (e.status === 'stored' && e.signoffSeq ? [e.signoffSeq] : [])));
+
+/** Whether the confirm `c` of `item` counts: always, unless the item requires evidence and `c` has none. */
+export const confirmCounts = (item: TemplateItem, c: SignoffEvent, withEvidence: Set<number> | undefined): boolean => item.evidence !== 'required' || !withEvidence || withEvidence.has(c.seq);
+
 /**
  * The checklist of `project` on its local date `today`. `order` (item ids) fixes the
  * numbering of an earlier message; by default items are numbered in template order.
+ * With `evidence` (the project's evidence records), an item marked `evidence: required` whose
+ * confirm has none stays open, marked needsEvidence.
  */
-export function buildChecklist(template: Template, project: ProjectRecord, signoffs: SignoffEvent[], today: string, order?: string[]): Checklist {
+export function buildChecklist(template: Template, project: ProjectRecord, signoffs: SignoffEvent[], today: string, order?: string[], evidence?: Pick<EvidenceRecord, 'signoffSeq' | 'status'>[]): Checklist {
+  const withEvidence = evidence && evidencedSeqs(evidence);
   const items = order ? order.map((id) => template.byId.get(id)).filter((x): x is TemplateItem => !!x) : template.items;
   const confirmed = itemStates(signoffs.filter((e) => e.projectId === project.id));
   const lines = items.map((item, i): ChecklistLine => {
     const dueDate = addDays(project.goLive, item.due);
     const c = confirmed.get(item.id);
-    const state: LineState = c ? 'confirmed' : dueDate < today ? 'overdue' : daysBetween(today, dueDate) <= DUE_SOON_DAYS ? 'due' : 'open';
-    return { n: i + 1, item, state, dueDate, ...(c ? { confirmed: { userId: c.userId, userName: c.userName, at: c.at } } : {}) };
+    const counts = !!c && confirmCounts(item, c, withEvidence);
+    const state: LineState = counts ? 'confirmed' : dueDate < today ? 'overdue' : daysBetween(today, dueDate) <= DUE_SOON_DAYS ? 'due' : 'open';
+    return { n: i + 1, item, state, dueDate, ...(c ? { confirmed: { userId: c.userId, userName: c.userName, at: c.at } } : {}), ...(c && !counts ? { needsEvidence: true } : {}) };
   });
   const done = lines.filter((l) => l.state === 'confirmed').length;
   return {

@@ -23,6 +23,7 @@ const T = {
     due: '⏰ 到期',
     open: '⬜ 待办',
     confirmed: (who: string, at: string) => `✅ ${who} 已确认 ${at}`,
+    needsEvidence: (who: string, at: string) => `📎 待补证据(${who} 已确认 ${at},须附文件或链接)`,
     needs: '需',
     source: '来源',
     deadline: '截止',
@@ -55,6 +56,7 @@ const T = {
     due: '⏰ due',
     open: '⬜ open',
     confirmed: (who: string, at: string) => `✅ confirmed by ${who} ${at}`,
+    needsEvidence: (who: string, at: string) => `📎 needs evidence (confirmed by ${who} ${at}; attach a file or link)`,
     needs: 'by',
     source: 'source',
     deadline: 'due',
@@ -86,8 +88,9 @@ const shortAt = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 
 function lineMd(l: ChecklistLine, lang: Lang): string {
   const t = T[lang];
-  const status =
-    l.state === 'confirmed' ? t.confirmed(personMd({ id: l.confirmed!.userId, name: l.confirmed!.userName }), shortAt(l.confirmed!.at)) : l.state === 'overdue' ? t.overdue : l.state === 'due' ? t.due : t.open;
+  const status = l.needsEvidence
+    ? `${l.state === 'overdue' ? `${t.overdue} ` : ''}${t.needsEvidence(personMd({ id: l.confirmed!.userId, name: l.confirmed!.userName }), shortAt(l.confirmed!.at))}`
+    : l.state === 'confirmed' ? t.confirmed(personMd({ id: l.confirmed!.userId, name: l.confirmed!.userName }), shortAt(l.confirmed!.at)) : l.state === 'overdue' ? t.overdue : l.state === 'due' ? t.due : t.open;
   const who = l.item.confirm === 'anyone' ? '' : ` · ${t.needs} ${roleLabel[l.item.confirm][lang]}`;
   return `- **${l.n}.** ${status} ${l.item.text[lang]} (${t.deadline} ${l.dueDate.slice(5)}${who} · ${t.source} ${l.item.rules.join(', ')})`;
 }
@@ -130,16 +133,18 @@ function attentionMd(cl: Checklist, lang: Lang): string | undefined {
 
 /**
  * The daily card: what needs someone now (overdue, due within DUE_SOON_DAYS), in number order so
- * the numbers people type read 1, 3, 4 … and never jump, with a confirm button each; what was
+ * the numbers people type read 1, 3, 4 … and never jump, with a confirm button each (and items
+ * confirmed without the evidence their template requires: "needs evidence"); what was
  * confirmed today, with its undo button; everything else in one line. Every item keeps its
  * number (the message stores the whole numbering), so `确认 N` works for items not shown.
  */
 export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number; dashboardUrl?: string } = {}): Card {
   const lang = cl.project.lang;
   const t = T[lang];
-  const urgent = cl.lines.filter((l) => l.state === 'overdue' || l.state === 'due');
+  // Confirmed but waiting for the evidence the template requires: shown with the urgent ones.
+  const urgent = cl.lines.filter((l) => l.state === 'overdue' || l.state === 'due' || l.needsEvidence);
   const today = cl.lines.filter((l) => l.state === 'confirmed' && l.confirmed!.at.slice(0, 10) === cl.today);
-  const open = cl.lines.filter((l) => l.state === 'open');
+  const open = cl.lines.filter((l) => l.state === 'open' && !l.needsEvidence);
   const blocks: Block[] = [{ type: 'text', md: header(cl, lang) }];
   if (opts.beyondCalendar !== undefined) blocks.push({ type: 'text', md: t.beyond(cl.project.goLive, opts.beyondCalendar) });
   const attention = attentionMd(cl, lang);

@@ -17,6 +17,8 @@ export const TemplateItem = z.strictObject({
   confirm: z.union([Role, z.literal('anyone')]),
   rules: z.array(z.string().regex(/^\d+\.\d+(-\d+)?$/, 'must be a rule id like "5.2-17" or "5.2"')).min(1),
   text: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
+  /** `required`: the item stays open ("needs evidence") until a confirm of it carries a file, image or link. */
+  evidence: z.literal('required', { error: 'must be "required" (or left out)' }).optional(),
 });
 export type TemplateItem = z.infer<typeof TemplateItem>;
 

@@ -63,7 +63,8 @@ export function createDailyJob(deps: JobDeps): DailyJob {
 
   const card = async (project: ProjectRecord, order?: string[]) => {
     const today = localDate(clock.now(), project.timeZone);
-    const checklist = buildChecklist(template, project, await store.listSignoffs(project.id), today, order);
+    const [signoffs, evidence] = await Promise.all([store.listSignoffs(project.id), store.listEvidence(project.id)]);
+    const checklist = buildChecklist(template, project, signoffs, today, order, evidence);
     const beyond = calendar.knows(project.goLive, project.timeZone) ? undefined : calendar.knownYears().at(-1);
     const dashboardUrl = deps.publicUrl && `${deps.publicUrl}/dashboard/projects/${encodeURIComponent(project.id)}`;
     return { checklist, card: checklistCard(checklist, { ...(beyond === undefined ? {} : { beyondCalendar: beyond }), ...(dashboardUrl ? { dashboardUrl } : {}) }) };

@@ -37,10 +37,12 @@ const sourceOf = (platform: string, a: Attachment): EvidenceSource => (platform 
  * Keeps what came with a confirm as evidence of each written event: the attachments, fetched
  * through the platform (at most `maxBytes` each), and the links. A file that is too large or
  * cannot be fetched is kept as 'missing' with the reason; the sign-off stands either way.
- * Returns the receipt's lines (name, size, first 12 of the SHA-256; or why it is missing).
+ * Returns the receipt's lines (name, size, first 12 of the SHA-256; or why it is missing) and
+ * the events that now have stored evidence.
  */
-export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachments: Attachment[], links: string[], maxBytes: number, lang: Lang): Promise<string[]> {
-  if (!written.length || (!attachments.length && !links.length)) return [];
+export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachments: Attachment[], links: string[], maxBytes: number, lang: Lang): Promise<{ lines: string[]; stored: Set<number> }> {
+  const stored = new Set<number>();
+  if (!written.length || (!attachments.length && !links.length)) return { lines: [], stored };
   const { store, log } = ctx.deps;
   const m = ctx.msg;
   const at = written[0]!.at;
@@ -50,6 +52,7 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
     try {
       for (const w of written) {
         const r = await store.addEvidence({ ...e, projectId: w.projectId, signoffSeq: w.seq, at }, bytes);
+        if (r.status === 'stored') stored.add(w.seq);
         first ??= r;
       }
     } catch (err) {
@@ -89,5 +92,5 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
     const kept = await keep({ messageId: m.messageId, name: url, mime: 'text/uri-list', size: 0, source: 'link', url, status: 'stored' });
     if (kept) lines.push(say(lang, `🔗 链接:${url}`, `🔗 Link: ${url}`));
   }
-  return lines;
+  return { lines, stored };
 }

@@ -1,6 +1,6 @@
 import type { Ctx, Handler } from '../core/bot.ts';
 import { personMd } from '../core/markdown.ts';
-import { itemStates } from '../checklist/build.ts';
+import { evidencedSeqs, itemStates } from '../checklist/build.ts';
 import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
 import type { TemplateItem } from '../checklist/template.ts';
 import { projectIdOf } from '../projects/handlers.ts';
@@ -9,7 +9,7 @@ import { roleGrantOf } from '../projects/authority.ts';
 import { grantWords } from '../projects/trail.ts';
 import type { SignoffOutcome } from '../metrics.ts';
 import { isoWithOffset } from '../schedule/dates.ts';
-import type { ChecklistMessage, NewSignoffEvent, ProjectRecord } from '../store/records.ts';
+import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../store/records.ts';
 import { parseSignoff, type SignoffRequest } from './parse.ts';
 import type { Attachment } from '../core/message.ts';
 import { DEFAULT_EVIDENCE_MAX_BYTES, keepEvidence, linksIn, withoutLinks } from './evidence.ts';
@@ -92,6 +92,10 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const myRoles = rolesOf(project, user.id);
   const mine = auditRole(project, user.id);
   const toWrite: { n: number; item: TemplateItem }[] = [];
+  /** Confirmed items that require evidence and have none: this confirm brings it. */
+  const attach: { n: number; item: TemplateItem; event: SignoffEvent }[] = [];
+  const evidenced = evidencedSeqs(await store.listEvidence(project.id));
+  const carries = !!(r.attachments?.length || r.links?.length);
   const skipped: string[] = [];
   const refused: string[] = [];
 
@@ -99,8 +103,12 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     const item = items[n - 1]!;
     const state = states.get(item.id);
     if (r.req.kind === 'confirm') {
-      if (state) skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认`, `item ${n} was already confirmed by ${personMd({ id: state.userId, name: state.userName })}`));
-      else if (item.confirm !== 'anyone' && !myRoles.includes(item.confirm)) refused.push(say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`));
+      const pending = !!state && item.evidence === 'required' && !evidenced.has(state.seq);
+      if (state && !(pending && carries)) {
+        if (pending) skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认,但仍待补证据:请附上文件、图片或链接回复「确认 ${n}」`, `item ${n} was confirmed by ${personMd({ id: state.userId, name: state.userName })} but still needs evidence: reply "confirm ${n}" with a file, image or link`));
+        else skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认`, `item ${n} was already confirmed by ${personMd({ id: state.userId, name: state.userName })}`));
+      } else if (item.confirm !== 'anyone' && !myRoles.includes(item.confirm)) refused.push(say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`));
+      else if (state) attach.push({ n, item, event: state });
       else toWrite.push({ n, item });
     } else {
       if (!state) skipped.push(say(lang, `第 ${n} 项尚未确认`, `item ${n} is not confirmed`));
@@ -117,7 +125,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '无权确认', 'Not allowed') : say(lang, '无权撤销', 'Not allowed'), [...refused.map((x) => `- ${x}`), yours].join('\n'), 'warning'));
     return;
   }
-  if (!toWrite.length) {
+  if (!toWrite.length && !attach.length) {
     count(ctx, r, refused.length ? 'refused' : 'unchanged');
     const why = [...skipped, ...refused].map((x) => `- ${x}`).join('\n') || say(lang, '没有可确认的事项。', 'Nothing to confirm.');
     await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), why, 'info'));
@@ -158,24 +166,34 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const lost = toWrite.filter(({ item }) => !written.some((e) => e.itemId === item.id));
   for (const { n } of lost) skipped.push(say(lang, `第 ${n} 项刚刚已被他人${r.req.kind === 'confirm' ? '确认' : '撤销'}`, `item ${n} was just ${r.req.kind === 'confirm' ? 'confirmed' : 'undone'} by someone else`));
   toWrite.splice(0, toWrite.length, ...toWrite.filter((w) => !lost.includes(w)));
-  if (!toWrite.length) {
+  if (!toWrite.length && !attach.length) {
     count(ctx, r, 'unchanged');
     await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), skipped.map((x) => `- ${x}`).join('\n'), 'info'));
     return;
   }
   // Evidence belongs to the events written; fetching it never undoes them.
-  const evidence = r.req.kind === 'confirm' ? await keepEvidence(ctx, written, r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang) : [];
+  const evidence =
+    r.req.kind === 'confirm' ? await keepEvidence(ctx, [...written, ...attach.map((a) => a.event)], r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang) : { lines: [], stored: new Set<number>() };
+  const seqOf = new Map<string, number>([...written.map((e) => [e.itemId, e.seq] as const), ...attach.map((a) => [a.item.id, a.event.seq] as const)]);
   // Acknowledged only now that it is written.
   count(ctx, r, 'recorded');
   const who = personMd(user);
   const head =
     r.req.kind === 'confirm' ? say(lang, `${who}(${roleLabel[mine].zh})确认了:`, `${who} (${roleLabel[mine].en}) confirmed:`) : say(lang, `${who}(${roleLabel[mine].zh})撤销了确认:`, `${who} (${roleLabel[mine].en}) took back:`);
-  const lines = [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang)), ...[...skipped, ...refused].map((x) => `- ${x}`)];
+  const added = attach.map(({ n, item, event }) =>
+    say(lang, `- **${n}.** ${item.text.zh}(${item.rules.join(', ')}):补充证据,原确认 ${personMd({ id: event.userId, name: event.userName })} ${event.at.slice(5, 16).replace('T', ' ')}`, `- **${n}.** ${item.text.en} (${item.rules.join(', ')}): evidence added to the confirm by ${personMd({ id: event.userId, name: event.userName })} ${event.at.slice(5, 16).replace('T', ' ')}`),
+  );
+  const lines = [...(toWrite.length ? [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang))] : []), ...added, ...[...skipped, ...refused].map((x) => `- ${x}`)];
   // A role given in chat is said so, with who gave it: the receipt is what people screenshot.
   if (grant?.source === 'chat') lines.push(grantWords(grant, lang, (id, name) => personMd({ id, name }))!);
-  lines.push(...evidence);
+  lines.push(...evidence.lines);
+  // Items that require evidence and still have none stay open: the receipt says so.
+  for (const { n, item } of [...toWrite, ...attach]) {
+    if (r.req.kind !== 'confirm' || item.evidence !== 'required' || evidence.stored.has(seqOf.get(item.id) ?? -1)) continue;
+    lines.push(say(lang, `📎 第 ${n} 项需要证据(签字的文件、截图或邮件链接):确认已记录,但在附上证据前该项仍为未完成。请附上文件或链接再回复「确认 ${n}」。`, `📎 Item ${n} needs evidence (the signed file, a screenshot or the email's link): the confirm is recorded, but the item stays open until it has some. Reply "confirm ${n}" with a file or link.`));
+  }
   await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '已确认', 'Confirmed') : say(lang, '已撤销', 'Undone'), lines.join('\n'), 'success'));
-  log.info('sign-off recorded', { projectId: project.id, action: r.req.kind, items: toWrite.map((x) => x.item.id), via: r.via });
+  log.info('sign-off recorded', { projectId: project.id, action: r.req.kind, items: toWrite.map((x) => x.item.id), ...(attach.length ? { evidenceAddedTo: attach.map((x) => x.item.id) } : {}), via: r.via });
   await refreshCards(ctx, env, t);
   if (r.req.kind === 'confirm') await env.job.finishIfComplete(project.id);
 }

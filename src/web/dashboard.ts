@@ -37,9 +37,9 @@ export interface ProjectStatus {
 export { CALENDAR_WARN_DAYS, calendarGap };
 
 export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectStatus> {
-  const [signoffs, latest] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id)]);
+  const [signoffs, latest, evidence] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id), store.listEvidence(project.id)]);
   // Numbered as in the last posted checklist, so "#3" here is "确认 3" there.
-  const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), latest?.items);
+  const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), latest?.items, evidence);
   const responsible = new Set<string>();
   const unassigned = new Set<string>();
   for (const l of checklist.lines) {

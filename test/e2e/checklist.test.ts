@@ -88,7 +88,7 @@ describe('checklists and sign-offs through Feishu', () => {
 
     // The customer-lead's reply is accepted and the card is patched in place.
     clock.set('2026-09-29T02:12:00Z');
-    await say('确认 3', { senderId: 'ou_lead', parentId: checklistId, messageId: 'om_lead_reply' });
+    await say('确认 3 https://mail.example.com/plan-signed', { senderId: 'ou_lead', parentId: checklistId, messageId: 'om_lead_reply' });
     expect(lastReply()).toContain('已确认');
     expect(lastReply()).toContain('王经理');
     const patches = app.feishu.sent().filter((c) => c.kind === 'patch');
@@ -122,15 +122,15 @@ describe('checklists and sign-offs through Feishu', () => {
       via: 'reply',
       platform: 'feishu',
       evidenceMessageId: 'om_lead_reply',
-      text: '确认 3',
+      text: '确认 3 https://mail.example.com/plan-signed',
     });
     expect(rows[1]).toMatchObject({ itemId: 'leaders-training-scheduled', via: 'button', evidenceMessageId: checklistId });
     expect(rows).toHaveLength(2);
     const csv = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--csv']);
     expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant');
     expect(csv.out).toContain('role-accept,role:customer-lead');
-    expect(csv.out).toMatch(/确认 3,,,,"role given in chat by ou_admin, accepted by them 09-29 \d\d:\d\d, organisation t1 \(the customer organisation\)"/);
-    expect(csv.out).toContain('om_lead_reply,确认 3');
+    expect(csv.out).toMatch(/确认 3 https:\/\/mail.example.com\/plan-signed,,,,"role given in chat by ou_admin, accepted by them 09-29 \d\d:\d\d, organisation t1 \(the customer organisation\)"/);
+    expect(csv.out).toContain('om_lead_reply,确认 3 https://mail.example.com/plan-signed');
     const api = await json(await fetch(`${app.url}/api/projects/feishu:oc_group1/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
     expect(api.signoffs).toEqual(trail);
     expect((await fetch(`${app.url}/api/projects`)).status).toBe(401);
@@ -168,7 +168,7 @@ describe('checklists and sign-offs through Feishu', () => {
     await say('@bot 设置角色 @ou_lead 客户项目负责人', { senderId: 'ou_admin' });
     await say('@bot 接受角色', { senderId: 'ou_lead' });
     const checklistId: string = (await json(await runJob(app))).results[0].messageId;
-    await say('确认 3', { senderId: 'ou_lead', parentId: checklistId });
+    await say('确认 3 https://mail.example.com/plan-signed', { senderId: 'ou_lead', parentId: checklistId });
     expect(JSON.stringify(patches().at(-1)!.card)).toContain(undoValue);
 
     await press('ou_member', checklistId, 3);
@@ -260,7 +260,7 @@ describe('checklists and sign-offs through Slack', () => {
     expect(lastText()).toContain('must be confirmed by the customer-lead');
     expect(app.slack.sent().filter((c) => c.api === 'chat.update')).toHaveLength(0);
 
-    await send('confirm 3', { user: 'U0LEAD', type: 'message', threadTs: checklistTs, ts: '1700009999.000002' });
+    await send('confirm 3 <https://mail.example.com/plan-signed>', { user: 'U0LEAD', type: 'message', threadTs: checklistTs, ts: '1700009999.000002' });
     const updates = app.slack.sent().filter((c) => c.api === 'chat.update');
     expect(updates).toHaveLength(1);
     expect(JSON.stringify(updates[0])).toContain(checklistTs);
@@ -270,7 +270,7 @@ describe('checklists and sign-offs through Slack', () => {
     expect(api.signoffs).toEqual([
       expect.objectContaining({ action: 'role-nominate', userId: 'U0ADMIN', subjectId: 'U0LEAD', via: 'reply' }),
       expect.objectContaining({ action: 'role-accept', userId: 'U0LEAD', subjectId: 'U0LEAD', via: 'button', org: 'T0001' }),
-      expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack', roleGrant: expect.objectContaining({ source: 'chat', by: 'U0ADMIN', org: 'T0001', orgChecked: true }) }),
+      expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3 <https://mail.example.com/plan-signed>', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack', roleGrant: expect.objectContaining({ source: 'chat', by: 'U0ADMIN', org: 'T0001', orgChecked: true }) }),
     ]);
     const projects = await json(await fetch(`${app.url}/api/projects`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
     expect(projects.projects.map((p: { id: string }) => p.id)).toEqual(['slack:C0PROJ1']);
