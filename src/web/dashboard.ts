@@ -8,7 +8,7 @@ import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
 import { daysBetween, localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
 import { verifyChain } from '../store/chain.ts';
-import { isRoleAction, RoleAction, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
+import { isRoleAction, RoleAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
 import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang, type Strings } from './i18n.ts';
@@ -32,9 +32,37 @@ export interface ProjectStatus {
    * posts reach it within CALENDAR_WARN_DAYS: they would fall on Monday–Friday regardless of 调休.
    */
   calendarUnknown?: { year: number; inDays: number };
+  /** Evidence kept with the project's sign-offs, oldest first. */
+  evidence: EvidenceRecord[];
 }
 
 export { CALENDAR_WARN_DAYS, calendarGap };
+
+/** The web address of a stored evidence file (served under the dashboard's access rule, src/web/routes.ts). */
+export const evidenceHref = (projectId: string, id: number) => `${projectHref(projectId)}/evidence/${id}`;
+
+const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/** The evidence table: files with download links, links as they were given, missing ones with the reason. */
+function evidenceSection(lang: Lang, r: ProjectStatus): Raw {
+  const zh = lang === 'zh';
+  const item = new Map(r.signoffs.map((e) => [e.seq, e]));
+  const head = html`<h2 id="evidence">${zh ? '证据' : 'Evidence'}</h2>`;
+  if (!r.evidence.length) return html`${head}<p class="muted">${zh ? '还没有附带证据的确认。' : 'No sign-off has evidence yet.'}</p>`;
+  return html`${head}<div class="scroll"><table id="evidence-rows" class="stack"><thead><tr><th class="num">#</th><th>${zh ? '事项' : 'Item'}</th><th>${zh ? '证据' : 'Evidence'}</th><th>${zh ? '类型' : 'Type'}</th><th>${zh ? '大小' : 'Size'}</th><th>SHA-256</th><th>${zh ? '状态' : 'Status'}</th><th>${zh ? '时间' : 'Time'}</th></tr></thead><tbody>
+${r.evidence.map((e) => {
+  const ev = e.signoffSeq ? item.get(e.signoffSeq) : undefined;
+  const name =
+    e.source === 'link' && e.url && /^https?:\/\//i.test(e.url)
+      ? html`<a href="${e.url}" rel="noopener noreferrer nofollow" target="_blank">${e.url}</a>`
+      : e.status === 'stored' && e.sha256
+        ? html`<a class="evidence-file" href="${evidenceHref(r.project.id, e.id)}" download>${e.name}</a>`
+        : html`${e.name}`;
+  const status = e.status === 'stored' ? (zh ? '已保存' : 'stored') : html`<span class="state state-overdue">${zh ? '缺失' : 'missing'}</span> <span class="muted">${e.reason ?? ''}</span>`;
+  return html`<tr data-evidence="${String(e.id)}"><td class="num" data-label="#">${ev ? String(ev.seq) : ''}</td><td data-label="${zh ? '事项' : 'Item'}">${ev?.itemText ?? ''}</td><td data-label="${zh ? '证据' : 'Evidence'}">${name}</td><td data-label="${zh ? '类型' : 'Type'}">${e.source}</td><td class="nowrap" data-label="${zh ? '大小' : 'Size'}">${e.source === 'link' ? '' : kb(e.size)}</td><td data-label="SHA-256">${e.sha256 ? html`<code title="${e.sha256}">${e.sha256.slice(0, 12)}</code>` : ''}</td><td data-label="${zh ? '状态' : 'Status'}">${status}</td><td class="nowrap" data-label="${zh ? '时间' : 'Time'}">${e.at}</td></tr>`;
+})}
+</tbody></table></div>`;
+}
 
 export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectStatus> {
   const [signoffs, latest, evidence] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id), store.listEvidence(project.id)]);
@@ -53,7 +81,7 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
     }
   }
   const gap = calendar && calendarGap(calendar, project, checklist.today);
-  return { project, checklist, signoffs, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
+  return { project, checklist, signoffs, evidence, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
 }
 
 const ACTIONS = ['confirm', 'undo', ...RoleAction.options] as const;
@@ -177,6 +205,7 @@ ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-lab
   <td data-label="${s.dbStatus}"><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shortTime(l.confirmed.at)}</span>` : ''}</td>
   <td data-label="${s.dbSource}">${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
 </tbody></table></div>
+${evidenceSection(lang, r)}
 <h2 id="audit">${s.dbAudit}</h2>
 ${chainLine(lang, r)}
 <form class="filters" method="get" action="${projectHref(p.id)}#audit">

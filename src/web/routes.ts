@@ -141,6 +141,27 @@ export function webRoutes(): RouteModule {
       ctx.body = `\uFEFF${signoffsCsv(rows)}`;
     }));
 
+    // An evidence file: only under the dashboard's access rule, always as a download. The stored
+    // type is sent only for raster images and PDF (never HTML or SVG, which could run script).
+    router.get('/dashboard/projects/:id/evidence/:eid', guarded(access, 'page', async (ctx) => {
+      const p = await projectOr404(ctx);
+      const id = Number(ctx.params.eid);
+      const e = Number.isInteger(id) && id > 0 ? await store.getEvidence(id) : undefined;
+      const bytes = e && e.projectId === p.id && e.status === 'stored' && e.sha256 ? await store.readEvidence(e.sha256) : undefined;
+      if (!e || !bytes) {
+        ctx.throw(404, 'no such evidence file');
+        return;
+      }
+      const safe = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/i.test(e.mime);
+      ctx.type = safe ? e.mime.toLowerCase() : 'application/octet-stream';
+      const ascii = e.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'evidence';
+      ctx.set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(e.name)}`);
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
+      ctx.set('Cache-Control', 'private, no-store');
+      ctx.body = Buffer.from(bytes);
+    }));
+
     router.get('/login', guarded(access, 'public', (ctx) => {
       const lang = pickLang(ctx);
       render(ctx, 'login', t(lang).loginTitle, loginBody(lang, { next: safeNext(ctx.query.next), canSignIn: access.canSignIn }));
