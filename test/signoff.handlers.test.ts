@@ -270,15 +270,15 @@ describe('required evidence', () => {
     // Confirming again without evidence changes nothing and says what is missing.
     expect(await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' })).toContain('仍待补证据');
     // Someone without the role cannot add it either.
-    expect(await w.text('ou_x', '确认 3 https://mail.example.com/m/1', { replyTo: w.checklistId })).toContain('需由 客户项目负责人 确认');
+    expect(await w.text('ou_x', '确认 3 https://mail.example.com/**m**/@1', { replyTo: w.checklistId })).toContain('需由 客户项目负责人 确认');
     // A confirm with a link adds the evidence to the confirm already recorded: no second event.
-    const second = await w.text('ou_lead', '确认 3 https://mail.example.com/m/1', { replyTo: w.checklistId, name: '王经理' });
+    const second = await w.text('ou_lead', '确认 3 https://mail.example.com/**m**/@1', { replyTo: w.checklistId, name: '王经理' });
     expect(second).toContain('补充证据');
-    expect(second).toContain('链接:https://mail.example.com/m/1');
+    expect(second).toContain('链接:https://mail.example.com/**m**/@1');
     expect(second).not.toContain('需要证据');
     const rows = await w.signoffs();
     expect(rows.map((e) => e.action)).toEqual(['confirm']);
-    expect(await w.store.listEvidence('feishu:oc_1')).toEqual([expect.objectContaining({ signoffSeq: rows[0]!.seq, source: 'link', url: 'https://mail.example.com/m/1' })]);
+    expect(await w.store.listEvidence('feishu:oc_1')).toEqual([expect.objectContaining({ signoffSeq: rows[0]!.seq, source: 'link', url: 'https://mail.example.com/**m**/@1' })]);
     const done = cardText(w.rec.updates.at(-1)!.card);
     expect(done).toContain('1/27');
     expect(done).toContain('✅ 王经理 已确认');

@@ -1,4 +1,5 @@
 import type { Ctx } from '../core/bot.ts';
+import { mdText } from '../core/markdown.ts';
 import type { Attachment } from '../core/message.ts';
 import { AttachmentError } from '../core/transport.ts';
 import type { Lang } from '../checklist/env.ts';
@@ -74,7 +75,7 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
         if (f.bytes.byteLength > maxBytes) throw new AttachmentError('too-large', 'too large', f.bytes.byteLength);
         const kept = await keep({ ...base, name: a.name || f.name, mime: f.mime || base.mime, size: f.bytes.byteLength, status: 'stored' }, f.bytes);
         if (kept) {
-          lines.push(say(lang, `📎 附件:${kept.name}(${formatBytes(kept.size)},SHA-256 ${kept.sha256!.slice(0, 12)})`, `📎 Attached: ${kept.name} (${formatBytes(kept.size)}, SHA-256 ${kept.sha256!.slice(0, 12)})`));
+          lines.push(say(lang, `📎 附件:${mdText(kept.name)}(${formatBytes(kept.size)},SHA-256 ${kept.sha256!.slice(0, 12)})`, `📎 Attached: ${mdText(kept.name)} (${formatBytes(kept.size)}, SHA-256 ${kept.sha256!.slice(0, 12)})`));
           continue;
         }
         why = say(lang, '保存失败', 'it could not be saved');
@@ -86,11 +87,11 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
       }
     }
     await keep({ ...base, size, status: 'missing', reason: why });
-    lines.push(say(lang, `⚠️ 附件缺失:${a.name}(${why});确认已记录,但没有保存这份证据`, `⚠️ Evidence missing: ${a.name} (${why}); the sign-off is recorded without it`));
+    lines.push(say(lang, `⚠️ 附件缺失:${mdText(a.name)}(${mdText(why)});确认已记录,但没有保存这份证据`, `⚠️ Evidence missing: ${mdText(a.name)} (${mdText(why)}); the sign-off is recorded without it`));
   }
   for (const url of links) {
     const kept = await keep({ messageId: m.messageId, name: url, mime: 'text/uri-list', size: 0, source: 'link', url, status: 'stored' });
-    if (kept) lines.push(say(lang, `🔗 链接:${url}`, `🔗 Link: ${url}`));
+    if (kept) lines.push(say(lang, `🔗 链接:${mdText(url)}`, `🔗 Link: ${mdText(url)}`));
   }
   return { lines, stored };
 }
