@@ -134,12 +134,13 @@ describe.skipIf(PG_SKIP)('several replicas on one PostgreSQL database', () => {
     const order = (await rr.store.findChecklistMessage('slack', 'C0SIGN', checklistTs))!.items;
     expect(order.length).toBeGreaterThan(10);
 
-    // Every item confirmed twice at the same moment by someone allowed to: once through each replica.
+    // Every item confirmed twice at the same moment by someone allowed to: once through each replica
+    // (with a link for an item that requires evidence, or it would stay open).
     let n = 0;
     const sends = order.flatMap((id, i) => {
       const user = holders[template.byId.get(id)!.confirm];
       return [0, 1].map((replica) =>
-        rr.postSlack(replica, slackEvent({ type: 'message', channel: 'C0SIGN', user, text: `确认 ${i + 1}`, threadTs: checklistTs, ts: `1700005000.${String(++n).padStart(6, '0')}` })),
+        rr.postSlack(replica, slackEvent({ type: 'message', channel: 'C0SIGN', user, text: `确认 ${i + 1}${template.byId.get(id)!.evidence === 'required' ? ' https://mail.example.com/signed' : ''}`, threadTs: checklistTs, ts: `1700005000.${String(++n).padStart(6, '0')}` })),
       );
     });
     expect((await Promise.all(sends)).every((x) => x.status === 200)).toBe(true);
