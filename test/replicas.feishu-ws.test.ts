@@ -79,7 +79,7 @@ describe.skipIf(PG_SKIP)('Feishu long connection (FEISHU_MODE=ws), several repli
       const n = i + 1;
       const user = holders[template.byId.get(id)!.confirm];
       if (n % 2)
-        events.push({ confirm: `om_confirm_${n}`, payload: feishuTextEvent({ text: `确认 ${n}`, token, chatId: CHAT, senderId: user, parentId: checklist, rootId: checklist, messageId: `om_confirm_${n}`, eventId: `ev_confirm_${n}` }) });
+        events.push({ confirm: `om_confirm_${n}`, payload: feishuTextEvent({ text: `确认 ${n}${template.byId.get(id)!.evidence === 'required' ? ' https://mail.example.com/signed' : ''}`, token, chatId: CHAT, senderId: user, parentId: checklist, rootId: checklist, messageId: `om_confirm_${n}`, eventId: `ev_confirm_${n}` }) });
       else events.push({ payload: feishuCardAction({ value: { type: 'confirm', item: n }, token, messageId: checklist, chatId: CHAT, userId: user, eventId: `ev_click_${n}` }) });
       if (n % 2) events.push({ question: `om_q${n}`, payload: question(`q${n}`) });
     });

@@ -74,7 +74,8 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     await expect.poll(() => text(messages().locator('li.from-bot').last()), { timeout: 10_000 }).toContain('无权确认');
     await expect.poll(() => text(messages().locator('li.from-bot').last())).toContain('客户项目负责人');
 
-    await replyUnderChecklist('zhangsan', '确认 3');
+    // 5.2-17 requires evidence: the email that confirms the plan, as a link.
+    await replyUnderChecklist('zhangsan', '确认 3 https://mail.example.com/plan-signed');
     await expect.poll(() => text(messages().locator('li.from-bot').last()), { timeout: 10_000 }).toContain('已确认');
     // The checklist card itself is updated in place.
     const checklist = messages().locator('li.msg', { has: page.locator('h3', { hasText: '上线准备清单' }) });
