@@ -139,6 +139,18 @@ describe('reportData: what a report says', () => {
     expect(d.items.find((i) => i.id === 'training-approach-agreed')!.confirmed!.grant).toBe('角色由 PMO 在 data/projects.yaml 中指定');
   });
 
+  it('names the evidence each sign-off carried, and does not count a required-evidence item without it', () => {
+    const c3 = events.find((e) => e.itemId === 'training-plan-signed' && e.action === 'confirm')!;
+    const sha = 'ab'.repeat(32);
+    const withFile = reportData({ kind: 'check', project: p, template, rulebook, signoffs: events, posts, now: NOW, evidence: [{ id: 1, projectId: p.id, signoffSeq: c3.seq, name: '培训方案-签字版.pdf', mime: 'application/pdf', size: 1234, sha256: sha, source: 'slack-file', status: 'stored', at: c3.at }] });
+    const three = withFile.items.find((i) => i.id === 'training-plan-signed')!;
+    expect(three.state).toBe('confirmed');
+    expect(three.confirmed).toMatchObject({ evidenceFile: '培训方案-签字版.pdf', evidenceSha256: sha });
+    const without = reportData({ kind: 'check', project: p, template, rulebook, signoffs: events, posts, now: NOW, evidence: [] });
+    expect(without.items.find((i) => i.id === 'training-plan-signed')!.state).not.toBe('confirmed');
+    expect(without.readiness.confirmed).toBe(withFile.readiness.confirmed - 1);
+  });
+
   it('draws readiness over time from the trail: confirmed per day against items due by then', () => {
     const at = (date: string) => d.chart.points.find((x) => x.date === date)!;
     expect(at('2026-09-17')).toMatchObject({ confirmed: 0 });

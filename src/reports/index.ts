@@ -89,8 +89,8 @@ const ascii = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+
 export async function generateReport(o: GenerateOptions): Promise<GeneratedReport> {
   const { store, project: p } = o;
   const today = localDate(o.now, p.timeZone);
-  const [signoffs, posts, latest] = await Promise.all([store.listSignoffs(p.id), postedMessages(store, p, today), store.latestChecklistMessage(p.id)]);
-  const data = reportData({ kind: o.kind, project: p, template: o.template, rulebook: o.rulebook, signoffs, posts, now: o.now, order: latest?.items, lang: o.lang });
+  const [signoffs, posts, latest, evidence] = await Promise.all([store.listSignoffs(p.id), postedMessages(store, p, today), store.latestChecklistMessage(p.id), store.listEvidence(p.id)]);
+  const data = reportData({ kind: o.kind, project: p, template: o.template, rulebook: o.rulebook, signoffs, posts, now: o.now, order: latest?.items, lang: o.lang, evidence });
   const bytes = await render(data, o.format, { recorded: !!o.actor });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const w = words(data.lang);

@@ -1,3 +1,4 @@
+import type { EvidenceRecord } from '../store/evidence.ts';
 import { buildChecklist, DUE_SOON_DAYS, itemStates, type ChecklistLine, type LineState } from '../checklist/build.ts';
 import { countdown } from '../checklist/card.ts';
 import type { Template } from '../checklist/template.ts';
@@ -37,6 +38,8 @@ export interface ReportInput {
   order?: string[];
   /** Default: the project's language. */
   lang?: Lang;
+  /** The project's evidence (store.listEvidence): what each sign-off carried, and what required evidence still lacks. */
+  evidence?: EvidenceRecord[];
 }
 
 /** One rule an item comes from: a risk row (problem and countermeasure, verbatim) or a stage's work points. */
@@ -57,7 +60,7 @@ export interface Confirmation {
   via: SignoffEvent['via'];
   /** Today the only evidence: the platform message id of the reply or the clicked card. */
   evidenceMessageId: string;
-  /** Evidence files are not stored yet (issue 14, "Evidence"): both undefined, shown as "—". */
+  /** The files, images or links the sign-off carried (names joined; links as their URL); "—" when none. */
   evidenceFile?: string;
   evidenceSha256?: string;
   seq: number;
@@ -225,8 +228,11 @@ function chart(lines: ChecklistLine[], events: SignoffEvent[], p: ProjectRecord,
   return { total: lines.length, start, end, today, goLive: p.goLive, points, steps };
 }
 
-function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang): Confirmation {
+function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang, evidence: EvidenceRecord[] = []): Confirmation {
   const grant = grantWords(e.roleGrant, lang, name);
+  const mine = evidence.filter((x) => x.signoffSeq === e.seq);
+  const files = mine.map((x) => (x.status === 'missing' ? `${x.name} (${lang === 'zh' ? '缺失' : 'missing'}: ${x.reason ?? ''})` : x.source === 'link' ? (x.url ?? x.name) : x.name));
+  const hashes = mine.flatMap((x) => (x.sha256 ? [x.sha256] : []));
   return {
     by: name(e.userId, e.userName),
     userId: e.userId,
@@ -235,6 +241,8 @@ function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang): Confirmati
     at: e.at,
     via: e.via,
     evidenceMessageId: e.evidenceMessageId,
+    ...(files.length ? { evidenceFile: files.join('; ') } : {}),
+    ...(hashes.length ? { evidenceSha256: hashes.join(' ') } : {}),
     seq: e.seq,
     ...(e.hash ? { hash: e.hash } : {}),
     ...(e.rulebookVersion ? { rulebookVersion: e.rulebookVersion } : {}),
@@ -246,7 +254,7 @@ export function reportData(input: ReportInput): ReportData {
   const lang = input.lang ?? p.lang;
   const events = input.signoffs.filter((e) => e.projectId === p.id);
   const today = localDate(input.now, p.timeZone);
-  const cl = buildChecklist(template, p, events, today, input.order);
+  const cl = buildChecklist(template, p, events, today, input.order, input.evidence);
   const last = itemStates(events);
 
   const items = cl.lines.map((l): ItemRow => {
@@ -261,7 +269,7 @@ export function reportData(input: ReportInput): ReportData {
       dueT: countdown(-l.item.due),
       confirmBy: roleLabel[l.item.confirm][lang],
       rules: ruleRefs(rb, l.item.rules, lang),
-      ...(c ? { confirmed: confirmation(p, c, lang) } : {}),
+      ...(c ? { confirmed: confirmation(p, c, lang, input.evidence) } : {}),
       mustAct: l.state === 'confirmed' ? [] : mustAct(p, l, lang),
       daysOverdue: daysBetween(l.dueDate, today),
     };
