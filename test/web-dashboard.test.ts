@@ -110,7 +110,7 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="signoffs-feishu_oc_abc-2026-10-09.csv"');
     const lines = body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe("1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00+08:00,reply,feishu,om_1,'=1+1 确认 3,,,,\"role given in chat by 陈管理 (ou_admin), accepted by them 09-01 09:05, organisation tenant_c (the customer organisation)\"");
+    expect(lines[1]).toMatch(/^1,feishu:oc_abc,confirm,training-plan-signed,培训方案和时间计划已由客户项目负责人签字确认,ou_lead,王芳,customer-lead,2026-10-08T09:12:00\+08:00,reply,feishu,om_1,'=1\+1 确认 3,,,,"role given in chat by 陈管理 \(ou_admin\), accepted by them 09-01 09:05, organisation tenant_c \(the customer organisation\)",培训计划-签字\.pdf \(sha256 [0-9a-f]{64}\),[0-9a-f]{64}$/);
   });
 
   it('answers an unknown project with 404', async () => {

@@ -46,12 +46,12 @@ export function checklistRoutes(job: DailyJob): RouteModule {
       await guard(ctx, false);
       const id = ctx.params.id!;
       if (!(await store.getProject(id))) ctx.throw(404, `no project ${id} (GET /api/projects lists them)`);
-      const events = await store.listSignoffs(id);
+      const [events, evidence] = await Promise.all([store.listSignoffs(id), store.listEvidence(id)]);
       if (ctx.query.format === 'csv') {
         ctx.type = 'text/csv; charset=utf-8';
-        ctx.body = signoffsCsv(events);
+        ctx.body = signoffsCsv(events, evidence);
       } else {
-        ctx.body = { projectId: id, signoffs: events };
+        ctx.body = { projectId: id, signoffs: events, evidence };
       }
     });
 

@@ -35,7 +35,7 @@ export async function signoffsCommand(args: string[], ctx: CliContext): Promise<
     }
     const events = await store.listSignoffs(project);
     if (format === 'json') ctx.out(JSON.stringify(events, null, 2));
-    else if (format === 'csv') ctx.out(signoffsCsv(events).trimEnd());
+    else if (format === 'csv') ctx.out(signoffsCsv(events, await store.listEvidence(project)).trimEnd());
     else {
       const p = projects.find((x) => x.id === project)!;
       const who = (id: string, name?: string) => (name ? `${name} (${id})` : id);

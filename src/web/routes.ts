@@ -138,7 +138,7 @@ export function webRoutes(): RouteModule {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="signoffs-${p.id.replace(/[^A-Za-z0-9_-]+/g, '_')}-${date}.csv"`);
       // The BOM makes Excel read the Chinese as UTF-8.
-      ctx.body = `\uFEFF${signoffsCsv(rows)}`;
+      ctx.body = `\uFEFF${signoffsCsv(rows, await store.listEvidence(p.id))}`;
     }));
 
     // An evidence file: only under the dashboard's access rule, always as a download. The stored

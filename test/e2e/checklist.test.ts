@@ -127,7 +127,7 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(rows[1]).toMatchObject({ itemId: 'leaders-training-scheduled', via: 'button', evidenceMessageId: checklistId });
     expect(rows).toHaveLength(2);
     const csv = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--csv']);
-    expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant');
+    expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant,evidence,hash');
     expect(csv.out).toContain('role-accept,role:customer-lead');
     expect(csv.out).toMatch(/确认 3 https:\/\/mail.example.com\/plan-signed,,,,"role given in chat by ou_admin, accepted by them 09-29 \d\d:\d\d, organisation t1 \(the customer organisation\)"/);
     expect(csv.out).toContain('om_lead_reply,确认 3 https://mail.example.com/plan-signed');

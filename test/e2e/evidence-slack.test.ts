@@ -61,6 +61,15 @@ describe('sign-off evidence through Slack', () => {
     expect(lastText()).toContain('Confirmed');
     expect(lastText()).toContain('Evidence missing: gone.docx (the download failed: files.info: file_not_found)');
 
+    // The exports say what each sign-off carried: the CSV's evidence column, the API's evidence list.
+    const csv = await (await fetch(`${app.url}/api/projects/slack:C0PROJ3/signoffs?format=csv`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    expect(csv.split('\r\n')[0]).toMatch(/,evidence,hash$/);
+    expect(csv).toContain(`approach.pdf (sha256 ${sha(plan)})`);
+    expect(csv).toContain('https://mail.example.com/archive/42; https://approve.example.com/x/7');
+    expect(csv).toContain('scan.png (missing: larger than the 4.0 KB limit)');
+    const api = (await (await fetch(`${app.url}/api/projects/slack:C0PROJ3/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { evidence: { name: string }[] };
+    expect(api.evidence.map((e) => e.name)).toContain('approach.pdf');
+
     const store = await openLowdbStore(app.dbFile, { readOnly: true });
     const signoffs = await store.listSignoffs('slack:C0PROJ3');
     const seqOf = (item: string) => signoffs.find((e) => e.itemId === item)!.seq;

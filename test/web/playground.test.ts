@@ -121,7 +121,7 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toMatch(/^signoffs-web_browser-\d{4}-\d{2}-\d{2}\.csv$/);
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant');
+    expect(lines[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant,evidence,hash');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('confirm,training-approach-agreed');
     expect(lines[1]).toContain(',lisi,李四,vendor-pm,');
