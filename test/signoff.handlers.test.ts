@@ -175,6 +175,27 @@ describe('customer-side roles take effect only when the person named accepts', (
   });
 });
 
+describe('an organisation id is data, not markup', () => {
+  it('a tenant key with markdown and a mention shows as text in the acceptance, the refusal and the receipt', async () => {
+    const w = await world();
+    const org = '**x**@{all}';
+    const mdOf = () => w.rec.replies.at(-1)!.card.blocks.flatMap((b) => (b.type === 'text' || b.type === 'context' ? [b.md] : [])).join('\n');
+    const say = (user: string, t: string, o: string, mentions: { id: string }[] = []) =>
+      w.bot.handle({ kind: 'text', chat: { platform: 'feishu', chatId: 'oc_1', chatType: 'group' }, user: { id: user, isBot: false, org: o }, eventId: `m${Math.random()}`, at: w.clock.now(), messageId: `om_${Math.random()}`, text: t, mentionsBot: true, mentions: mentions.map((m) => ({ ...m, isBot: false })) });
+    await say('ou_admin', '绑定项目 ACME 上线日期 2026-10-20', 'tv');
+    await say('ou_admin', '设置角色 @{ou_lead} 客户项目负责人', 'tv', [{ id: 'ou_lead' }]);
+    await say('ou_lead', '接受角色', org);
+    expect(mdOf()).toContain('\\*\\*x\\*\\*\\@{all}');
+    await say('ou_admin', '设置角色 @{ou_it} IT负责人', 'tv', [{ id: 'ou_it' }]);
+    await say('ou_it', '接受角色', 'other');
+    expect(mdOf()).toContain('(\\*\\*x\\*\\*\\@{all})');
+    await say('ou_admin', '清单', 'tv');
+    await w.text('ou_lead', '确认 5', { replyTo: w.rec.posts.at(-1)!.messageId });
+    expect(mdOf()).toContain('组织 \\*\\*x\\*\\*\\@{all}(客户方组织)');
+    expect(mdOf()).not.toMatch(/(^|[^\\])@\{all\}/);
+  });
+});
+
 describe('project commands', () => {
   it('lets only the admin or a vendor-pm change settings; rebinding keeps admin, roles and sign-offs', async () => {
     const w = await boundWithChecklist();

@@ -1,4 +1,5 @@
 import type { NewSignoffEvent, ProjectRecord, Role, RoleAction, RoleGrant, RoleHolder } from '../store/records.ts';
+import { mdText } from '../core/markdown.ts';
 import { auditRole, roleLabel, sideOf } from './roles.ts';
 
 /**
@@ -114,8 +115,8 @@ export function decideAcceptRole(p: ProjectRecord, user: Person, role: Role | un
   const org = p.customerOrg;
   if (org && user.org && user.org !== org.id)
     return refuse(
-      `平台显示你不属于本项目的客户方组织(${org.id}),不能接受客户方角色(${roleLabel[nomination.role].zh})。`,
-      `The platform says you are not a member of this project's customer organisation (${org.id}), so you cannot accept a customer-side role (${roleLabel[nomination.role].en}).`,
+      `平台显示你不属于本项目的客户方组织(${mdText(org.id)}),不能接受客户方角色(${roleLabel[nomination.role].zh})。`,
+      `The platform says you are not a member of this project's customer organisation (${mdText(org.id)}), so you cannot accept a customer-side role (${roleLabel[nomination.role].en}).`,
     );
   const name = user.name ?? nomination.name;
   const holder: RoleHolder = {

@@ -1,7 +1,7 @@
 import type { Ctx, Handler } from '../core/bot.ts';
 import type { Card } from '../core/card.ts';
 import { cardText } from '../core/card.ts';
-import { mention, personMd } from '../core/markdown.ts';
+import { mdText, mention, personMd } from '../core/markdown.ts';
 import type { Incoming, UserRef } from '../core/message.ts';
 import { note, say, type Lang } from '../checklist/env.ts';
 import { isoWithOffset } from '../schedule/dates.ts';
@@ -100,7 +100,7 @@ export function roleReply(d: RoleDecision | undefined, lang: Lang, by: UserRef, 
       const lines = [say(lang, `${who} 接受了角色,现在是 **${label}**${from}。`, `${who} accepted and is now **${label}**${from}.`)];
       const org = d.project.customerOrg;
       if (org?.source === 'first-lead' && org.by === subject.id)
-        lines.push(say(lang, `本项目的客户方组织记为 ${org.id}:此后客户方角色只能由该组织的成员接受。`, `This project's customer organisation is now ${org.id}: from now on only its members can accept customer-side roles.`));
+        lines.push(say(lang, `本项目的客户方组织记为 ${mdText(org.id)}:此后客户方角色只能由该组织的成员接受。`, `This project's customer organisation is now ${mdText(org.id)}: from now on only its members can accept customer-side roles.`));
       if (!h?.org) lines.push(say(lang, '平台没有提供此人的组织信息:签字记录会注明角色是在群聊中由谁提名的。', "The platform did not say this person's organisation: the sign-off trail notes who nominated them in chat."));
       return note(say(lang, '角色已接受', 'Role accepted'), lines.join('\n'), 'success');
     }

@@ -1,5 +1,5 @@
 import type { Ctx, Handler } from '../core/bot.ts';
-import { personMd } from '../core/markdown.ts';
+import { mdText, personMd } from '../core/markdown.ts';
 import { evidencedSeqs, itemStates } from '../checklist/build.ts';
 import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
 import type { TemplateItem } from '../checklist/template.ts';
@@ -185,7 +185,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   );
   const lines = [...(toWrite.length ? [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang))] : []), ...added, ...[...skipped, ...refused].map((x) => `- ${x}`)];
   // A role given in chat is said so, with who gave it: the receipt is what people screenshot.
-  if (grant?.source === 'chat') lines.push(grantWords(grant, lang, (id, name) => personMd({ id, name }))!);
+  if (grant?.source === 'chat') lines.push(grantWords(grant, lang, (id, name) => personMd({ id, name }), mdText)!);
   lines.push(...evidence.lines);
   // Items that require evidence and still have none stay open: the receipt says so.
   for (const { n, item } of [...toWrite, ...attach]) {
