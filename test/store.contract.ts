@@ -49,21 +49,16 @@ export function storeContract(name: string, fixture: StoreFixture): void {
     it('binds a project once and rebinding changes name and date but keeps admin and roles', async () => {
       store = await fixture.open();
       expect((await store.bindProject(project())).created).toBe(true);
-      await store.setRole('feishu:oc_1', { userId: 'ou_lead', name: 'Lead' }, 'customer-lead', '2026-09-02T09:00:00+08:00');
+      await store.changeProject('feishu:oc_1', (p) => ({ result: 0, project: { ...p, roles: [{ userId: 'ou_lead', name: 'Lead', role: 'customer-lead' }] } }));
       const again = await store.bindProject(project({ goLive: '2026-11-02', name: 'ACME OA 2', adminId: 'ou_other' }));
       expect(again.created).toBe(false);
       expect(again.project).toMatchObject({ goLive: '2026-11-02', name: 'ACME OA 2', adminId: 'ou_admin', roles: [{ userId: 'ou_lead', role: 'customer-lead' }] });
       expect(await store.listProjects()).toHaveLength(1);
     });
 
-    it('sets, replaces and removes roles, and leaves unknown projects alone', async () => {
+    it('changes the schedule, and leaves unknown projects alone', async () => {
       store = await fixture.open();
       await store.bindProject(project());
-      await store.setRole('feishu:oc_1', { userId: 'u1' }, 'it-lead', 't');
-      const p = await store.setRole('feishu:oc_1', { userId: 'u1' }, 'vendor-pm', 't');
-      expect(p?.roles).toEqual([{ userId: 'u1', role: 'vendor-pm' }]);
-      expect((await store.setRole('feishu:oc_1', { userId: 'u1' }, null, 't'))?.roles).toEqual([]);
-      expect(await store.setRole('nope', { userId: 'u1' }, 'it-lead', 't')).toBeUndefined();
       expect((await store.updateSchedule('feishu:oc_1', { postTime: '08:30' }, 't'))?.postTime).toBe('08:30');
       expect(await store.updateSchedule('nope', { postTime: '08:30' }, 't')).toBeUndefined();
     });

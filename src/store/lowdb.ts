@@ -223,18 +223,6 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
         d.projects[p.id] = structuredClone(p);
       });
     },
-    async setRole(projectId, user, role, at) {
-      let out: ProjectRecord | undefined;
-      await update((d) => {
-        const p = d.projects[projectId];
-        if (!p) return;
-        p.roles = p.roles.filter((r) => r.userId !== user.userId);
-        if (role) p.roles.push({ userId: user.userId, ...(user.name ? { name: user.name } : {}), role });
-        p.updatedAt = at;
-        out = structuredClone(p);
-      });
-      return out;
-    },
     async changeProject(projectId, decide) {
       const p = db.data.projects[projectId];
       if (!p) return undefined;

@@ -273,13 +273,6 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       const v = ProjectRecord.parse(p);
       await q('INSERT INTO projects (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data', [v.id, v]);
     },
-    async setRole(projectId, user, role, at) {
-      return changeProject(projectId, (p) => {
-        p.roles = p.roles.filter((r) => r.userId !== user.userId);
-        if (role) p.roles.push({ userId: user.userId, ...(user.name ? { name: user.name } : {}), role });
-        p.updatedAt = at;
-      });
-    },
     async changeProject(projectId, decide) {
       return tx(async (c) => {
         const { rows } = await c.query<{ data: ProjectRecord }>('SELECT data FROM projects WHERE id = $1 FOR UPDATE', [projectId]);

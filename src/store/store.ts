@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Platform } from '../core/message.ts';
-import type { ChecklistMessage, Delivery, DownReason, NewDelivery, NewReviewItem, NewSignoffEvent, PostClaim, ProjectRecord, ReviewDecision, ReviewItem, Role, SignoffEvent } from './records.ts';
+import type { ChecklistMessage, Delivery, DownReason, NewDelivery, NewReviewItem, NewSignoffEvent, PostClaim, ProjectRecord, ReviewDecision, ReviewItem, SignoffEvent } from './records.ts';
 
 export * from './records.ts';
 export { EvidenceRecord, EvidenceSource, type NewEvidence } from './evidence.ts';
@@ -66,8 +66,6 @@ export interface Store {
   bindProject(p: ProjectRecord): Promise<{ project: ProjectRecord; created: boolean }>;
   /** Replaces the whole record (declared projects from data/projects.yaml). */
   putProject(p: ProjectRecord): Promise<void>;
-  /** Gives `user` the role, or takes every role away with `null`. Atomic; undefined when no such project. */
-  setRole(projectId: string, user: { userId: string; name?: string }, role: Role | null, at: string): Promise<ProjectRecord | undefined>;
   /**
    * Reads the project under its lock and hands it to `decide`, which returns the record as it
    * must become (or none: left as it is) and audit events to append; both are written in one
