@@ -78,7 +78,9 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
     const id = encodeURIComponent(project.id);
     const all = await page(`/dashboard/projects/${id}`);
     expect(all.status).toBe(200);
-    expect(all.body).toMatch(/data-item="training-plan-signed">[\s\S]*?已确认[\s\S]*?王芳 2026-10-08 09:12/);
+    expect(all.body).toMatch(/data-item="training-plan-signed">[\s\S]*?已确认[\s\S]*?王芳 2026-10-08 09:12 \(Asia\/Shanghai\)/);
+    // Every time on the page in the project's zone, one format: the audit rows too.
+    expect(all.body).toContain('data-label="时间">2026-10-09 09:31 (Asia/Shanghai)<');
     expect(all.body).toMatch(/data-item="training-approach-agreed">[\s\S]*?逾期/);
     expect(all.body.match(/data-label="依据消息"/g)).toHaveLength(3);
     const undo = await page(`/dashboard/projects/${id}?action=undo`);
@@ -93,13 +95,13 @@ describe('dashboard over HTTP, with a Feishu project in the store', () => {
   it('says how each role was given, who is still to accept, and the customer organisation', async () => {
     const { body } = await page(`/dashboard/projects/${encodeURIComponent(project.id)}`);
     const roles = body.slice(body.indexOf('id="roles"'), body.indexOf('</p>', body.indexOf('id="roles"')));
-    expect(roles).toContain('客户项目负责人 王芳 (群聊中由 陈管理 指定,2026-09-01 09:05 本人接受 · tenant_c)');
+    expect(roles).toContain('客户项目负责人 王芳 (群聊中由 陈管理 指定,2026-09-01 09:05 (Asia/Shanghai) 本人接受 · tenant_c)');
     expect(roles).toContain('IT负责人 赵工 (待本人接受; 群聊中由 陈管理 指定)');
     expect(body).toContain('id="customer-org">客户方组织: tenant_c(取自首位接受角色的客户项目负责人 王芳)');
     // The trail's chain holds; its head is shown in full.
     expect(body).toMatch(/id="chain" class="muted">🔗 审计链完整\(3 条记录\),链头 <code>[0-9a-f]{64}<\/code>/);
     // The sign-off row says the signer's role came from chat, from whom.
-    expect(body).toContain('角色由 陈管理 在群聊中指定,本人 09-01 09:05 接受,组织 tenant_c(客户方组织)');
+    expect(body).toContain('角色由 陈管理 在群聊中指定,本人 2026-09-01 09:05 (Asia/Shanghai) 接受,组织 tenant_c(客户方组织)');
   });
 
   it('exports the filtered trail as CSV, formulas defused', async () => {

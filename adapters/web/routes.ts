@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { roleLabel, sideOf } from '../../src/projects/roles.ts';
+import { roleLabel, roleName, sideOf } from '../../src/projects/roles.ts';
 import { addDays, localDate } from '../../src/schedule/dates.ts';
 import { jsonBody } from '../../src/server/body.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
@@ -71,7 +71,7 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
       const p = await projectOf(chat);
       ctx.body = {
         rev: web.messages.rev(),
-        project: p ? { id: p.id, name: p.name, goLive: p.goLive, adminId: p.adminId, roles: p.roles.map((r) => ({ userId: r.userId, role: r.role, label: roleLabel[r.role][lang] })) } : null,
+        project: p ? { id: p.id, name: p.name, goLive: p.goLive, adminId: p.adminId, roles: p.roles.map((r) => ({ userId: r.userId, role: r.role, label: roleName[r.role][lang] })) } : null,
         messages: web.messages.since(chat, after).map((m) => messageView(m, names)),
       };
     }));

@@ -11,6 +11,19 @@ export const roleLabel: Record<Role | 'anyone' | 'admin' | 'member', { zh: strin
   member: { zh: '成员', en: 'member' },
 };
 
+/**
+ * A role as the web pages name it to people. Chinese as roleLabel; English in words
+ * ("Customer lead"), where roleLabel keeps the slug people type in chat (`set role @x customer-lead`).
+ */
+export const roleName: Record<Role | 'anyone' | 'admin' | 'member', { zh: string; en: string }> = {
+  'customer-lead': { zh: roleLabel['customer-lead'].zh, en: 'Customer lead' },
+  'vendor-pm': { zh: roleLabel['vendor-pm'].zh, en: 'Vendor PM' },
+  'it-lead': { zh: roleLabel['it-lead'].zh, en: 'IT lead' },
+  anyone: { zh: roleLabel.anyone.zh, en: 'Anyone' },
+  admin: { zh: roleLabel.admin.zh, en: 'Project admin' },
+  member: { zh: roleLabel.member.zh, en: 'Member' },
+};
+
 /** Words people type for each role, in both languages; `null` takes the role away. */
 const ROLE_WORDS: [RegExp, Role | null][] = [
   [/^(客户项目负责人|客户负责人|客户项目经理|customer[-\s]?lead|customer project lead)$/i, 'customer-lead'],

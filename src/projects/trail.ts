@@ -22,12 +22,15 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
 
 export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];
 
-/** "角色由 张三 在群聊中提名,本人 10-09 09:12 接受,组织 T1(客户方组织)" — how a signer holds their role. */
-export function grantWords(g: RoleGrant | undefined, lang: Lang, who: (id: string, name?: string) => string, text: (s: string) => string = (s) => s): string | undefined {
+/**
+ * "角色由 张三 在群聊中提名,本人 10-09 09:12 接受,组织 T1(客户方组织)" — how a signer holds their role.
+ * `time` writes the acceptance time (the dashboard: in the project's zone); "10-09 09:12" by default.
+ */
+export function grantWords(g: RoleGrant | undefined, lang: Lang, who: (id: string, name?: string) => string, text: (s: string) => string = (s) => s, time: (iso: string) => string = short): string | undefined {
   if (!g) return undefined;
   if (g.source === 'file') return lang === 'zh' ? '角色由 PMO 在 data/projects.yaml 中指定' : 'role declared by the PMO in data/projects.yaml';
   const by = g.by ? who(g.by, g.byName) : lang === 'zh' ? '(未知)' : '(unknown)';
-  const accepted = g.acceptedAt ? (lang === 'zh' ? `,本人 ${short(g.acceptedAt)} 接受` : `, accepted by them ${short(g.acceptedAt)}`) : '';
+  const accepted = g.acceptedAt ? (lang === 'zh' ? `,本人 ${time(g.acceptedAt)} 接受` : `, accepted by them ${time(g.acceptedAt)}`) : '';
   const org = g.org
     ? lang === 'zh'
       ? `,组织 ${text(g.org)}${g.orgChecked ? '(客户方组织)' : '(未核对)'}`

@@ -2,10 +2,11 @@ import type { EvidenceRecord } from '../store/evidence.ts';
 import { buildChecklist, DUE_SOON_DAYS, itemStates, type ChecklistLine, type LineState } from '../checklist/build.ts';
 import { countdown } from '../checklist/card.ts';
 import type { Template } from '../checklist/template.ts';
+import { readinessTrend, type Trend, type TrendPoint } from '../checklist/trend.ts';
 import { holdersOf, nomineesOf, roleLabel } from '../projects/roles.ts';
 import { customerOrgWords, eventWords, grantWords } from '../projects/trail.ts';
 import type { Rulebook, StageEntry } from '../rulebook/model.ts';
-import { addDays, daysBetween, isoWithOffset, localDate } from '../schedule/dates.ts';
+import { daysBetween, isoWithOffset, localDate } from '../schedule/dates.ts';
 import { verifyChain } from '../store/chain.ts';
 import type { ChecklistMessage, ProjectRecord, Role, SignoffEvent } from '../store/records.ts';
 
@@ -96,25 +97,9 @@ export interface StageSection {
   items: ItemRow[];
 }
 
-export interface ChartPoint {
-  date: string;
-  /** Items due by the end of this day. */
-  due: number;
-  /** Items confirmed at the end of this day (the trail replayed); undefined after today. */
-  confirmed?: number;
-}
-
-export interface Chart {
-  total: number;
-  start: string;
-  end: string;
-  today: string;
-  goLive: string;
-  /** One point per day from start to end. */
-  points: ChartPoint[];
-  /** The days on which something changed (a due date, a confirm or an undo), plus today and go-live: the DOCX table's rows. */
-  steps: ChartPoint[];
-}
+/** Readiness over time (src/checklist/trend.ts): one point per calendar day. */
+export type ChartPoint = TrendPoint;
+export type Chart = Trend;
 
 export interface ChainWords {
   ok: boolean;
@@ -182,11 +167,6 @@ export interface ReportData {
 
 const name = (id: string, n?: string) => n ?? id;
 
-/** The item states after replaying `events` up to and including local date `day`. */
-function confirmedOn(events: SignoffEvent[], day: string): number {
-  return itemStates(events.filter((e) => e.at.slice(0, 10) <= day)).size;
-}
-
 function ruleRefs(rb: Rulebook, ids: string[], lang: Lang): RuleRef[] {
   return ids.map((id): RuleRef => {
     const e = rb.byId.get(id);
@@ -206,26 +186,6 @@ function mustAct(p: ProjectRecord, line: ChecklistLine, lang: Lang): string[] {
   const nominees = nomineesOf(p, role);
   if (nominees.length) return nominees.map((id) => `${nameOf(id)} (${roleLabel[role][lang]}${lang === 'zh' ? ',待本人接受角色' : ', to accept the role'})`);
   return [lang === 'zh' ? `未设置${roleLabel[role].zh}(项目管理员 ${nameOf(p.adminId)} 需指定)` : `no ${roleLabel[role].en} set (the project admin ${nameOf(p.adminId)} must name one)`];
-}
-
-function chart(lines: ChecklistLine[], events: SignoffEvent[], p: ProjectRecord, today: string): Chart {
-  const dues = lines.map((l) => l.dueDate).sort();
-  const eventDays = events.filter((e) => e.action === 'confirm' || e.action === 'undo').map((e) => e.at.slice(0, 10));
-  const created = p.createdAt.slice(0, 10);
-  const start = [dues[0] ?? p.goLive, created, ...eventDays].filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()[0]!;
-  // Up to go-live; after it, up to today (at most 60 days on).
-  const end = today <= p.goLive ? p.goLive : [today, addDays(p.goLive, 60)].sort()[0]!;
-  const points: ChartPoint[] = [];
-  const signoffs = events.filter((e) => e.action === 'confirm' || e.action === 'undo');
-  for (let d = start, i = 0; d <= end && i < 800; d = addDays(d, 1), i++) {
-    const due = dues.filter((x) => x <= d).length;
-    points.push(d <= today ? { date: d, due, confirmed: confirmedOn(signoffs, d) } : { date: d, due });
-  }
-  const steps = points.filter((pt, i) => {
-    const prev = points[i - 1];
-    return !prev || pt.date === today || pt.date === p.goLive || pt.date === end || pt.due !== prev.due || pt.confirmed !== prev.confirmed;
-  });
-  return { total: lines.length, start, end, today, goLive: p.goLive, points, steps };
 }
 
 function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang, evidence: EvidenceRecord[] = []): Confirmation {
@@ -331,7 +291,7 @@ export function reportData(input: ReportInput): ReportData {
     daysToGoLive: cl.daysToGoLive,
     countdown: countdown(cl.daysToGoLive),
     readiness: { total: cl.total, confirmed: cl.done, due: count('due'), overdue: count('overdue'), open: count('open'), percent: cl.total ? Math.round((cl.done / cl.total) * 100) : 0 },
-    chart: chart(cl.lines, events, p, today),
+    chart: readinessTrend({ project: p, items: cl.lines.map((l) => l.item), signoffs: events, today, evidence: input.evidence }),
     stages,
     items,
     open,

@@ -2,16 +2,19 @@ import { buildChecklist, type Checklist, type LineState } from '../checklist/bui
 import { countdown } from '../checklist/card.ts';
 import type { Template } from '../checklist/template.ts';
 import type { Clock } from '../core/clock.ts';
-import { roleLabel } from '../projects/roles.ts';
+import { roleName } from '../projects/roles.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
 import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
 import { daysBetween, localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
 import { verifyChain } from '../store/chain.ts';
 import { isRoleAction, RoleAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
+import type { Trend } from '../checklist/trend.ts';
 import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang, type Strings } from './i18n.ts';
+import { shownTime } from './time.ts';
+import { trendSection } from './trend-chart.ts';
 
 /** A person as shown: the stored name, a playground demo name, or the id. */
 export function personName(p: ProjectRecord, id: string, lang: Lang, stored?: string): string {
@@ -34,6 +37,8 @@ export interface ProjectStatus {
   calendarUnknown?: { year: number; inDays: number };
   /** Evidence kept with the project's sign-offs, oldest first. */
   evidence: EvidenceRecord[];
+  /** Readiness over time (trend-chart.ts projectTrend): set for the project page only. */
+  trend?: Trend;
 }
 
 export { CALENDAR_WARN_DAYS, calendarGap };
@@ -59,7 +64,7 @@ ${r.evidence.map((e) => {
         ? html`<a class="evidence-file" href="${evidenceHref(r.project.id, e.id)}" download>${e.name}</a>`
         : html`${e.name}`;
   const status = e.status === 'stored' ? (zh ? '已保存' : 'stored') : html`<span class="state state-overdue">${zh ? '缺失' : 'missing'}</span> <span class="muted">${e.reason ?? ''}</span>`;
-  return html`<tr data-evidence="${String(e.id)}"><td class="num" data-label="#">${ev ? String(ev.seq) : ''}</td><td data-label="${zh ? '事项' : 'Item'}">${ev?.itemText ?? ''}</td><td data-label="${zh ? '证据' : 'Evidence'}">${name}</td><td data-label="${zh ? '类型' : 'Type'}">${e.source}</td><td class="nowrap" data-label="${zh ? '大小' : 'Size'}">${e.source === 'link' ? '' : kb(e.size)}</td><td data-label="SHA-256">${e.sha256 ? html`<code title="${e.sha256}">${e.sha256.slice(0, 12)}</code>` : ''}</td><td data-label="${zh ? '状态' : 'Status'}">${status}</td><td class="nowrap" data-label="${zh ? '时间' : 'Time'}">${e.at}</td></tr>`;
+  return html`<tr data-evidence="${String(e.id)}"><td class="num" data-label="#">${ev ? String(ev.seq) : ''}</td><td data-label="${zh ? '事项' : 'Item'}">${ev?.itemText ?? ''}</td><td data-label="${zh ? '证据' : 'Evidence'}">${name}</td><td data-label="${zh ? '类型' : 'Type'}">${e.source}</td><td class="nowrap" data-label="${zh ? '大小' : 'Size'}">${e.source === 'link' ? '' : kb(e.size)}</td><td data-label="SHA-256">${e.sha256 ? html`<code title="${e.sha256}">${e.sha256.slice(0, 12)}</code>` : ''}</td><td data-label="${zh ? '状态' : 'Status'}">${status}</td><td class="nowrap" data-label="${zh ? '时间' : 'Time'}">${shownTime(e.at, r.project.timeZone)}</td></tr>`;
 })}
 </tbody></table></div>`;
 }
@@ -76,8 +81,8 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
     else {
       // A nomination not yet accepted is someone who must act (by accepting), shown as such.
       const holders = project.roles.filter((r) => r.role === l.item.confirm);
-      if (holders.length) holders.forEach((h) => responsible.add(`${personName(project, h.userId, lang, h.name)} (${roleLabel[h.role][lang]}${h.pending ? `, ${t(lang).dbPending}` : ''})`));
-      else unassigned.add(roleLabel[l.item.confirm][lang]);
+      if (holders.length) holders.forEach((h) => responsible.add(`${personName(project, h.userId, lang, h.name)} (${roleName[h.role][lang]}${h.pending ? `, ${t(lang).dbPending}` : ''})`));
+      else unassigned.add(roleName[l.item.confirm][lang]);
     }
   }
   const gap = calendar && calendarGap(calendar, project, checklist.today);
@@ -102,61 +107,28 @@ function holderWords(p: ProjectRecord, h: RoleHolder, lang: Lang): string {
   if (h.declared) return s.dbDeclared;
   const by = s.dbGrantedBy.replace('{by}', h.grantedBy ? personName(p, h.grantedBy, lang, h.grantedByName) : '?');
   if (h.pending) return `${s.dbPending}; ${by}`;
-  return `${by}${h.acceptedAt ? s.dbAcceptedAt.replace('{at}', shortTime(h.acceptedAt)) : ''}${h.org ? ` · ${h.org}` : ''}`;
+  return `${by}${h.acceptedAt ? s.dbAcceptedAt.replace('{at}', shownTime(h.acceptedAt, p.timeZone)) : ''}${h.org ? ` · ${h.org}` : ''}`;
 }
 
 /** The audit row's detail: whose role changed, or how the signer holds their role. */
 function detail(p: ProjectRecord, e: SignoffEvent, lang: Lang): string {
   const who = (id: string, name?: string) => personName(p, id, lang, name);
   if (isRoleAction(e.action)) return e.subjectId ? `${who(e.subjectId, e.subjectName)}${e.org ? ` · ${e.org}` : ''}` : '';
-  return grantWords(e.roleGrant, lang, who) ?? '';
+  return grantWords(e.roleGrant, lang, who, (x) => x, (iso) => shownTime(iso, p.timeZone)) ?? '';
 }
 
 const stateLabel = (s: Strings, st: LineState) => ({ confirmed: s.stConfirmed, overdue: s.stOverdue, due: s.stDue, open: s.stOpen })[st];
-const shortTime = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 export const projectHref = (id: string) => `/dashboard/projects/${encodeURIComponent(id)}`;
 
-function platformTag(s: Strings, p: ProjectRecord): Raw {
+export function platformTag(s: Strings, p: ProjectRecord): Raw {
   return html`<span class="tag">${p.platform === 'web' ? s.dbPlayground : p.platform}</span>`;
 }
 
-function progress(cl: Checklist): Raw {
+export function progress(cl: Checklist): Raw {
   return html`<progress value="${cl.done}" max="${cl.total}"></progress> <span class="nowrap">${cl.done}/${cl.total}</span>`;
 }
 
-const PLATFORMS = ['feishu', 'slack', 'web'] as const;
-
-/** The project list, soonest go-live first; `platform` narrows it ("web" = playground projects). */
-export function dashboardBody(lang: Lang, all: ProjectStatus[], platform?: string): Raw {
-  const s = t(lang);
-  if (!all.length) return html`<h1>${s.dbTitle}</h1><p class="muted">${s.dbNone}</p>`;
-  const rows = platform ? all.filter((r) => r.project.platform === platform) : all;
-  const sorted = [...rows].sort((a, b) => a.project.goLive.localeCompare(b.project.goLive) || a.project.name.localeCompare(b.project.name));
-  const opt = (v: string, label: string) => html`<option value="${v}"${platform === v ? html` selected` : ''}>${label}</option>`;
-  return html`<h1>${s.dbTitle}</h1>
-<form class="filters" method="get" action="/dashboard">
-  <label>${s.dbPlatform} <select name="platform">${opt('', s.dbAll)}${PLATFORMS.map((p) => opt(p, p === 'web' ? s.dbPlayground : p === 'feishu' ? 'Feishu' : 'Slack'))}</select></label>
-  <button type="submit" class="btn">${s.dbFilter}</button>
-</form>
-${sorted.length ? '' : html`<p class="muted">${s.dbNoRows}</p>`}
-<div class="scroll"><table id="projects" class="stack"><thead><tr>
-  <th>${s.dbProject}</th><th>${s.dbPlatform}</th><th>${s.dbGoLive}</th><th>${s.dbCountdown}</th><th>${s.dbProgress}</th><th class="num">${s.dbOverdue}</th><th>${s.dbResponsible}</th><th>${s.dbLastPost}</th>
-</tr></thead><tbody>
-${sorted.map((r) => {
-  const overdue = r.checklist.lines.filter((l) => l.state === 'overdue').length;
-  return html`<tr data-project="${r.project.id}">
-  <td data-label="${s.dbProject}"><a href="${projectHref(r.project.id)}">${r.project.name}</a></td>
-  <td data-label="${s.dbPlatform}">${platformTag(s, r.project)}</td>
-  <td data-label="${s.dbGoLive}" class="nowrap">${r.project.goLive}${r.calendarUnknown ? html`<br><span class="state-overdue calendar-unknown">${s.dbCalendarUnknown.replace('{year}', String(r.calendarUnknown.year))}</span>` : ''}</td>
-  <td data-label="${s.dbCountdown}" class="nowrap">${countdown(r.checklist.daysToGoLive)}</td>
-  <td data-label="${s.dbProgress}">${progress(r.checklist)}</td>
-  <td data-label="${s.dbOverdue}" class="num${overdue ? ' state-overdue' : ''}">${overdue}</td>
-  <td data-label="${s.dbResponsible}">${r.responsible.join(', ')}${r.unassigned.length ? html` <span class="state-overdue">${s.unassigned}: ${r.unassigned.join(', ')}</span>` : ''}</td>
-  <td data-label="${s.dbLastPost}" class="nowrap">${shortTime(r.lastPost) || s.dbNever}</td>
-</tr>`;
-})}
-</tbody></table></div>`;
-}
+// The front page (summary, sorting, filters) is portfolio.ts.
 
 export interface AuditFilter {
   user?: string;
@@ -196,13 +168,14 @@ export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query:
   return html`<p><a href="/dashboard">${s.dbBack}</a></p>
 <h1>${p.name} ${platformTag(s, p)}</h1>
 ${r.calendarUnknown ? html`<p class="state-overdue calendar-unknown">⚠️ ${s.dbCalendarUnknownLong.replace('{year}', String(r.calendarUnknown.year))}</p>` : ''}
-<p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shortTime(r.lastPost) || s.dbNever}</p>
-<p class="muted" id="roles">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleLabel[h.role][lang]} ${personName(p, h.userId, lang, h.name)} (${holderWords(p, h, lang)})`)}</p>
+<p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shownTime(r.lastPost, p.timeZone) || s.dbNever}</p>
+<p class="muted" id="roles">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleName[h.role][lang]} ${personName(p, h.userId, lang, h.name)} (${holderWords(p, h, lang)})`)}</p>
 <p class="muted" id="customer-org">${s.dbCustomerOrg}: ${customerOrgWords(p, lang, (id, name) => personName(p, id, lang, name))}</p>
+${r.trend ? trendSection(lang, p, r.trend) : ''}
 <h2>${s.dbChecklist}</h2>
 <div class="scroll"><table id="checklist" class="stack"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
-${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-label="${s.dbNo}">${l.n}</td><td data-label="${s.dbItem}">${l.item.text[lang]}</td><td data-label="${s.dbStage}">${l.item.stage}</td><td class="nowrap" data-label="${s.dbDue}">${l.dueDate}</td><td data-label="${s.dbWho}">${roleLabel[l.item.confirm][lang]}</td>
-  <td data-label="${s.dbStatus}"><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shortTime(l.confirmed.at)}</span>` : ''}</td>
+${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-label="${s.dbNo}">${l.n}</td><td data-label="${s.dbItem}">${l.item.text[lang]}</td><td data-label="${s.dbStage}">${l.item.stage}</td><td class="nowrap" data-label="${s.dbDue}">${l.dueDate}</td><td data-label="${s.dbWho}">${roleName[l.item.confirm][lang]}</td>
+  <td data-label="${s.dbStatus}"><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shownTime(l.confirmed.at, p.timeZone)}</span>` : ''}</td>
   <td data-label="${s.dbSource}">${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
 </tbody></table></div>
 ${evidenceSection(lang, r)}
@@ -220,7 +193,7 @@ ${chainLine(lang, r)}
 </form>
 ${rows.length
   ? html`<div class="scroll"><table id="audit-rows" class="stack"><thead><tr><th class="num">#</th><th>${s.dbTime}</th><th>${s.dbUser}</th><th>${s.dbRole}</th><th>${s.dbAction}</th><th>${s.dbItem}</th><th>${s.dbVia}</th><th>${s.dbEvidence}</th><th>${s.dbText}</th><th>${s.dbDetail}</th></tr></thead><tbody>
-    ${rows.map((e) => html`<tr><td class="num" data-label="#">${e.seq}</td><td class="nowrap" data-label="${s.dbTime}">${e.at}</td><td data-label="${s.dbUser}">${e.userName ?? e.userId}</td><td data-label="${s.dbRole}">${roleLabel[e.role][lang]}</td><td data-label="${s.dbAction}">${actionWord(e.action, lang)}</td><td data-label="${s.dbItem}">${e.itemText}</td><td data-label="${s.dbVia}">${e.via}</td><td data-label="${s.dbEvidence}"><code>${e.evidenceMessageId}</code></td><td data-label="${s.dbText}">${e.text}</td><td data-label="${s.dbDetail}">${detail(p, e, lang)}</td></tr>`)}
+    ${rows.map((e) => html`<tr><td class="num" data-label="#">${e.seq}</td><td class="nowrap" data-label="${s.dbTime}">${shownTime(e.at, p.timeZone)}</td><td data-label="${s.dbUser}">${e.userName ?? e.userId}</td><td data-label="${s.dbRole}">${roleName[e.role][lang]}</td><td data-label="${s.dbAction}">${actionWord(e.action, lang)}</td><td data-label="${s.dbItem}">${e.itemText}</td><td data-label="${s.dbVia}">${e.via}</td><td data-label="${s.dbEvidence}"><code>${e.evidenceMessageId}</code></td><td data-label="${s.dbText}">${e.text}</td><td data-label="${s.dbDetail}">${detail(p, e, lang)}</td></tr>`)}
     </tbody></table></div>`
   : html`<p class="muted">${s.dbNoRows}</p>`}`;
 }

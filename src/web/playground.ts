@@ -1,4 +1,4 @@
-import { roleLabel, ROLES } from '../projects/roles.ts';
+import { roleName as roleNames, ROLES } from '../projects/roles.ts';
 import { CHAT_ID, DEMO_USERS } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang } from './i18n.ts';
@@ -12,7 +12,7 @@ export function playgroundBody(lang: Lang, chatParam: unknown): Raw {
   const s = t(lang);
   const chat = typeof chatParam === 'string' && CHAT_ID.test(chatParam) ? chatParam : 'demo';
   const strings = { reply: s.pgReply, replyingTo: s.pgReplyingTo, cancel: s.pgCancel, empty: s.pgEmpty, noProject: s.pgNoProject, project: s.pgProject, failed: s.pgFailed, bot: s.pgBot, member: s.roleNone };
-  const roleName = (r: string | null) => (r ? roleLabel[r as keyof typeof roleLabel][lang] : s.roleNone);
+  const roleName = (r: string | null) => (r ? roleNames[r as keyof typeof roleNames][lang] : s.roleNone);
   return html`<div id="playground" class="playground" data-chat="${chat}" data-lang="${lang}" data-strings="${JSON.stringify(strings)}"
   data-users="${JSON.stringify(DEMO_USERS.map((u) => ({ id: u.id, name: u.name[lang] })))}">
   <h1>${s.pgTitle}</h1>

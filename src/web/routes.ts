@@ -7,7 +7,9 @@ import { formBody } from '../server/body.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffsCsv } from '../signoff/export.ts';
 import { accessFor } from './access.ts';
-import { dashboardBody, filterSignoffs, projectBody, projectStatus, readFilter } from './dashboard.ts';
+import { filterSignoffs, projectBody, projectStatus, readFilter } from './dashboard.ts';
+import { portfolioBody, readPortfolioQuery } from './portfolio.ts';
+import { projectTrend } from './trend-chart.ts';
 import { guarded, safeNext } from './guard.ts';
 import type { Raw } from './html.ts';
 import { pickLang, t } from './i18n.ts';
@@ -115,8 +117,8 @@ export function webRoutes(): RouteModule {
       const lang = pickLang(ctx);
       const projects = await store.listProjects();
       const rows = await Promise.all(projects.map((p) => projectStatus(store, template, clock, p, lang, calendar)));
-      const platform = typeof ctx.query.platform === 'string' && ['feishu', 'slack', 'web'].includes(ctx.query.platform) ? ctx.query.platform : undefined;
-      render(ctx, 'dashboard', t(lang).dbTitle, dashboardBody(lang, rows, platform));
+      // Sorting and filtering are query parameters (portfolio.ts), so the page works without script.
+      render(ctx, 'dashboard', t(lang).dbTitle, portfolioBody(lang, rows, readPortfolioQuery(ctx.query)));
     }));
 
     const projectOr404 = async (ctx: Context) => {
@@ -128,6 +130,7 @@ export function webRoutes(): RouteModule {
     router.get('/dashboard/projects/:id', guarded(access, 'page', async (ctx) => {
       const lang = pickLang(ctx);
       const status = await projectStatus(store, template, clock, await projectOr404(ctx), lang, calendar);
+      status.trend = projectTrend(status, calendar); // readiness over time, per working day of the project's calendar
       render(ctx, 'dashboard', status.project.name, projectBody(lang, status, readFilter(ctx.query), new URLSearchParams(ctx.querystring)));
     }));
 
