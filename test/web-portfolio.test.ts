@@ -1,39 +1,18 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readinessTrend } from '../src/checklist/trend.ts';
 import { fixedClock } from '../src/core/clock.ts';
 import { createCalendar } from '../src/schedule/calendar.ts';
-import type { EvidenceRecord, NewSignoffEvent, ProjectRecord, SignoffEvent, Store } from '../src/store/store.ts';
+import type { EvidenceRecord, SignoffEvent } from '../src/store/store.ts';
 import { portfolioHref, readPortfolioQuery } from '../src/web/portfolio.ts';
 import { shownTime } from '../src/web/time.ts';
 import { shanghaiProject } from './support/fixtures.ts';
-import { template } from './support/checklist-world.ts';
+import { event, NOW, P, portfolioDataDir, seedPortfolio, template } from './support/portfolio-world.ts';
 import { startWebApp } from './web/harness.ts';
 
 /**
  * The dashboard's front page (portfolio summary, sorting and filtering from the query string)
  * and the project page's readiness-over-time chart, time format and role names.
  */
-
-const item = (id: string) => template.byId.get(id)!;
-
-function event(p: ProjectRecord, over: Partial<NewSignoffEvent> & Pick<NewSignoffEvent, 'itemId' | 'at'>): NewSignoffEvent {
-  return {
-    projectId: p.id,
-    platform: p.platform,
-    action: 'confirm',
-    itemText: item(over.itemId)?.text[p.lang] ?? over.itemId,
-    userId: 'ou_pm',
-    userName: '李工',
-    role: 'vendor-pm',
-    via: 'reply',
-    evidenceMessageId: `om_${over.itemId}_${over.at}`,
-    text: '确认',
-    ...over,
-  };
-}
 
 describe('readinessTrend: confirmed against due, from the trail and the template', () => {
   // Go-live 10-20 in Shanghai; the project was bound on Monday 09-28; today is Friday 10-09.
@@ -115,59 +94,11 @@ describe('readPortfolioQuery and portfolioHref', () => {
   });
 });
 
-// 2026-11-20 (a Friday) 10:00 in Shanghai.
-const NOW = '2026-11-20T02:00:00Z';
-const EVIL = '<script>alert("x")</script> & Co';
-const EVIL_PERSON = '<img src=x onerror=alert(1)>';
-
-/** Six projects: two overdue, two at risk (an item due in two days; a go-live year with no calendar), two on track. */
-const projects: ProjectRecord[] = [
-  shanghaiProject({ id: 'feishu:oc_p1', chatId: 'oc_p1', name: 'P1 华东', goLive: '2026-12-01', createdAt: '2026-10-20T09:00:00+08:00' }),
-  shanghaiProject({ id: 'slack:C0P2', platform: 'slack', chatId: 'C0P2', name: 'P2 South', goLive: '2026-11-25', lang: 'en', createdAt: '2026-10-15T09:00:00+08:00' }),
-  shanghaiProject({ id: 'slack:C0P3', platform: 'slack', chatId: 'C0P3', name: EVIL, goLive: '2026-12-22', createdAt: '2026-11-02T09:00:00+08:00', roles: [{ userId: 'U0EVIL', name: EVIL_PERSON, role: 'vendor-pm' }] }),
-  shanghaiProject({ id: 'feishu:oc_p4', chatId: 'oc_p4', name: 'P4 明年', goLive: '2027-03-01', createdAt: '2026-11-01T09:00:00+08:00' }),
-  shanghaiProject({ id: 'web:p5', platform: 'web', chatId: 'p5', name: 'P5 试用', goLive: '2026-12-31', createdAt: '2026-11-10T09:00:00+08:00' }),
-  shanghaiProject({
-    id: 'feishu:oc_p6',
-    chatId: 'oc_p6',
-    name: 'P6 Berlin',
-    goLive: '2027-02-15',
-    timeZone: 'Europe/Berlin',
-    lang: 'en',
-    adminName: 'Chen',
-    createdAt: '2026-11-16T09:00:00+01:00',
-    roles: [
-      { userId: 'ou_anna', name: 'Anna', role: 'customer-lead', grantedBy: 'ou_admin', grantedByName: 'Chen', acceptedAt: '2026-11-16T10:00:00+01:00', org: 'T1' },
-      { userId: 'ou_pm', name: 'Li', role: 'vendor-pm', declared: true },
-      { userId: 'ou_it', name: 'Ivo', role: 'it-lead', pending: true, grantedBy: 'ou_admin', grantedByName: 'Chen' },
-    ],
-  }),
-];
-const ALL = ['feishu:oc_p1', 'slack:C0P2', 'slack:C0P3', 'feishu:oc_p4', 'web:p5', 'feishu:oc_p6'];
-const P = (...n: number[]) => n.map((i) => ALL[i - 1]);
-
-async function seed(store: Store) {
-  for (const p of projects) await store.putProject(p);
-  const [p1, , , , , p6] = projects as [ProjectRecord, ProjectRecord, ProjectRecord, ProjectRecord, ProjectRecord, ProjectRecord];
-  await store.appendSignoffs([
-    event(p1, { itemId: 'training-approach-agreed', at: '2026-11-02T10:00:00+08:00' }),
-    event(p1, { itemId: 'training-duties-agreed', at: '2026-11-10T09:12:00+08:00' }),
-  ]);
-  await store.appendSignoffs([
-    event(p6, { itemId: 'training-approach-agreed', at: '2026-11-18T21:30:00+08:00', userName: 'Li', text: 'confirm 1', roleGrant: { source: 'file' } }),
-    event(p6, { itemId: 'leaders-training-scheduled', at: '2026-11-19T09:00:00+01:00', userId: 'ou_anna', userName: 'Anna', role: 'customer-lead', text: 'confirm 5', roleGrant: { source: 'chat', by: 'ou_admin', byName: 'Chen', acceptedAt: '2026-11-16T10:00:00+01:00', org: 'T1', orgChecked: true } }),
-    event(p6, { itemId: 'leaders-training-scheduled', action: 'undo', at: '2026-11-20T08:15:00+01:00', userId: 'ou_anna', userName: 'Anna', role: 'customer-lead', text: 'undo 5' }),
-  ]);
-}
-
 describe('the dashboard front page: summary, sorting and filtering', () => {
   let s: Awaited<ReturnType<typeof startWebApp>>;
   beforeAll(async () => {
-    // A data folder whose calendar knows only the bundled years (up to 2026): 2027 is unknown.
-    const dir = mkdtempSync(join(tmpdir(), 'portfolio-data-'));
-    cpSync('data', dir, { recursive: true, filter: (f) => !/calendar\/20(2[7-9]|[3-9]\d)\.yaml$/.test(f) && !/db\.|\.jsonl$|\.lock$/.test(f) });
-    s = await startWebApp({ DATA_DIR: dir }, { clock: fixedClock(NOW) });
-    await seed(s.app.bot.deps.store);
+    s = await startWebApp({ DATA_DIR: portfolioDataDir() }, { clock: fixedClock(NOW) });
+    await seedPortfolio(s.app.bot.deps.store);
   });
   afterAll(() => s.close());
 
@@ -185,7 +116,7 @@ describe('the dashboard front page: summary, sorting and filtering', () => {
     expect([count(body, 'overdue'), count(body, 'at-risk'), count(body, 'on-track')]).toEqual([2, 2, 2]);
     expect(body).toContain('6 projects in all');
     expect(body).toMatch(/id="status-rule">How this is counted: overdue = at least one item is past its due date and not confirmed; at risk = nothing overdue, but an unconfirmed item is due today or within the next 3 days/);
-    expect(row(body, 'feishu:oc_p1')).toContain('class="status status-overdue">Overdue</span><br><span class="muted why">9 overdue, 3 due within 3 days'); // T-10 is 11-21
+    expect(row(body, 'feishu:oc_p1')).toContain('class="status status-overdue">Overdue</span><br><span class="muted why">9 overdue</span><br><span class="muted why">3 due within 3 days</span></span>'); // T-10 is 11-21
     expect(row(body, 'slack:C0P2')).toMatch(/class="num state-overdue">16</);
     expect(row(body, 'slack:C0P3')).toContain('class="status status-at-risk">At risk</span><br><span class="muted why">1 due within 3 days');
     expect(row(body, 'feishu:oc_p4')).toContain('class="status status-at-risk">At risk</span><br><span class="muted why">no 2027 calendar');
@@ -222,6 +153,7 @@ describe('the dashboard front page: summary, sorting and filtering', () => {
     expect([count(feishuOverdue, 'overdue'), count(feishuOverdue, 'at-risk'), count(feishuOverdue, 'on-track')]).toEqual([1, 1, 1]);
     expect(feishuOverdue).toContain('3 projects on Feishu');
     expect(feishuOverdue).toContain('Showing 1 of 6 projects');
+    expect(await get('/dashboard?platform=web')).toContain('1 project on playground</span>');
     // The form shows what is chosen, and a link clears it.
     expect(feishuOverdue).toContain('<option value="feishu" selected>');
     expect(feishuOverdue).toContain('<option value="overdue" selected>');
@@ -239,8 +171,9 @@ describe('the dashboard front page: summary, sorting and filtering', () => {
     expect(head).toContain('href="/dashboard?sort=platform&amp;dir=asc&amp;platform=slack"');
     expect(head).toContain('href="/dashboard?sort=status&amp;dir=asc&amp;platform=slack"');
     expect(head.match(/aria-sort=/g)).toHaveLength(1);
-    // The filter form keeps the sort.
-    expect(body).toContain('<input type="hidden" name="sort" value="overdue"><input type="hidden" name="dir" value="desc">');
+    // The filter form carries the sort too (a phone shows no headings).
+    expect(body).toMatch(/<select name="sort">[^]*?<option value="overdue" selected>Overdue<\/option>/);
+    expect(body).toMatch(/<select name="dir">[^]*?<option value="desc" selected>descending<\/option>/);
     const plain = await get('/dashboard');
     expect(plain).toContain('aria-sort="ascending" data-sort="golive"><a class="sort current" href="/dashboard?sort=golive&amp;dir=desc"');
   });

@@ -45,12 +45,14 @@ const W = {
     asc: '升序',
     desc: '降序',
     clear: '清除筛选',
+    sort: '排序',
+    order: '顺序',
     showing: '显示 {shown} / {n} 个项目',
   },
   en: {
     summary: 'Portfolio',
-    of: '{n} projects in all',
-    ofPlatform: '{n} projects on {platform}',
+    of: '{n} project{s} in all',
+    ofPlatform: '{n} project{s} on {platform}',
     status: { overdue: 'Overdue', 'at-risk': 'At risk', 'on-track': 'On track' } as Record<PortfolioStatus, string>,
     rule: `How this is counted: overdue = at least one item is past its due date and not confirmed; at risk = nothing overdue, but an unconfirmed item is due today or within the next ${DUE_SOON_DAYS} days (“due” on the checklist), or the go-live year's holidays are not in the calendar yet; on track = everything else (including projects with every item confirmed).`,
     overdueN: '{n} overdue',
@@ -60,10 +62,14 @@ const W = {
     asc: 'ascending',
     desc: 'descending',
     clear: 'Clear filters',
-    showing: 'Showing {shown} of {n} projects',
+    sort: 'Sort by',
+    order: 'Order',
+    showing: 'Showing {shown} of {n} project{s}',
   },
 };
 
+/** English plural ending (the Chinese strings have no {s}). */
+const plural = (n: number) => (n === 1 ? '' : 's');
 const overdueCount = (r: ProjectStatus) => r.checklist.lines.filter((l) => l.state === 'overdue').length;
 const dueCount = (r: ProjectStatus) => r.checklist.lines.filter((l) => l.state === 'due').length;
 
@@ -143,7 +149,7 @@ export function portfolioSummarySection(lang: Lang, all: ProjectStatus[], v: Por
   const counts = portfolioSummary(scope);
   const scopeWords = v.platform ? w.ofPlatform.replace('{platform}', platformWord(lang, v.platform)) : w.of;
   return html`<section class="portfolio" aria-labelledby="portfolio-title">
-<h2 id="portfolio-title">${w.summary} <span class="muted">· ${scopeWords.replace('{n}', String(scope.length))}</span></h2>
+<h2 id="portfolio-title">${w.summary} <span class="muted">· ${scopeWords.replace('{n}', String(scope.length)).replace('{s}', plural(scope.length))}</span></h2>
 <ul class="summary" id="summary">
 ${PORTFOLIO_STATUSES.map((st) => {
   const current = v.status === st;
@@ -175,10 +181,17 @@ function statusCell(lang: Lang, r: ProjectStatus): Raw {
   if (overdue) why.push(w.overdueN.replace('{n}', String(overdue)));
   if (due) why.push(w.dueN.replace('{n}', String(due)).replace('{d}', String(DUE_SOON_DAYS)));
   if (r.calendarUnknown) why.push(w.calendar.replace('{year}', String(r.calendarUnknown.year)));
-  return html`<span class="status status-${st}">${w.status[st]}</span>${why.length ? html`<br><span class="muted why">${why.join(lang === 'zh' ? ',' : ', ')}</span>` : ''}`;
+  // One element, so a phone's card row (a flex line) keeps the reasons under the badge.
+  return html`<span class="status-cell"><span class="status status-${st}">${w.status[st]}</span>${why.map((x) => html`<br><span class="muted why">${x}</span>`)}</span>`;
 }
 
-/** The front page: summary, filters, and the sorted list. */
+/** A sort key in words: its column's heading. */
+function sortLabel(lang: Lang, k: SortKey): string {
+  const s = t(lang);
+  return { golive: s.dbGoLive, overdue: s.dbOverdue, platform: s.dbPlatform, status: s.dbStatus }[k];
+}
+
+/** The front page: summary, filters (with the sort, for a phone, where the headings are hidden), and the sorted list. */
 export function portfolioBody(lang: Lang, all: ProjectStatus[], v: PortfolioView = DEFAULT_VIEW): Raw {
   const s = t(lang);
   const w = W[lang];
@@ -191,14 +204,15 @@ ${portfolioSummarySection(lang, all, v)}
 <form class="filters" method="get" action="/dashboard" id="project-filters">
   <label>${s.dbPlatform} <select name="platform">${opt('', s.dbAll, v.platform)}${PLATFORMS.map((p) => opt(p, platformWord(lang, p), v.platform))}</select></label>
   <label>${s.dbStatus} <select name="status">${opt('', s.dbAll, v.status)}${PORTFOLIO_STATUSES.map((st) => opt(st, w.status[st], v.status))}</select></label>
-  ${v.sort !== DEFAULT_VIEW.sort || v.dir !== DEFAULT_VIEW.dir ? html`<input type="hidden" name="sort" value="${v.sort}"><input type="hidden" name="dir" value="${v.dir}">` : ''}
+  <label>${w.sort} <select name="sort">${SORT_KEYS.map((k) => opt(k, sortLabel(lang, k), v.sort))}</select></label>
+  <label>${w.order} <select name="dir">${opt('asc', w.asc, v.dir)}${opt('desc', w.desc, v.dir)}</select></label>
   <button type="submit" class="btn">${s.dbFilter}</button>
   ${filtered ? html`<a href="${portfolioHref({ sort: v.sort, dir: v.dir })}" id="clear-filters">${w.clear}</a>` : ''}
-  <span class="muted" id="showing">${w.showing.replace('{shown}', String(rows.length)).replace('{n}', String(all.length))}</span>
+  <span class="muted" id="showing">${w.showing.replace('{shown}', String(rows.length)).replace('{n}', String(all.length)).replace('{s}', plural(all.length))}</span>
 </form>
 ${rows.length ? '' : html`<p class="muted">${s.dbNoRows}</p>`}
 <div class="scroll"><table id="projects" class="stack" data-sort="${v.sort}" data-dir="${v.dir}"><thead><tr>
-  <th>${s.dbProject}</th>${sortHeading(lang, v, 'platform', s.dbPlatform)}${sortHeading(lang, v, 'status', s.dbStatus)}${sortHeading(lang, v, 'golive', s.dbGoLive)}<th>${s.dbCountdown}</th><th>${s.dbProgress}</th>${sortHeading(lang, v, 'overdue', s.dbOverdue, 'num')}<th>${s.dbResponsible}</th><th>${s.dbLastPost}</th>
+  <th>${s.dbProject}</th>${sortHeading(lang, v, 'platform', sortLabel(lang, 'platform'))}${sortHeading(lang, v, 'status', sortLabel(lang, 'status'))}${sortHeading(lang, v, 'golive', sortLabel(lang, 'golive'))}<th>${s.dbCountdown}</th><th>${s.dbProgress}</th>${sortHeading(lang, v, 'overdue', sortLabel(lang, 'overdue'), 'num')}<th>${s.dbResponsible}</th><th>${s.dbLastPost}</th>
 </tr></thead><tbody>
 ${rows.map((r) => {
   const overdue = overdueCount(r);
@@ -211,7 +225,7 @@ ${rows.map((r) => {
   <td data-label="${s.dbProgress}">${progress(r.checklist)}</td>
   <td data-label="${s.dbOverdue}" class="num${overdue ? ' state-overdue' : ''}">${overdue}</td>
   <td data-label="${s.dbResponsible}">${r.responsible.join(', ')}${r.unassigned.length ? html` <span class="state-overdue">${s.unassigned}: ${r.unassigned.join(', ')}</span>` : ''}</td>
-  <td data-label="${s.dbLastPost}" class="nowrap">${shownTime(r.lastPost, r.project.timeZone) || s.dbNever}</td>
+  <td data-label="${s.dbLastPost}" class="last-post">${shownTime(r.lastPost, r.project.timeZone) || s.dbNever}</td>
 </tr>`;
 })}
 </tbody></table></div>`;

@@ -66,7 +66,7 @@ export function trendSvg(lang: Lang, p: Pick<ProjectRecord, 'name'>, c: Trend, d
   const VW = 880;
   const VH = 270;
   const x0 = 44;
-  const y0 = 34;
+  const y0 = 40;
   const PW = VW - x0 - 16;
   const PH = VH - y0 - 40;
   const n = Math.max(1, c.points.length);
@@ -87,7 +87,7 @@ export function trendSvg(lang: Lang, p: Pick<ProjectRecord, 'name'>, c: Trend, d
     if (i < 0) return '';
     const x = X(i + 0.5);
     const anchor = x < x0 + 60 ? 'start' : x > x0 + PW - 60 ? 'end' : 'middle';
-    return html`<line class="mark ${cls}" x1="${n1(x)}" x2="${n1(x)}" y1="${n1(y0 - 4)}" y2="${n1(y0 + PH)}"/><text class="mark-label ${cls}" x="${n1(x)}" y="${12 + row * 13}" text-anchor="${anchor}">${label} ${date.slice(5)}</text>`;
+    return html`<line class="mark ${cls}" x1="${n1(x)}" x2="${n1(x)}" y1="${n1(y0 - 4)}" y2="${n1(y0 + PH)}"/><text class="mark-label ${cls}" x="${n1(x)}" y="${15 + row * 15}" text-anchor="${anchor}">${label} ${date.slice(5)}</text>`;
   };
   const every = Math.max(1, Math.ceil(n / 10));
   const xlabels = c.points.map((pt, i) => (i % every ? '' : html`<line class="tick" x1="${n1(X(i + 0.5))}" x2="${n1(X(i + 0.5))}" y1="${n1(Y(0))}" y2="${n1(Y(0) + 4)}"/><text class="xlabel" x="${n1(X(i + 0.5))}" y="${n1(Y(0) + 17)}" text-anchor="middle">${pt.date.slice(5)}</text>`));
@@ -98,8 +98,8 @@ export function trendSvg(lang: Lang, p: Pick<ProjectRecord, 'name'>, c: Trend, d
 <desc id="trend-svg-desc">${desc}</desc>
 ${grid}
 ${area ? html`<path class="confirmed-area" d="${area}"/>` : ''}
-${dueLine ? html`<path class="due-line" d="${dueLine}" fill="none"/>` : ''}
 ${confirmedLine ? html`<path class="confirmed-line" d="${confirmedLine}" fill="none"/>` : ''}
+${dueLine ? html`<path class="due-line" d="${dueLine}" fill="none"/>` : ''}
 <line class="axis" x1="${n1(x0)}" x2="${n1(x0 + PW)}" y1="${n1(Y(0))}" y2="${n1(Y(0))}"/>
 ${xlabels}
 ${mark(c.today, w.today, 'today', 0)}
