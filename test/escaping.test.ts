@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feishuMarkdown } from '../adapters/feishu/render.ts';
-import { slackMrkdwn } from '../adapters/slack/render.ts';
+import { renderFeishuCard } from '../adapters/feishu/render.ts';
+import { renderSlackBlocks, slackFallback, slackMrkdwn } from '../adapters/slack/render.ts';
+import { renderCard } from '../adapters/web/render.ts';
+import { cancelledCard, clickNote, movedUpNote, sessionCard, sessionsCard } from '../src/training/card.ts';
+import type { Session } from '../src/training/model.ts';
+import { shanghaiProject } from './support/fixtures.ts';
 import { fixedClock } from '../src/core/clock.ts';
 import { mdText, mention, plainMd } from '../src/core/markdown.ts';
 import { mdToHtml } from '../src/web/html.ts';
@@ -63,6 +68,33 @@ describe('a person\'s text in every renderer', () => {
     for (const id of ['all', 'here', 'channel', 'everyone', 'ou_x></at><at id=all', 'U1> <!channel']) {
       expect(feishuMarkdown(mention(id))).not.toContain('<at');
       expect(slackMrkdwn(mention(id))).not.toMatch(/<[@!]/);
+    }
+  });
+});
+
+describe('a training session\'s texts (title, place, link, reason, departments, names) in every renderer', () => {
+  const session = (p: string): Session => ({
+    id: 'feishu:oc_1#1', projectId: 'feishu:oc_1', no: 1, title: `培训${p}`, audience: 'staff', departments: [`财务${p}`], delivery: { kind: 'onsite', place: `三楼${p}` },
+    start: '2026-12-10T14:00', end: '2026-12-10T16:00', trainer: 'vendor', capacity: 80, override: { by: 'ou_pm', reason: `原因${p}` },
+    signedUp: ['ou_a', 'ou_victim'], waitlist: ['ou_w'], names: { ou_a: `名字${p}`, ou_victim: p, ou_w: `候补${p}` }, checkIns: [], cancelled: false,
+  });
+  const cards = (p: string) => {
+    const s = session(p);
+    const user = { id: 'ou_a', name: `名字${p}`, isBot: false };
+    return [sessionCard(shanghaiProject({ name: `项目${p}` }), s, { open: true }), sessionsCard(shanghaiProject({ name: `项目${p}` }), [s], 'zh'), clickNote('signed-up', s, user, 'zh'), clickNote('unsigned', s, user, 'en'), movedUpNote(s, 'ou_victim', 'zh'), cancelledCard(s, user, [], 'en')];
+  };
+
+  it.each(PAYLOADS)('%s shows as text: no tag, link or mention but the bot\'s own', (p) => {
+    for (const card of cards(p)) {
+      const feishu = JSON.stringify(renderFeishuCard(card));
+      // The only mention is the one the bot builds for the person moved up.
+      expect(feishu.replace(/<at id=ou_victim><\/at>/g, '')).not.toMatch(/<(?!\/?b>)[a-z!#@]/i);
+      expect(feishu).not.toContain('](');
+      const slack = JSON.stringify([renderSlackBlocks(card), slackFallback(card)]);
+      expect(slack).not.toMatch(/<[@!#h]/); // the bot's mention of a Feishu id is no Slack mention either
+      const html = renderCard(card, 'm1', (id) => id);
+      expect(html.replace(/<\/?(?:p|strong|br|section|h3|div|button|hr|span|ul|li)(?:\s[^>]*)?>/g, '')).not.toContain('<');
+      expect(html.split('class="mention"').length - 1).toBe(card.fallback.startsWith('候补递补成功') ? 1 : 0);
     }
   });
 });

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shanghaiProject } from './support/fixtures.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, Store } from '../src/store/store.ts';
+import { verifyChain } from '../src/store/chain.ts';
+import { decideCancelSignUp, decideCheckIn, decideCreate, decideSignUp, type TrainingDecision } from '../src/training/decide.ts';
+import type { Stamp } from '../src/projects/authority.ts';
 
 /**
  * What every Store implementation must do. `open()` gives a fresh, empty store;
@@ -40,6 +43,13 @@ const signoff = (over: Partial<NewSignoffEvent> = {}): NewSignoffEvent => ({
   text: '确认 3',
   ...over,
 });
+
+// Training: a session planned by the admin of `project`, and the stamp of each action.
+const stamp = (text: string): Stamp => ({ at: '2026-10-09T09:12:00+08:00', via: 'button', platform: 'feishu', evidenceMessageId: 'om_card', text });
+const weekdays = { isWorkingDay: (d: string) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()) };
+const NOW = '2026-10-09T09:12';
+const draft = { date: '2026-10-15', from: '14:00', to: '16:00', audience: 'middle' as const, delivery: { kind: 'onsite' as const, place: '三楼会议室' } };
+const write = (d: TrainingDecision) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
 
 export function storeContract(name: string, fixture: StoreFixture): void {
   describe(`Store contract: ${name}`, () => {
@@ -262,6 +272,81 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(await store.getProject('feishu:oc_1')).toMatchObject({ name: 'ACME OA' });
       expect(await store.claimPost('feishu:oc_1', '2026-10-09', new Date(), 600_000)).toBe('sent');
       expect(await store.listSignoffs('feishu:oc_1')).toHaveLength(1);
+    });
+
+    it('keeps training sessions per project, numbered, written with their audit events in one step, across a restart', async () => {
+      store = await fixture.open();
+      const p = project();
+      const admin = { id: 'ou_admin', name: 'Admin' };
+      const create = (projectId: string, capacity: number, reason?: string) =>
+        store.addSession(projectId, (no) => write(decideCreate({ ...p, id: projectId }, no, { ...draft, capacity, ...(reason ? { overrideReason: reason } : {}) }, admin, stamp('新建培训'), weekdays, NOW)));
+      const [a, b] = await Promise.all([create('feishu:oc_1', 40), create('feishu:oc_1', 80, '全员宣贯,另有分场答疑')]);
+      expect([a.session?.no, b.session?.no].sort()).toEqual([1, 2]);
+      expect((await create('other', 10)).session?.no).toBe(1); // numbered per project
+      // Refused (over 60 without a reason): nothing written, not even a number used up.
+      const refused = await create('feishu:oc_1', 90);
+      expect(refused).toMatchObject({ result: { ok: false, rule: '5.2-10' }, events: [] });
+      expect(refused.session).toBeUndefined();
+      expect((await create('feishu:oc_1', 20)).session?.no).toBe(3);
+      const list = await store.listSessions('feishu:oc_1');
+      expect(list.map((x) => [x.no, x.capacity, x.id])).toEqual([[1, expect.any(Number), 'feishu:oc_1#1'], [2, expect.any(Number), 'feishu:oc_1#2'], [3, 20, 'feishu:oc_1#3']]);
+      const big = list.find((x) => x.capacity === 80)!;
+      expect(big.override).toEqual({ by: 'ou_admin', reason: '全员宣贯,另有分场答疑' });
+      expect(await store.getSession('feishu:oc_1', big.no)).toEqual(big);
+      expect(await store.getSession('feishu:oc_1', 99)).toBeUndefined();
+      const trail = await store.listSignoffs('feishu:oc_1');
+      expect(trail.map((e) => e.action).sort()).toEqual(['training-create', 'training-create', 'training-create', 'training-override']);
+      expect(trail.find((e) => e.action === 'training-override')).toMatchObject({ itemId: `training:${big.no}`, userId: 'ou_admin', role: 'admin', detail: expect.stringContaining('全员宣贯,另有分场答疑') });
+      expect(verifyChain('feishu:oc_1', trail).ok).toBe(true);
+      // A decision that changes nothing writes nothing; an unknown session is undefined; a broken one stops the write.
+      expect(await store.changeSession('feishu:oc_1', 99, (x) => ({ result: x.no }))).toBeUndefined();
+      await expect(store.changeSession('feishu:oc_1', 3, (x) => ({ result: 0, session: { ...x, no: 1 } }))).rejects.toThrow();
+      await expect(store.changeSession('feishu:oc_1', 3, (x) => ({ result: 0, session: { ...x, capacity: -1 } }))).rejects.toThrow();
+      expect((await store.getSession('feishu:oc_1', 3))?.capacity).toBe(20);
+      if (!fixture.reopen) return;
+      await store.close();
+      store = await fixture.reopen();
+      expect(await store.listSessions('feishu:oc_1')).toEqual(list);
+    });
+
+    it('signs up to capacity and no further when many click at once, then the waitlist; a cancel moves the first waiting up', async () => {
+      store = await fixture.open();
+      const p = project();
+      const made = await store.addSession(p.id, (no) => write(decideCreate(p, no, { ...draft, capacity: 3 }, { id: 'ou_admin' }, stamp('新建培训'), weekdays, NOW)));
+      const no = made.session!.no;
+      const users = Array.from({ length: 12 }, (_, i) => `ou_u${i}`);
+      const clicks = await Promise.all(users.map((u) => store.changeSession(p.id, no, (x) => write(decideSignUp(p, x, { id: u, name: `U${u.slice(4)}` }, stamp('[button] training signup'), NOW)))));
+      const outcomes = clicks.map((c) => (c!.result.ok ? c!.result.outcome : 'refused'));
+      expect(outcomes.filter((o) => o === 'signed-up')).toHaveLength(3);
+      expect(outcomes.filter((o) => o === 'waitlisted')).toHaveLength(9);
+      const full = (await store.getSession(p.id, no))!;
+      expect(full.signedUp).toHaveLength(3);
+      expect(full.waitlist).toHaveLength(9);
+      expect(new Set([...full.signedUp, ...full.waitlist])).toEqual(new Set(users));
+      // The same person again changes nothing.
+      const again = await store.changeSession(p.id, no, (x) => write(decideSignUp(p, x, { id: full.signedUp[0]! }, stamp('again'), NOW)));
+      expect(again).toMatchObject({ result: { outcome: 'already' }, events: [] });
+
+      // A seat given up goes to the first on the waitlist, recorded as two events in one write.
+      const [leaver] = full.signedUp;
+      const [first, second] = full.waitlist;
+      const cancel = await store.changeSession(p.id, no, (x) => write(decideCancelSignUp(p, x, { id: leaver! }, stamp('[button] training cancel'), NOW)));
+      expect(cancel?.result).toMatchObject({ ok: true, outcome: 'unsigned', movedUp: [first] });
+      expect(cancel?.events.map((e) => [e.action, e.userId, e.subjectId ?? null])).toEqual([['training-unsignup', leaver, null], ['training-moveup', leaver, first]]);
+      const after = (await store.getSession(p.id, no))!;
+      expect(after.signedUp).toEqual([...full.signedUp.slice(1), first]);
+      expect(after.waitlist[0]).toBe(second);
+      expect(after.names[first!]).toBe(`U${first!.slice(4)}`);
+      // A check-in is kept on the session and in the trail.
+      const checked = await store.changeSession(p.id, no, (x) => write(decideCheckIn(p, x, { id: first! }, stamp('签到'), '2026-10-15T13:50')));
+      expect(checked?.result).toMatchObject({ ok: true, outcome: 'checked-in' });
+      expect((await store.getSession(p.id, no))!.checkIns).toEqual([{ userId: first, kind: 'check-in', at: '2026-10-09T09:12:00+08:00' }]);
+
+      const trail = await store.listSignoffs(p.id);
+      expect(trail.filter((e) => e.action === 'training-signup')).toHaveLength(3);
+      expect(trail.filter((e) => e.action === 'training-waitlist')).toHaveLength(9);
+      expect(trail.at(-1)).toMatchObject({ action: 'training-checkin', itemId: `training:${no}`, userId: first });
+      expect(verifyChain(p.id, trail)).toMatchObject({ ok: true, events: 1 + 12 + 2 + 1 });
     });
 
     it('keeps evidence records and their bytes, by content hash, across a restart', async () => {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/store/postgres.ts';
 import { storeContract, type StoreFixture } from './store.contract.ts';
 import { inboxContract } from './store.inbox.contract.ts';
+import { decideCreate, decideSignUp, type TrainingDecision } from '../src/training/decide.ts';
+import { shanghaiProject } from './support/fixtures.ts';
 import { PG_BASE_URL, PG_SKIP, assertPostgresReachable, dropSchemas, freshSchema, urlWithSchema } from './helpers/postgres.ts';
 
 const schemas: string[] = [];
@@ -36,7 +38,7 @@ if (PG_SKIP) {
       const { rows } = await c.query(`SELECT version FROM "${s}".schema_migrations ORDER BY version`);
       await c.end();
       // Each version once: a second replica migrating too would have failed on CREATE TABLE.
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }, { version: 8 }, { version: 9 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }, { version: 8 }, { version: 9 }, { version: 10 }]);
       for (const st of stores) await st.close();
     });
 
@@ -65,6 +67,31 @@ if (PG_SKIP) {
       expect(firsts.filter(Boolean)).toHaveLength(1);
       // Once expired, the key is new again.
       expect(await a.claimEvent('slack:Ev1', new Date(now.getTime() + 86_400_001), 86_400_000)).toBe(true);
+      await a.close();
+      await b.close();
+    });
+
+    it('gives the last seat of a training session to one of two stores (two replicas) clicking at once', async () => {
+      const s = freshSchema();
+      schemas.push(s);
+      const [a, b] = await Promise.all([openPostgresStore(urlWithSchema(s)), openPostgresStore(urlWithSchema(s))]);
+      const p = shanghaiProject();
+      const st = { at: '2026-10-09T09:12:00+08:00', via: 'button' as const, platform: 'feishu' as const, evidenceMessageId: 'om_card', text: '[button] training signup' };
+      const write = (d: TrainingDecision) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
+      const cal = { isWorkingDay: () => true };
+      const now = '2026-10-09T09:12';
+      for (let round = 0; round < 5; round++) {
+        const made = await a.addSession(p.id, (no) => write(decideCreate(p, no, { date: '2026-10-15', from: '14:00', to: '16:00', audience: 'staff', delivery: { kind: 'onsite', place: 'A' }, capacity: 2 }, { id: 'ou_admin' }, st, cal, now)));
+        const no = made.session!.no;
+        await a.changeSession(p.id, no, (x) => write(decideSignUp(p, x, { id: 'ou_first' }, st, now)));
+        // Six people for the last seat, half through each replica, all at once.
+        const racers = Array.from({ length: 6 }, (_, i) => `ou_r${round}_${i}`);
+        const outs = await Promise.all(racers.map((u, i) => (i % 2 ? a : b).changeSession(p.id, no, (x) => write(decideSignUp(p, x, { id: u }, st, now)))));
+        expect(outs.filter((o) => o?.result.ok && o.result.outcome === 'signed-up')).toHaveLength(1);
+        expect(outs.filter((o) => o?.result.ok && o.result.outcome === 'waitlisted')).toHaveLength(5);
+        const got = (await b.getSession(p.id, no))!;
+        expect([got.signedUp.length, got.waitlist.length]).toEqual([2, 5]);
+      }
       await a.close();
       await b.close();
     });

@@ -4,7 +4,7 @@ import { attendance, cancelSignUp, MAX_SESSION_SIZE, openCheck, planSession, sig
 import { rulebook } from './support/checklist-world.ts';
 
 const workingDays = (d: string) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
-const base = { id: 's1', projectId: 'feishu:oc_1', title: '中层管理培训', audience: 'middle' as const, delivery: { kind: 'onsite' as const, place: '三楼会议室' }, start: '2026-12-10T14:00', end: '2026-12-10T16:00', trainer: 'vendor' as const, capacity: 40 };
+const base = { id: 's1', projectId: 'feishu:oc_1', no: 1, title: '中层管理培训', audience: 'middle' as const, delivery: { kind: 'onsite' as const, place: '三楼会议室' }, start: '2026-12-10T14:00', end: '2026-12-10T16:00', trainer: 'vendor' as const, capacity: 40 };
 const planned = (over: Partial<Session> = {}) => {
   const p = planSession({ ...base, ...over }, workingDays);
   if (!p.ok) throw new Error(p.why.en);

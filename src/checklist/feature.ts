@@ -14,6 +14,7 @@ import { createDailyJob } from '../schedule/job.ts';
 import { createScheduler, type CronSchedule, type Scheduler } from '../schedule/scheduler.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffHandler } from '../signoff/handlers.ts';
+import { trainingHandlers } from '../training/chat.ts';
 import type { Store } from '../store/store.ts';
 import type { ChecklistEnv } from './env.ts';
 import { checklistRoutes } from './routes.ts';
@@ -86,7 +87,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
   };
 }
 
-/** Commands first, then role answers and sign-offs (a reply "确认 3" is never mistaken for a question). */
+/** Commands first, then role answers, training and sign-offs (a reply "确认 3" is never mistaken for a question). */
 export function projectHandlers(env: ChecklistEnv): Handler[] {
-  return [commandHandler(env), roleButtonHandler(), signoffHandler(env)];
+  return [commandHandler(env), roleButtonHandler(), ...trainingHandlers(env), signoffHandler(env)];
 }

@@ -1,4 +1,4 @@
-import { isRoleAction, type ProjectRecord, type RoleGrant, type SignoffEvent } from '../store/records.ts';
+import { isRoleAction, isTrainingAction, type ProjectRecord, type RoleGrant, type SignoffEvent } from '../store/records.ts';
 import { roleLabel } from './roles.ts';
 
 type Lang = 'zh' | 'en';
@@ -18,6 +18,15 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
   'role-decline': { zh: '拒绝角色', en: 'declined role' },
   'role-remove': { zh: '取消角色', en: 'removed role' },
   report: { zh: '生成报告', en: 'generated report' },
+  'training-create': { zh: '新建培训', en: 'planned training' },
+  'training-change': { zh: '修改培训', en: 'changed training' },
+  'training-cancel': { zh: '取消培训', en: 'cancelled training' },
+  'training-override': { zh: '超额覆盖', en: 'overrode the 60 limit of' },
+  'training-signup': { zh: '报名', en: 'signed up for' },
+  'training-waitlist': { zh: '报名(候补)', en: 'joined the waitlist of' },
+  'training-unsignup': { zh: '取消报名', en: 'cancelled their sign-up for' },
+  'training-moveup': { zh: '候补递补', en: 'moved up from the waitlist of' },
+  'training-checkin': { zh: '签到', en: 'checked in to' },
 };
 
 export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];
@@ -49,6 +58,12 @@ export function eventWords(e: SignoffEvent, lang: Lang, who: (id: string, name?:
     const subject = e.subjectId && !self ? `${lang === 'zh' ? ':' : ': '}${who(e.subjectId, e.subjectName)}` : '';
     const org = e.org ? (lang === 'zh' ? `(组织 ${text(e.org)})` : ` (organisation ${text(e.org)})`) : '';
     return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${subject}${org}`;
+  }
+  if (isTrainingAction(e.action)) {
+    // Moved up: whose seat it is now; the detail says what was decided (terms, reason, change, place).
+    const subject = e.subjectId && e.subjectId !== e.userId ? `${lang === 'zh' ? ':' : ': '}${who(e.subjectId, e.subjectName)}` : '';
+    const detail = e.detail ? ` · ${text(e.detail)}` : '';
+    return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${subject}${detail}`;
   }
   if (e.action === 'report') return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}`;
   const grant = grantWords(e.roleGrant, lang, who, text);

@@ -102,7 +102,8 @@ const actions = (qo: QaOptions): Handler => async (ctx) => {
     case 'confirm':
     case 'undo':
     case 'role':
-      return false; // sign-offs and roles are the checklist handlers' business
+    case 'training':
+      return false; // sign-offs, roles and training are the project handlers' business
     default: {
       const never: never = action;
       throw new Error(`unknown action ${JSON.stringify(never)}`);

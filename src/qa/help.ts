@@ -10,6 +10,7 @@ const HELP: Record<Lang, { title: string; md: string }> = {
       '**问阶段**：「上线前检查要做哪些事」「培训准备要做什么」。',
       '**上线清单**：「绑定项目 <名称> 上线日期 <YYYY-MM-DD>」「设置角色 @某人 客户项目负责人|项目经理|IT负责人」「清单」「进度」「签字记录」「设置提醒时间 08:30」。',
       '**确认事项**：在清单消息下回复「确认 3」「确认 1-3」「全部确认」，或点按钮；「撤销 2」撤回。',
+      '**培训**：「新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室」（单场超过 60 人需加「超额原因 …」）「培训列表」「修改培训 3 上限50」「取消培训 3」；在培训卡片上点「报名」「取消报名」。',
     ].join('\n'),
   },
   en: {
@@ -20,6 +21,7 @@ const HELP: Record<Lang, { title: string; md: string }> = {
       '**Ask about a stage**: "what do we check before go-live", "how to prepare the training".',
       '**Go-live checklist**: "bind project <name> go-live <YYYY-MM-DD>", "set role @someone customer-lead|vendor-pm|it-lead", "checklist", "status", "sign-offs", "set time 08:30".',
       '**Confirm items**: reply to the checklist with "confirm 3", "confirm 1-3", "confirm all", or press its button; "undo 2" takes one back.',
+      '**Training**: "new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3" (above 60 people add "override <reason>"), "trainings", "change training 3 cap 50", "cancel training 3"; press "Sign up" / "Cancel sign-up" on the session card.',
     ].join('\n'),
   },
 };

@@ -11,6 +11,8 @@ import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, R
 
 import { StoreError } from './store-error.ts';
 import { EvidenceRecord, evidenceDir, readEvidenceFile, sha256Hex, writeEvidenceFile } from './evidence.ts';
+import { Session } from '../training/model.ts';
+import { checkSession } from './training.ts';
 
 const DbShape = z.object({
   // Kept in this file by earlier versions; now in the journals (see journalFiles), moved there at open.
@@ -23,6 +25,8 @@ const DbShape = z.object({
   review: z.array(ReviewItem).default([]),
   deliveries: z.record(z.string(), Delivery).default({}),
   evidence: z.array(EvidenceRecord).default([]),
+  /** Training sessions, every project's, in the order they were created. */
+  sessions: z.array(Session).default([]),
 });
 export type DbShape = z.infer<typeof DbShape>;
 
@@ -340,6 +344,46 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
     },
     async listSignoffs(projectId) {
       return structuredClone(db.data.signoffs.filter((e) => e.projectId === projectId));
+    },
+    async listSessions(projectId) {
+      return structuredClone(db.data.sessions.filter((x) => x.projectId === projectId).sort((a, b) => a.no - b.no));
+    },
+    async getSession(projectId, no) {
+      const x = db.data.sessions.find((r) => r.projectId === projectId && r.no === no);
+      return x && structuredClone(x);
+    },
+    // Read, decide and apply in one synchronous stretch (update() applies its change before it
+    // awaits the write): nothing else reads or writes in between, so a seat is never given twice.
+    async addSession(projectId, decide) {
+      if (readOnly) throw new StoreError(`${file} was opened read-only`);
+      const no = Math.max(0, ...db.data.sessions.filter((x) => x.projectId === projectId).map((x) => x.no)) + 1;
+      const { result, session, events = [] } = decide(no);
+      const next = session ? checkSession(session, projectId, no) : undefined;
+      for (const e of events) SignoffEvent.omit({ seq: true }).parse(e);
+      let written: SignoffEvent[] = [];
+      await update((d) => {
+        if (next) d.sessions.push(structuredClone(next));
+        let seq = d.signoffs.at(-1)?.seq ?? 0;
+        written = events.map((e) => link(e, ++seq));
+        d.signoffs.push(...structuredClone(written));
+      });
+      return { result, ...(next ? { session: structuredClone(next) } : {}), events: written };
+    },
+    async changeSession(projectId, no, decide) {
+      if (readOnly) throw new StoreError(`${file} was opened read-only`);
+      const i = db.data.sessions.findIndex((r) => r.projectId === projectId && r.no === no);
+      if (i < 0) return undefined;
+      const { result, session, events = [] } = decide(structuredClone(db.data.sessions[i]!));
+      const next = session ? checkSession(session, projectId, no) : undefined;
+      for (const e of events) SignoffEvent.omit({ seq: true }).parse(e);
+      let written: SignoffEvent[] = [];
+      await update((d) => {
+        if (next) d.sessions[i] = structuredClone(next);
+        let seq = d.signoffs.at(-1)?.seq ?? 0;
+        written = events.map((e) => link(e, ++seq));
+        d.signoffs.push(...structuredClone(written));
+      });
+      return { result, session: structuredClone(next ?? db.data.sessions[i]!), events: written };
     },
     async addEvidence(e, bytes) {
       if (readOnly) throw new StoreError(`${file} was opened read-only`);

@@ -192,6 +192,27 @@ export const migrations: Migration[] = [
       CREATE INDEX evidence_by_project ON evidence (project_id, id);
     `,
   },
+  {
+    version: 10,
+    name: 'training sessions, their actions in the audit trail',
+    sql: `
+      -- The record is the zod-validated Session (src/training/model.ts) with its sign-ups,
+      -- waitlist and check-ins; a change locks its row (SELECT ... FOR UPDATE), so two replicas
+      -- signing people up at once never give one seat twice.
+      CREATE TABLE training_sessions (
+        project_id text NOT NULL,
+        no         integer NOT NULL CHECK (no > 0),
+        data       jsonb NOT NULL,
+        PRIMARY KEY (project_id, no)
+      );
+      ALTER TABLE signoffs ADD COLUMN detail text;
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove', 'report',
+          'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist',
+          'training-unsignup', 'training-moveup', 'training-checkin'));
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -20,6 +20,7 @@ export const toSignoff = (r: Row): SignoffEvent => ({
   ...(r.subject_name != null ? { subjectName: r.subject_name as string } : {}),
   ...(r.org != null ? { org: r.org as string } : {}),
   ...(r.role_grant != null ? { roleGrant: JSON.parse(r.role_grant as string) as SignoffEvent['roleGrant'] } : {}),
+  ...(r.detail != null ? { detail: r.detail as string } : {}),
   ...(r.rulebook_version != null ? { rulebookVersion: r.rulebook_version as string } : {}),
   ...(r.prev_hash != null ? { prevHash: r.prev_hash as string } : {}),
   ...(r.hash != null ? { hash: r.hash as string } : {}),

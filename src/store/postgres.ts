@@ -5,6 +5,8 @@ import { chained, GENESIS } from './chain.ts';
 import { postgresInbox } from './postgres-inbox.ts';
 import { EvidenceRecord, sha256Hex } from './evidence.ts';
 import { ChecklistMessage, FeedbackRecord, ProjectRecord, ReviewItem, SignoffEvent, type PostClaim, type Store } from './store.ts';
+import { Session } from '../training/model.ts';
+import { checkSession } from './training.ts';
 
 const NewSignoff = SignoffEvent.omit({ seq: true });
 
@@ -380,6 +382,43 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       const { rows } = await q('SELECT * FROM signoffs WHERE project_id = $1 ORDER BY seq', [projectId]);
       return rows.map(toSignoff);
     },
+    async listSessions(projectId) {
+      const { rows } = await q<{ data: object }>('SELECT data FROM training_sessions WHERE project_id = $1 ORDER BY no', [projectId]);
+      return rows.map((r) => Session.parse(r.data));
+    },
+    async getSession(projectId, no) {
+      const { rows } = await q<{ data: object }>('SELECT data FROM training_sessions WHERE project_id = $1 AND no = $2', [projectId, no]);
+      return rows[0] && Session.parse(rows[0].data);
+    },
+    async addSession(projectId, decide) {
+      return tx(async (c) => {
+        // One creator per project at a time, across replicas: the number read here is the one written.
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`oa-golive-bot:training:${projectId}`]);
+        const { rows } = await c.query<{ n: number }>('SELECT COALESCE(max(no), 0) + 1 AS n FROM training_sessions WHERE project_id = $1', [projectId]);
+        const no = Number(rows[0]!.n);
+        const { result, session, events = [] } = decide(no);
+        const next = session ? checkSession(session, projectId, no) : undefined;
+        const valid = events.map((e) => NewSignoff.parse(e));
+        if (next) await c.query('INSERT INTO training_sessions (project_id, no, data) VALUES ($1, $2, $3)', [projectId, no, next]);
+        const written = await insertChained(c, valid);
+        return { result, ...(next ? { session: next } : {}), events: written };
+      });
+    },
+    async changeSession(projectId, no, decide) {
+      return tx(async (c) => {
+        // The row lock is held until COMMIT: a second click (this replica or another) waits here,
+        // then reads the session as the first one left it (READ COMMITTED re-reads the locked row).
+        const { rows } = await c.query<{ data: object }>('SELECT data FROM training_sessions WHERE project_id = $1 AND no = $2 FOR UPDATE', [projectId, no]);
+        if (!rows[0]) return undefined;
+        const current = Session.parse(rows[0].data);
+        const { result, session, events = [] } = decide(structuredClone(current));
+        const next = session ? checkSession(session, projectId, no) : undefined;
+        const valid = events.map((e) => NewSignoff.parse(e));
+        if (next) await c.query('UPDATE training_sessions SET data = $3 WHERE project_id = $1 AND no = $2', [projectId, no, next]);
+        const written = await insertChained(c, valid);
+        return { result, session: next ?? current, events: written };
+      });
+    },
     async addEvidence(e, bytes) {
       const sha256 = bytes ? sha256Hex(bytes) : undefined;
       const draft = EvidenceRecord.parse({ ...e, id: 1, ...(sha256 ? { sha256, size: bytes!.byteLength } : {}) });
@@ -485,8 +524,8 @@ async function insertChained(c: pg.PoolClient, events: Omit<SignoffEvent, 'seq' 
 
 async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Promise<SignoffEvent> {
   const { rows } = await c.query(
-    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING *`,
+    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash, detail)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) RETURNING *`,
     [
       e.projectId,
       e.action,
@@ -507,6 +546,7 @@ async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Pr
       e.rulebookVersion ?? null,
       e.prevHash ?? null,
       e.hash ?? null,
+      e.detail ?? null,
     ],
   );
   return toSignoff(rows[0]!);

@@ -96,6 +96,15 @@ export const RoleAction = z.enum(['role-grant', 'role-nominate', 'role-accept', 
 export type RoleAction = z.infer<typeof RoleAction>;
 export const isRoleAction = (a: string): a is RoleAction => (RoleAction.options as string[]).includes(a);
 
+/**
+ * Training sessions (src/training), kept in the same trail: a session planned, changed or
+ * cancelled, the 60-person limit of 5.2-10 overridden (with its reason), a sign-up (a seat or
+ * the waitlist), a sign-up cancelled, someone moved up from the waitlist, a check-in.
+ */
+export const TrainingAction = z.enum(['training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist', 'training-unsignup', 'training-moveup', 'training-checkin']);
+export type TrainingAction = z.infer<typeof TrainingAction>;
+export const isTrainingAction = (a: string): a is TrainingAction => (TrainingAction.options as string[]).includes(a);
+
 /** How the signer came to hold the role they signed with, frozen into the sign-off. */
 export const RoleGrant = z.object({
   source: z.enum(['file', 'chat']),
@@ -114,11 +123,14 @@ export type RoleGrant = z.infer<typeof RoleGrant>;
  * `role:<role>`, `itemText` the role's name, `user*` who acted and `subject*` whose role it is.
  * For a report (src/reports), `itemId` is `report:<kind>`, `itemText` its title,
  * `evidenceMessageId` `sha256:<the file's hash>` and `text` what was generated.
+ * For a training action, `itemId` is `training:<the session's number>`, `itemText` the session
+ * as it was then (number, title, time), `subject*` the person moved up, and `detail` what was
+ * decided (the session's terms, the override's reason, what changed, the seat or waitlist place).
  */
 export const SignoffEvent = z.object({
   seq: z.number().int().positive(),
   projectId: z.string().min(1),
-  action: z.union([z.enum(['confirm', 'undo', 'report']), RoleAction]),
+  action: z.union([z.enum(['confirm', 'undo', 'report']), RoleAction, TrainingAction]),
   itemId: z.string().min(1),
   /** The item's text when it was signed, in the project's language. */
   itemText: z.string(),
@@ -141,6 +153,8 @@ export const SignoffEvent = z.object({
   org: z.string().optional(),
   /** Sign-offs: how the signer's role was given. */
   roleGrant: RoleGrant.optional(),
+  /** Training actions: what was decided, in the project's language (see above). */
+  detail: z.string().optional(),
   /** The rulebook version the bot answered from when this was recorded. */
   rulebookVersion: z.string().optional(),
   /** The hash chain (src/store/chain.ts): the project's previous event's hash, and this one's. Set by the store. */

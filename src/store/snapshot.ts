@@ -13,6 +13,7 @@ import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, R
 import { StoreError } from './store-error.ts';
 import { EvidenceRecord, evidenceDir, readEvidenceFile, Sha256, sha256Hex, writeEvidenceFile } from './evidence.ts';
 import { readdirSync } from 'node:fs';
+import { Session } from '../training/model.ts';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
@@ -33,6 +34,8 @@ export const Snapshot = z.object({
   evidence: z.array(EvidenceRecord).default([]),
   /** The stored evidence files: SHA-256 → the bytes, base64. */
   evidenceFiles: z.record(Sha256, z.string()).default({}),
+  /** Training sessions with their sign-ups, waitlists and check-ins. */
+  sessions: z.array(Session).default([]),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
@@ -45,6 +48,7 @@ export function counts(s: Snapshot): Record<string, number> {
     feedback: s.feedback.length,
     'review items': s.review.length,
     evidence: s.evidence.length,
+    'training sessions': s.sessions.length,
     events: Object.keys(s.events).length,
     'unfinished events': Object.values(s.deliveries).filter((d) => d.status === 'pending').length,
   };
@@ -113,6 +117,7 @@ export async function readPostgresSnapshot(url: string): Promise<Snapshot> {
     snap.signoffs = (await all('SELECT * FROM signoffs ORDER BY seq')).map(toSignoff);
     snap.evidence = (await all('SELECT id, data FROM evidence ORDER BY id')).map((r) => EvidenceRecord.parse({ ...(r.data as object), id: Number(r.id) }));
     for (const r of await all('SELECT sha256, bytes FROM evidence_files')) snap.evidenceFiles[r.sha256 as string] = (r.bytes as Buffer).toString('base64');
+    snap.sessions = (await all('SELECT data FROM training_sessions ORDER BY project_id, no')).map((r) => Session.parse(r.data));
     await c.query('COMMIT');
     return snap;
   } catch (e) {
@@ -170,12 +175,12 @@ export async function writePostgresSnapshot(url: string, snap: Snapshot): Promis
     const trail = snap.signoffs.some((e) => !e.hash) ? backfill(snap.signoffs) : snap.signoffs;
     for (const e of trail) {
       await c.query(
-        `INSERT INTO signoffs (seq, project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)`,
+        `INSERT INTO signoffs (seq, project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash, detail)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
         [
           e.seq, e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text,
           e.subjectId ?? null, e.subjectName ?? null, e.org ?? null, e.roleGrant ? JSON.stringify(e.roleGrant) : null,
-          e.rulebookVersion ?? null, e.prevHash ?? null, e.hash ?? null,
+          e.rulebookVersion ?? null, e.prevHash ?? null, e.hash ?? null, e.detail ?? null,
         ],
       );
     }
@@ -188,6 +193,7 @@ export async function writePostgresSnapshot(url: string, snap: Snapshot): Promis
       const { id, ...data } = e;
       await c.query('INSERT INTO evidence (id, project_id, data) VALUES ($1, $2, $3)', [id, e.projectId, JSON.stringify(data)]);
     }
+    for (const s of snap.sessions) await c.query('INSERT INTO training_sessions (project_id, no, data) VALUES ($1, $2, $3)', [s.projectId, s.no, s]);
     await c.query(`SELECT setval(pg_get_serial_sequence('evidence', 'id'), GREATEST((SELECT max(id) FROM evidence), 1), (SELECT count(*) > 0 FROM evidence))`);
     // New sign-offs continue after the copied ones.
     await c.query(`SELECT setval(pg_get_serial_sequence('signoffs', 'seq'), GREATEST((SELECT max(seq) FROM signoffs), 1), (SELECT count(*) > 0 FROM signoffs))`);

@@ -5,6 +5,7 @@ import type { ChecklistMessage, Delivery, DownReason, NewDelivery, NewReviewItem
 export * from './records.ts';
 export { EvidenceRecord, EvidenceSource, type NewEvidence } from './evidence.ts';
 import type { EvidenceRecord, NewEvidence } from './evidence.ts';
+import type { Session } from '../training/model.ts';
 
 export const FeedbackRecord = z.object({
   question: z.string(),
@@ -23,6 +24,13 @@ export type FeedbackRecord = z.infer<typeof FeedbackRecord>;
 export interface ProjectChange<T> {
   result: T;
   project?: ProjectRecord;
+  events?: NewSignoffEvent[];
+}
+
+/** What a training decision (src/training/decide.ts) hands the store: the session as it must become (none: left as it is) and its audit events. */
+export interface SessionChange<T> {
+  result: T;
+  session?: Session;
   events?: NewSignoffEvent[];
 }
 
@@ -112,6 +120,25 @@ export interface Store {
   recordSignoffs(events: NewSignoffEvent[]): Promise<SignoffEvent[]>;
   /** In the order they were written. */
   listSignoffs(projectId: string): Promise<SignoffEvent[]>;
+
+  // ---- training sessions (src/training/model.ts Session): whole records, per project by number ----
+  /** Oldest (lowest number) first. */
+  listSessions(projectId: string): Promise<Session[]>;
+  getSession(projectId: string, no: number): Promise<Session | undefined>;
+  /**
+   * Creates a session: `decide` gets the project's next number and returns the session with that
+   * number (or none: refused, nothing written) and its audit events, written in one step. Two
+   * callers at once get different numbers. `decide` must be pure (PostgreSQL may run it again).
+   */
+  addSession<T>(projectId: string, decide: (no: number) => SessionChange<T>): Promise<{ result: T; session?: Session; events: SignoffEvent[] }>;
+  /**
+   * Reads the session under its lock and hands it to `decide`, which returns the session as it
+   * must become (or none) and audit events; both are written in one step, atomic against every
+   * other writer, other processes included: of two people clicking 报名 on the last seat at once
+   * (on two replicas), one gets it and the other is waitlisted. Undefined when no such session.
+   * `decide` must be pure (PostgreSQL may run it again after a connection failure).
+   */
+  changeSession<T>(projectId: string, no: number, decide: (s: Session) => SessionChange<T>): Promise<{ result: T; session: Session; events: SignoffEvent[] } | undefined>;
 
   // ---- evidence attached to sign-offs (src/store/evidence.ts) ----
   /**

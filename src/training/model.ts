@@ -3,8 +3,9 @@ import { z } from 'zod';
 /**
  * Training sessions (rulebook 5.2 上线前培训准备, 5.3 用户使用培训) as pure decisions: each takes
  * the session as it is and returns what it must become, or why not, quoting the rule the
- * refusal keeps. Nothing here reads a clock, a store or a platform; the chat, page and store
- * edges come on top (not yet built: see the issue "Training sessions as a working tool").
+ * refusal keeps. Nothing here reads a clock, a store or a platform; the chat and store edges
+ * are on top (decide.ts adds who may and the audit events, chat.ts speaks; the store keeps the
+ * session whole and changes it under a lock: Store.changeSession).
  */
 
 export const AUDIENCES = ['leaders', 'middle', 'staff', 'key-users', 'admins'] as const;
@@ -28,9 +29,21 @@ export const Delivery = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('recorded'), link: z.url({ protocol: /^https?$/ }) }),
 ]);
 
+/** A check-in (签到) or the second check near the end (课堂确认, 5.3-5), as it was recorded. */
+export const CheckIn = z.strictObject({
+  userId: z.string().min(1),
+  kind: z.enum(['check-in', 'second-check']),
+  /** ISO 8601 with the project's offset. */
+  at: z.string(),
+});
+export type CheckIn = z.infer<typeof CheckIn>;
+
 export const Session = z.strictObject({
+  /** `${projectId}#${no}`: unique across projects (the check-in code is derived from it). */
   id: z.string().min(1),
   projectId: z.string().min(1),
+  /** The number people use in chat (`取消培训 3`), per project from 1, assigned by the store. */
+  no: z.number().int().positive(),
   title: z.string().min(1).max(100),
   audience: Audience,
   departments: z.array(z.string().min(1)).default([]),
@@ -45,7 +58,14 @@ export const Session = z.strictObject({
   override: z.strictObject({ by: z.string().min(1), reason: z.string().min(5) }).optional(),
   signedUp: z.array(z.string()).default([]),
   waitlist: z.array(z.string()).default([]),
+  /** Display names the platform gave for the people signed up or waiting, by user id (shown, never mentioned from). */
+  names: z.record(z.string(), z.string()).default({}),
+  checkIns: z.array(CheckIn).default([]),
   cancelled: z.boolean().default(false),
+  createdBy: z.string().optional(),
+  /** ISO 8601 with the project's offset. */
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -75,9 +95,10 @@ export function planSession(input: z.input<typeof Session>, isWorkingDay: (date:
   if (s.capacity > MAX_SESSION_SIZE && !s.override)
     return {
       ok: false,
+      // How to split it or who may override is the caller's to say (src/training/card.ts refusalCard).
       why: {
-        zh: `单场上限 ${s.capacity} 人超过 ${MAX_SESSION_SIZE} 人。请拆成多场;确需超过时,由管理员注明理由覆盖。`,
-        en: `A limit of ${s.capacity} exceeds ${MAX_SESSION_SIZE} people per session. Split it; an admin may override with a reason.`,
+        zh: `单场上限 ${s.capacity} 人超过 ${MAX_SESSION_SIZE} 人。`,
+        en: `A limit of ${s.capacity} exceeds ${MAX_SESSION_SIZE} people per session.`,
       },
       rule: '5.2-10',
     };
@@ -109,6 +130,17 @@ export function cancelSignUp(s: Session, userId: string): SignUpDecision {
   return { ok: true, outcome: next ? 'moved-up' : 'cancelled', session: { ...s, signedUp, waitlist: rest }, ...(next ? { movedUp: next } : {}) };
 }
 
+/**
+ * Seats freed by a larger capacity go to the waitlist in order; returns who moved up.
+ * (A smaller capacity than the sign-ups is refused by planSession.)
+ */
+export function fillSeats(s: Session): { session: Session; movedUp: string[] } {
+  const free = Math.max(0, s.capacity - s.signedUp.length);
+  const movedUp = s.waitlist.slice(0, free);
+  if (!movedUp.length) return { session: s, movedUp };
+  return { session: { ...s, signedUp: [...s.signedUp, ...movedUp], waitlist: s.waitlist.slice(movedUp.length) }, movedUp };
+}
+
 /** Minutes between two local times "YYYY-MM-DDTHH:MM" (same time zone, so plain arithmetic holds but for DST jumps). */
 const minutes = (a: string, b: string) => (Date.parse(`${b}:00Z`) - Date.parse(`${a}:00Z`)) / 60_000;
 
@@ -127,6 +159,27 @@ export function openCheck(s: Pick<Session, 'start' | 'end'>, now: string): Check
   const sinceSecond = minutes(s.end, now) + SECOND_CHECK_BEFORE_END_MIN;
   if (sinceSecond >= 0 && sinceSecond <= SECOND_CHECK_OPEN_MIN) return 'second-check';
   return 'closed';
+}
+
+export type CheckInDecision = { ok: true; outcome: 'checked-in' | 'already'; kind: 'check-in' | 'second-check'; session: Session } | Refusal;
+
+/**
+ * 签到 at local time `now` (`at`: the same moment as ISO with offset, recorded): while check-in
+ * or the second check is open, once per person and check. Walk-ins count: the room decides.
+ */
+export function checkIn(s: Session, userId: string, now: string, at: string): CheckInDecision {
+  if (s.cancelled) return { ok: false, why: { zh: '这场培训已取消。', en: 'This session was cancelled.' } };
+  const kind = openCheck(s, now);
+  if (kind === 'closed')
+    return {
+      ok: false,
+      why: {
+        zh: `现在不能签到:签到在开始前 ${CHECK_IN_OPENS_BEFORE_MIN} 分钟至开始后 ${CHECK_IN_CLOSES_AFTER_MIN} 分钟开放,课堂确认在结束前 ${SECOND_CHECK_BEFORE_END_MIN} 分钟开放 ${SECOND_CHECK_OPEN_MIN} 分钟。`,
+        en: `Check-in is not open now: it opens ${CHECK_IN_OPENS_BEFORE_MIN} minutes before the start until ${CHECK_IN_CLOSES_AFTER_MIN} after, and the second check ${SECOND_CHECK_BEFORE_END_MIN} minutes before the end for ${SECOND_CHECK_OPEN_MIN} minutes.`,
+      },
+    };
+  if (s.checkIns.some((c) => c.userId === userId && c.kind === kind)) return { ok: true, outcome: 'already', kind, session: s };
+  return { ok: true, outcome: 'checked-in', kind, session: { ...s, checkIns: [...s.checkIns, { userId, kind, at }] } };
 }
 
 /**

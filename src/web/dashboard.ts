@@ -8,7 +8,7 @@ import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
 import { daysBetween, localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
 import { verifyChain } from '../store/chain.ts';
-import { isRoleAction, RoleAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
+import { isRoleAction, isTrainingAction, RoleAction, TrainingAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
 import type { Trend } from '../checklist/trend.ts';
 import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
@@ -89,7 +89,7 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
   return { project, checklist, signoffs, evidence, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
 }
 
-const ACTIONS = ['confirm', 'undo', ...RoleAction.options] as const;
+const ACTIONS = ['confirm', 'undo', ...RoleAction.options, ...TrainingAction.options] as const;
 
 /** Whether the trail's hash chain holds, and its head: what a report or an auditor can quote. */
 function chainLine(lang: Lang, r: ProjectStatus): Raw | string {
@@ -114,6 +114,8 @@ function holderWords(p: ProjectRecord, h: RoleHolder, lang: Lang): string {
 function detail(p: ProjectRecord, e: SignoffEvent, lang: Lang): string {
   const who = (id: string, name?: string) => personName(p, id, lang, name);
   if (isRoleAction(e.action)) return e.subjectId ? `${who(e.subjectId, e.subjectName)}${e.org ? ` · ${e.org}` : ''}` : '';
+  // Training: whom a move-up seated, and what was decided (terms, the override's reason, the change).
+  if (isTrainingAction(e.action)) return [e.subjectId && e.subjectId !== e.userId ? who(e.subjectId, e.subjectName) : '', e.detail ?? ''].filter(Boolean).join(' · ');
   return grantWords(e.roleGrant, lang, who, (x) => x, (iso) => shownTime(iso, p.timeZone)) ?? '';
 }
 

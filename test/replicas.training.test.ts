@@ -1,0 +1,70 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../src/core/clock.ts';
+import { verifyChain } from '../src/store/chain.ts';
+import { feishuCardAction, feishuRequest, feishuTextEvent } from './helpers/feishu.ts';
+import { PG_SKIP, assertPostgresReachable } from './helpers/postgres.ts';
+import { startReplicas, type Replicas } from './helpers/replicas.ts';
+import { shanghaiProject } from './support/fixtures.ts';
+
+// 09:05 in Shanghai on Tuesday 2026-09-29; the session is in December.
+const MORNING = '2026-09-29T01:05:00Z';
+
+let r: Replicas | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+describe.skipIf(PG_SKIP)('training sign-up on two replicas of one PostgreSQL', () => {
+  beforeAll(assertPostgresReachable);
+
+  it('gives the last seat to exactly one of the people clicking 报名 at once on different replicas; the rest are waitlisted', async () => {
+    const chatId = 'oc_train_rep';
+    const projectId = `feishu:${chatId}`;
+    r = await startReplicas(2, {
+      clock: fixedClock(MORNING),
+      seed: async (s) => {
+        await s.putProject(shanghaiProject({ id: projectId, chatId, goLive: '2026-12-20', roles: [{ userId: 'ou_pm', role: 'vendor-pm', declared: true }] }));
+      },
+    });
+    const rr = r;
+    const token = rr.env.FEISHU_VERIFICATION_TOKEN;
+    // Signed at the fake clock's time (Replicas.postFeishu signs at the real one).
+    const post = (i: number, payload: unknown) => {
+      const q = feishuRequest(payload, { encryptKey: rr.env.FEISHU_ENCRYPT_KEY, timestamp: Math.floor(Date.parse(MORNING) / 1000) });
+      return fetch(`${rr.apps[i]!.url}/feishu/events`, { method: 'POST', headers: q.headers, body: q.body });
+    };
+    await post(0, feishuTextEvent({ text: '@bot 新建培训 12-10 14:00-16:00 关键用户 上限3 地点 三楼会议室', token, chatId, senderId: 'ou_pm' }));
+    await rr.idle();
+    const card = rr.feishu.sent().find((c) => c.kind === 'create' && JSON.stringify(c.card).includes('培训报名 #1'))!;
+    const cardId: string = card.response.data.message_id;
+    const signup = { type: 'training', op: 'signup', no: 1 };
+    const click = (i: number, userId: string) => post(i, feishuCardAction({ value: signup, token, messageId: cardId, chatId, userId }));
+
+    // Two seats taken, one by each replica.
+    for (const [i, u] of [[0, 'ou_s0'], [1, 'ou_s1']] as const) {
+      expect((await click(i, u)).status).toBe(200);
+      await rr.idle();
+    }
+    // Eight people for the last seat, alternating replicas, all at once.
+    const racers = Array.from({ length: 8 }, (_, i) => `ou_race${i}`);
+    const res = await Promise.all(racers.map((u, i) => click(i % 2, u)));
+    expect(res.map((x) => x.status)).toEqual(racers.map(() => 200));
+    await rr.idle();
+
+    const s = (await rr.store.getSession(projectId, 1))!;
+    expect(s.signedUp).toHaveLength(3);
+    expect(s.waitlist).toHaveLength(7);
+    expect(new Set([...s.signedUp, ...s.waitlist])).toEqual(new Set(['ou_s0', 'ou_s1', ...racers]));
+    // Each racer was told one thing: one seat, seven waitlist places 1–7.
+    const replies = rr.feishu.sent().filter((c) => c.kind === 'reply').map((c) => JSON.stringify(c.card));
+    expect(replies.filter((x) => x.includes('座位 3/3'))).toHaveLength(1);
+    const places = replies.flatMap((x) => [...x.matchAll(/在候补第 \*\*(\d)\*\* 位/g)].map((m) => Number(m[1]))).sort();
+    expect(places).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The trail says the same, and the chain holds across the two writers.
+    const trail = await rr.store.listSignoffs(projectId);
+    expect(trail.filter((e) => e.action === 'training-signup')).toHaveLength(3);
+    expect(trail.filter((e) => e.action === 'training-waitlist')).toHaveLength(7);
+    expect(verifyChain(projectId, trail)).toMatchObject({ ok: true, events: 11 });
+  });
+});
