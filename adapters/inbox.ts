@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { EVENT_TTL_MS } from '../src/core/bot.ts';
 import type { Clock } from '../src/core/clock.ts';
 import type { Logger } from '../src/core/log.ts';
@@ -17,6 +18,8 @@ export interface InboxOptions {
   sweepMs?: number;
   /** Tries before an event is given up and logged as an error (default 5). */
   maxAttempts?: number;
+  /** How long handling may wait behind acknowledgements before it starts anyway (default 2 s). */
+  maxDeferMs?: number;
 }
 
 /**
@@ -39,13 +42,51 @@ export function createInbox(opts: InboxOptions) {
   let renewer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
 
-  function run(d: Pick<Delivery, 'key' | 'kind' | 'payload' | 'attempts'>, redelivered: boolean, afterAck = false): void {
+  // Acknowledging first. Handling (answering, rendering, platform calls) runs on the same event
+  // loop as the webhooks, and an acknowledgement that waits behind it is what the platforms
+  // time out on (3 s), while an answer can wait: it is paced at about one message a second per
+  // chat anyway. So handling starts only once the intake has been quiet for QUIET_MS (no event
+  // being stored, none received since), one start per event-loop turn so that the I/O of new
+  // requests is polled between two starts. A start that has waited maxDeferMs goes ahead
+  // regardless: a flood of webhooks delays answers by up to that much, it never starves them.
+  const maxDeferMs = opts.maxDeferMs ?? 10_000;
+  const QUIET_MS = 20;
+  const turns: { at: number; go(): void }[] = [];
+  let receiving = 0;
+  let lastIntake = -Infinity;
+  let turnScheduled = false;
+  let wake: NodeJS.Timeout | undefined;
+  const kick = () => {
+    if (turnScheduled || !turns.length) return;
+    turnScheduled = true;
+    setImmediate(nextTurn);
+  };
+  function nextTurn(): void {
+    turnScheduled = false;
+    const head = turns[0];
+    if (!head) return;
+    const now = performance.now();
+    if (now - head.at < maxDeferMs && (receiving > 0 || now - lastIntake < QUIET_MS)) {
+      // Looked at again when the intake may have gone quiet, or when the head may wait no longer.
+      clearTimeout(wake);
+      wake = setTimeout(kick, Math.max(1, Math.min(lastIntake + QUIET_MS, head.at + maxDeferMs) - now));
+      return;
+    }
+    turns.shift()!.go();
+    kick();
+  }
+  const turn = () =>
+    new Promise<void>((go) => {
+      turns.push({ at: performance.now(), go });
+      kick();
+    });
+
+  function run(d: Pick<Delivery, 'key' | 'kind' | 'payload' | 'attempts'>, redelivered: boolean): void {
     if (running.has(d.key)) return; // still being handled here, only slower than its lease
     const work = (async () => {
-      // The accepts of one store batch resolve together; their acknowledgements are written in
-      // the same microtask run. Handling starts after it (setImmediate: after the I/O phase),
-      // so the last acknowledgement of a batch does not wait for the answers to the others.
-      if (afterAck) await new Promise<void>((r) => setImmediate(r));
+      // Never in the microtask run of the store batch that accepted it: the acknowledgements of
+      // that batch are written first (see `turns`).
+      await turn();
       const process = processors.get(d.kind);
       if (!process) return log.error('no handler registered for an acknowledged event', { key: d.key, kind: d.kind }); // taken by kind: unreachable
       try {
@@ -97,8 +138,15 @@ export function createInbox(opts: InboxOptions) {
      */
     async receive(platform: Platform, eventId: string, kind: string, payload: unknown): Promise<boolean> {
       const key = `${platform}:${eventId}`;
-      if (!(await store.acceptDelivery({ key, platform, kind, payload }, clock.now(), EVENT_TTL_MS))) return false;
-      run({ key, kind, payload, attempts: 1 }, false, true);
+      receiving++;
+      lastIntake = performance.now();
+      try {
+        if (!(await store.acceptDelivery({ key, platform, kind, payload }, clock.now(), EVENT_TTL_MS))) return false;
+      } finally {
+        receiving--;
+        kick();
+      }
+      run({ key, kind, payload, attempts: 1 }, false);
       return true;
     },
     /** Takes up what is left unfinished (also what a previous run left). */
