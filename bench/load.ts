@@ -140,6 +140,7 @@ const feishuReqs = (n: number, tag: string): Req[] =>
   });
 
 async function waitUntil(pred: () => boolean, timeoutMs: number): Promise<boolean> {
+  if (process.env.BENCH_NO_ANSWERS) return false; // an experiment that answers nothing
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (pred()) return true;
@@ -158,7 +159,10 @@ async function ackBench(): Promise<AckRow[]> {
       const schema = freshSchema('bench');
       schemas.push(schema);
       const storeEnv: Record<string, string> = storeName === 'lowdb' ? { DB_FILE: join(dir, 'db.json') } : { DATABASE_URL: urlWithSchema(schema) };
-      const bot = await spawnBot({ ...TEST_SECRETS, FEISHU_DOMAIN: feishu.url, SLACK_API_URL: slack.apiUrl, DATA_DIR: 'data', LOG_LEVEL: 'info', ...storeEnv, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) });
+      const bot = await spawnBot({ ...TEST_SECRETS, FEISHU_DOMAIN: feishu.url, SLACK_API_URL: slack.apiUrl, DATA_DIR: 'data', LOG_LEVEL: 'info', ...storeEnv, ...(process.env.BENCH_BOT_ENV ? (JSON.parse(process.env.BENCH_BOT_ENV) as Record<string, string>) : {}), ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) }, {
+        // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS)
+        ...(process.env.BENCH_NODE_ARGS ? { command: { file: process.execPath, args: [...process.env.BENCH_NODE_ARGS.split(' '), '--import', 'tsx', 'src/main.ts'] } } : {}),
+      });
       try {
         for (const platform of (process.env.BENCH_PLATFORMS ?? 'slack,feishu').split(',') as ('slack' | 'feishu')[]) {
           const fake = platform === 'slack' ? slack : feishu;

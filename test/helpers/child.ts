@@ -48,10 +48,15 @@ export async function spawnBot(env: Record<string, string | undefined>, opts: nu
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot did not start in ${timeoutMs} ms:\n${output.join('')}`)), timeoutMs);
+    let listening = false;
     const onData = (b: Buffer) => {
       output.push(b.toString());
+      // Only until it listens: joining the whole output again for every later chunk (an access
+      // log line per request under load) made the parent, not the bot, the bottleneck.
+      if (listening) return;
       const m = /"msg":"listening".*?"url":"([^"]+)"/.exec(output.join(''));
       if (m) {
+        listening = true;
         clearTimeout(timer);
         resolve(m[1]!);
       }
