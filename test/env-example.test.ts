@@ -23,6 +23,6 @@ describe('.env.example and the Slack manifest', () => {
     expect(m.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
     expect(m.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
     expect(m.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.channels', 'message.groups', 'message.im']));
-    expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['app_mentions:read', 'chat:write', 'channels:history', 'groups:history', 'im:history', 'users:read', 'files:read']));
+    expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['app_mentions:read', 'chat:write', 'channels:history', 'groups:history', 'im:history', 'users:read', 'files:read', 'files:write']));
   });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../src/core/log.ts';
-import { AttachmentError, type Transport } from '../../src/core/transport.ts';
+import { AttachmentError, UploadError, type Transport } from '../../src/core/transport.ts';
 import type { Attachment } from '../../src/core/message.ts';
 import { resourceRef } from './translate.ts';
 import type { FeishuConfig } from '../../src/config.ts';
@@ -55,6 +55,29 @@ function sendUuid(key?: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** im/v1/files takes at most 30 MB, and no empty file. */
+export const FEISHU_FILE_MAX = 30 * 1024 * 1024;
+/** Codes a refused upload or file message can carry that a person can act on. */
+const UPLOAD_HINTS: Record<number, string> = {
+  99991672: 'the app lacks a permission it needs (im:resource, im:message:send_as_bot)',
+  230002: 'the bot is not in this group',
+};
+
+/**
+ * Why an upload or its message failed, in words for the chat: the status and Feishu's code,
+ * never its message text (which can quote the app's console address).
+ */
+function uploadReason(step: string, err: unknown): string {
+  if (err instanceof UploadError) return err.message;
+  const res = (err as AxiosLike).response;
+  const code = err instanceof FeishuApiError ? err.code : res?.data?.code;
+  if (code !== undefined && UPLOAD_HINTS[code]) return `${step}: ${UPLOAD_HINTS[code]} (code ${code})`;
+  if (res?.status === 403) return `${step}: HTTP 403 (does the app have the im:resource permission?)`;
+  if (err instanceof FeishuApiError) return `${step}: Feishu error ${err.code}`;
+  if (res?.status) return `${step}: HTTP ${res.status}${code !== undefined ? `, code ${code}` : ''}`;
+  return `${step}: no answer from Feishu`;
+}
+
 function check<T extends { code?: number; msg?: string }>(res: T): T {
   if (res.code !== 0) throw new FeishuApiError(res.code ?? -1, res.msg ?? 'no message');
   return res;
@@ -99,6 +122,38 @@ export function feishuTransport(client: Client, log: Logger, policy?: RetryPolic
         ),
       );
       return { messageId: res.data?.message_id ?? '' };
+    },
+    /**
+     * POST im/v1/files (multipart: file_type pdf, or stream for other files; file_name; the bytes;
+     * permission im:resource) for a file_key, then a reply with msg_type file, keyed and paced as
+     * any reply. The upload itself has no idempotency key: a retry leaves an unused file_key at
+     * worst, and the message's uuid keeps it to one message.
+     */
+    async upload(to, file, opts) {
+      const size = file.bytes.byteLength;
+      if (size > FEISHU_FILE_MAX) throw new UploadError('too-large', `${size} bytes`, FEISHU_FILE_MAX);
+      if (size === 0) throw new UploadError('failed', 'the file is empty');
+      const fields = { chatId: to.chat.chatId, messageId: to.messageId, bytes: size };
+      let fileKey: string | undefined;
+      try {
+        const res = await call('feishu file upload', fields, () =>
+          client.im.file.create({ data: { file_type: file.mime === 'application/pdf' ? 'pdf' : 'stream', file_name: file.name, file: Buffer.from(file.bytes) } }),
+        );
+        // The SDK answers Feishu's `data` only: a non-zero code on HTTP 200 leaves it empty.
+        fileKey = res?.file_key;
+      } catch (err) {
+        throw new UploadError('failed', uploadReason('im/v1/files', err));
+      }
+      if (!fileKey) throw new UploadError('failed', 'im/v1/files: Feishu gave no file_key');
+      const uuid = sendUuid(opts?.key);
+      try {
+        const res = await send('feishu file reply', fields, to.chat.chatId, 'interactive', async () =>
+          check(await client.im.message.reply({ path: { message_id: to.messageId }, data: { msg_type: 'file', content: JSON.stringify({ file_key: fileKey }), uuid } })),
+        );
+        return { messageId: res.data?.message_id ?? '' };
+      } catch (err) {
+        throw new UploadError('failed', uploadReason('the file message', err));
+      }
     },
     /** GET im/v1/messages/:id: a file or image message's resource, as an attachment (permission im:message:readonly / the bot in the chat). */
     async attachmentsOf(chat, messageId) {

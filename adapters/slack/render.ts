@@ -4,11 +4,11 @@ import { renderMd } from '../../src/core/markdown.ts';
 const SECTION_MAX = 3000; // Slack's limit for a section's text
 
 /** &, < and > are all Slack reads as markup in text: <@U…>, <!channel>, <http://…|…> need them. */
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const slackText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Slack user ids (U…, W… in Enterprise Grid); never here/channel/everyone. */
 const SLACK_ID = /^[UW][A-Z0-9]+$/;
-const slackMention = (id: string) => (SLACK_ID.test(id) ? `<@${id}>` : escape(`@${id}`));
+const slackMention = (id: string) => (SLACK_ID.test(id) ? `<@${id}>` : slackText(`@${id}`));
 
 /**
  * Core markdown → Slack mrkdwn: text escaped, `**x**` → `*x*`, `@{U1}` → `<@U1>`, `- ` → `• `.
@@ -16,12 +16,12 @@ const slackMention = (id: string) => (SLACK_ID.test(id) ? `<@${id}>` : escape(`@
  * a mention, a broadcast or a link.
  */
 export function slackMrkdwn(md: string): string {
-  return renderMd(md, { text: escape, bold: (inner) => `*${inner}*`, mention: slackMention }).replace(/^(\s*)- /gm, '$1• ');
+  return renderMd(md, { text: slackText, bold: (inner) => `*${inner}*`, mention: slackMention }).replace(/^(\s*)- /gm, '$1• ');
 }
 
 /** Plain-text fallback (notifications, clients without blocks): plain text, escaped; the blocks carry the mentions. */
 export function slackFallback(card: Card): string {
-  return escape(card.fallback || cardText(card));
+  return slackText(card.fallback || cardText(card));
 }
 
 function chunks(s: string, n: number): string[] {

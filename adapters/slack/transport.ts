@@ -7,6 +7,7 @@ import { createRateLimiter, paced, windows, type Pause, type Priority } from '..
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
 import { findEarlierSend, sendMetadata, type Where } from './earlier-send.ts';
 import { renderSlackBlocks, slackFallback } from './render.ts';
+import { slackUpload } from './upload.ts';
 
 /**
  * The WebClient runs with `rejectRateLimitedCalls` and no retries of its own, so
@@ -73,6 +74,8 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
     };
     return { messageId: await withRetry(what, attempt, classifyPaced, { log, fields: { platform: 'slack', ...fields }, policy }) };
   };
+  const shared = <T>(what: string, fields: Record<string, unknown>, channel: string, fn: () => Promise<T>) =>
+    withRetry(what, paced(limiter, channel, 'interactive', slackPauses, maxPauseMs, fn), classifyPaced, { log, fields: { platform: 'slack', ...fields }, policy });
   return {
     post(chat, card, opts = {}) {
       const args = { channel: chat.chatId, text: slackFallback(card), blocks: renderSlackBlocks(card) as never };
@@ -84,6 +87,8 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
       // A reply is newer than the message it answers: the look reads the thread from there on.
       return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread, after: to.messageId }, 'interactive', opts, args);
     },
+    /** files.uploadV2's steps (upload.ts), scope files:write; the share is paced as a reply. */
+    upload: (to, file) => slackUpload({ client, log, policy, call, shared }, to, file),
     /** files.info for the private download address, then GET with the bot token (scope files:read). */
     async fetchAttachment(ref, maxBytes) {
       let file: { name?: string; mimetype?: string; size?: number; url_private_download?: string; url_private?: string } | undefined;

@@ -1,11 +1,22 @@
 import type { Bot } from '../../src/core/bot.ts';
 import type { ChatRef, UserRef } from '../../src/core/message.ts';
-import type { Transport } from '../../src/core/transport.ts';
+import { UploadError, type Transport } from '../../src/core/transport.ts';
 import { DEMO_USERS } from '../../src/web/demo.ts';
 import { createClickGuard } from '../clicks.ts';
 import { createMessageLog, type MessageLog, type WebMessage } from './log.ts';
 
 export const WEB_BOT = { id: 'bot', bot: true } as const;
+
+/** Files the playground keeps for download: the newest ones, in memory, like its messages. */
+export const WEB_FILES_MAX = 50;
+export const WEB_FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+export interface WebFile {
+  chatId: string;
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+}
 
 export class WebInputError extends Error {
   override name = 'WebInputError';
@@ -48,6 +59,7 @@ export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
   const clicks = createClickGuard(clock, store);
   const chatRef = (chatId: string): ChatRef => ({ platform: 'web', chatId, chatType: 'group' });
   const now = () => clock.now().toISOString();
+  const files = new Map<string, WebFile>();
 
   const transport: Transport = {
     async post(chat, card) {
@@ -62,11 +74,22 @@ export function createWebAdapter(deps: { bot: Bot; messages?: MessageLog }) {
       if (!messages.get(chat.chatId, messageId)) return;
       messages.update(chat.chatId, messageId, card);
     },
+    /** A report in the playground: kept on the shelf, shown in the thread as a download link. */
+    async upload(to, file) {
+      if (file.bytes.byteLength > WEB_FILE_MAX_BYTES) throw new UploadError('too-large', `${file.bytes.byteLength} bytes`, WEB_FILE_MAX_BYTES);
+      const id = messages.newId();
+      files.set(id, { chatId: to.chat.chatId, name: file.name, mime: file.mime, bytes: file.bytes });
+      if (files.size > WEB_FILES_MAX) files.delete(files.keys().next().value!);
+      const m = messages.append({ chatId: to.chat.chatId, at: now(), from: WEB_BOT, replyTo: to.replyTo ?? to.messageId, ...(file.comment ? { text: file.comment } : {}), file: { id, name: file.name, size: file.bytes.byteLength, mime: file.mime } });
+      return { messageId: m.id };
+    },
   };
   bot.useTransport('web', transport);
 
   return {
     messages,
+    /** A file the bot put into `chatId`, while the playground still keeps it. */
+    file: (chatId: string, id: string): WebFile | undefined => (files.get(id)?.chatId === chatId ? files.get(id) : undefined),
     /**
      * A person writes in the group, optionally replying to a message. In the playground a
      * message is addressed to the bot unless it is a reply under a checklist (there it is

@@ -13,6 +13,8 @@ export interface WebMessage {
   replyTo?: string;
   text?: string;
   card?: Card;
+  /** A file the bot put into the chat (a report), kept in the adapter's file shelf; downloaded from the playground API. */
+  file?: { id: string; name: string; size: number; mime: string };
 }
 
 export class UnknownMessageError extends Error {

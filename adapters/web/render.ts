@@ -35,6 +35,15 @@ export function renderText(text: string, name: (id: string) => string): string {
   return `<div class="md"><p>${body.replace(/\n/g, '<br>')}</p></div>`;
 }
 
+const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/** A file the bot put into the chat: its comment, and a download link to the playground API. */
+export function renderFile(m: WebMessage & { file: NonNullable<WebMessage['file']> }): string {
+  const href = `/api/playground/${encodeURIComponent(m.chatId)}/files/${encodeURIComponent(m.file.id)}`;
+  const comment = m.text ? `<p>${esc(m.text)}</p>` : '';
+  return `<section class="card tone-info file">${comment}<p>📎 <a class="file-link" href="${esc(href)}" download="${esc(m.file.name)}">${esc(m.file.name)}</a> <span class="muted">(${size(m.file.size)})</span></p></section>`;
+}
+
 /** What the page gets for one message. */
 export function messageView(m: WebMessage, name: (id: string) => string) {
   return {
@@ -44,7 +53,7 @@ export function messageView(m: WebMessage, name: (id: string) => string) {
     from: m.from,
     replyTo: m.replyTo,
     /** Plain text for the "replying to" line. */
-    summary: (m.card?.title ?? m.text ?? '').slice(0, 80),
-    html: m.card ? renderCard(m.card, m.id, name) : renderText(m.text ?? '', name),
+    summary: (m.card?.title ?? m.file?.name ?? m.text ?? '').slice(0, 80),
+    html: m.card ? renderCard(m.card, m.id, name) : m.file ? renderFile({ ...m, file: m.file }) : renderText(m.text ?? '', name),
   };
 }

@@ -83,6 +83,18 @@ export function playgroundRoutes(opts: { adapter?: (a: WebAdapter) => void } = {
       await run(ctx, async () => ({ id: (await web.say(chat, person(ctx, body.user, lang), body.text, body.replyTo, lang)).id }));
     }));
 
+    // A file the bot put into the chat (a report): always a download, never shown inline.
+    router.get('/api/playground/:chat/files/:id', api(async (ctx) => {
+      const f = web.file(chatOf(ctx), String(ctx.params.id ?? ''));
+      if (!f) ctx.throw(404, 'no such file (the playground keeps the newest files in memory, until a restart)');
+      const ascii = f!.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'file';
+      ctx.type = /^application\/(pdf|vnd\.openxmlformats-officedocument\.[a-z.]+)$/.test(f!.mime) ? f!.mime : 'application/octet-stream';
+      const star = encodeURIComponent(f!.name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      ctx.set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${star}`);
+      ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
+      ctx.body = Buffer.from(f!.bytes);
+    }));
+
     router.post('/api/playground/:chat/clicks', api(async (ctx) => {
       const chat = chatOf(ctx);
       const body = parse(ctx, Click);

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import { loadDeclaredProjects, syncDeclaredProjects } from '../projects/declared.ts';
 import { commandHandler } from '../projects/handlers.ts';
 import { roleButtonHandler } from '../projects/role-chat.ts';
+import { reportCommandHandler } from '../reports/chat-command.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import { createCalendar } from '../schedule/calendar.ts';
 import { createDailyJob } from '../schedule/job.ts';
@@ -87,7 +88,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
   };
 }
 
-/** Commands first, then role answers, training and sign-offs (a reply "确认 3" is never mistaken for a question). */
+/** Commands first (the reports' too), then role answers, training and sign-offs (a reply "确认 3" is never mistaken for a question). */
 export function projectHandlers(env: ChecklistEnv): Handler[] {
-  return [commandHandler(env), roleButtonHandler(), ...trainingHandlers(env), signoffHandler(env)];
+  return [commandHandler(env), reportCommandHandler(env), roleButtonHandler(), ...trainingHandlers(env), signoffHandler(env)];
 }

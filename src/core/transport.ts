@@ -45,6 +45,33 @@ export class AttachmentError extends Error {
   }
 }
 
+/** A file the bot puts into a chat (a report). */
+export interface OutgoingFile {
+  bytes: Uint8Array;
+  /** The name people see, any characters ("上线前检查报告-ACME-2026-10-08.pdf"). */
+  name: string;
+  mime: string;
+  /** A plain-text line shown with the file where the platform has room for one (Slack's comment, the playground); Feishu's file message carries none. */
+  comment?: string;
+}
+
+/**
+ * Why a file could not be put into the chat: larger than the platform takes, the platform
+ * refused or failed (`message` says why, in words fit for the chat: no tokens, no upload
+ * addresses), or the platform has no files.
+ */
+export class UploadError extends Error {
+  override name = 'UploadError';
+  constructor(
+    readonly reason: 'too-large' | 'failed' | 'unsupported',
+    message: string,
+    /** For too-large: the platform's limit in bytes. */
+    readonly limit?: number,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * What the core needs from a platform to speak. Each adapter implements it and
  * renders the card in its own format; the core never sees an SDK.
@@ -65,4 +92,10 @@ export interface Transport {
   fetchAttachment?(ref: string, maxBytes: number): Promise<FetchedAttachment>;
   /** The files or images another message of the chat carries (a reply's parent); none when it is not a file message. */
   attachmentsOf?(chat: ChatRef, messageId: string): Promise<Attachment[]>;
+  /**
+   * Puts a file into the chat, in the thread of `to` where the platform has threads, with the
+   * same retries and pacing as a reply. Resolves with the platform's id of the file or its
+   * message; rejects with UploadError only. Absent: the platform carries no files.
+   */
+  upload?(to: ReplyTarget, file: OutgoingFile, opts?: SendOptions): Promise<{ messageId: string }>;
 }

@@ -14,7 +14,8 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export const DEFAULT_POST_TIME = '09:00';
 export const projectIdOf = (platform: string, chatId: string) => `${platform}:${chatId}`;
 
-const notBound = (lang: Lang) =>
+/** The reply to a project command in a group with no project. */
+export const notBound = (lang: Lang) =>
   note(say(lang, '本群还没有绑定项目', 'No project in this chat yet'), say(lang, '先 @机器人 绑定项目 <名称> 上线日期 <YYYY-MM-DD>', 'First: @bot bind project <name> go-live <YYYY-MM-DD>'), 'warning');
 
 const notAllowed = (lang: Lang, p: ProjectRecord) =>

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Template } from '../checklist/template.ts';
 import type { Clock } from '../core/clock.ts';
+import { rolesOf } from '../projects/roles.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import { addDays, isoWithOffset, localDate } from '../schedule/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../store/records.ts';
@@ -56,6 +57,8 @@ export interface Actor {
   id: string;
   name?: string;
   via: SignoffEvent['via'];
+  /** The chat message that asked for it, named in the event's text. */
+  messageId?: string;
 }
 
 export interface GenerateOptions {
@@ -69,6 +72,12 @@ export interface GenerateOptions {
   lang?: Lang;
   /** Who asked: recorded in the trail. Without it nothing is written (a read-only look). */
   actor?: Actor;
+  /**
+   * Hands the file over before the event is written (the chat's upload): when it throws, nothing
+   * is recorded and the error goes to the caller, so the trail names only reports that reached
+   * someone.
+   */
+  deliver?: (r: GeneratedReport) => Promise<void>;
 }
 
 export interface GeneratedReport {
@@ -96,6 +105,7 @@ export async function generateReport(o: GenerateOptions): Promise<GeneratedRepor
   const w = words(data.lang);
   const filename = `${o.kind === 'check' ? 'pre-launch-check' : 'risk-report'}-${ascii(p.id)}-${data.today}.${o.format}`;
   const out: GeneratedReport = { bytes, sha256, filename, displayName: `${fileStem(data)}.${o.format}`, contentType: CONTENT_TYPE[o.format], data };
+  if (o.deliver) await o.deliver(out);
   if (o.actor) {
     const e: NewSignoffEvent = {
       projectId: p.id,
@@ -104,12 +114,12 @@ export async function generateReport(o: GenerateOptions): Promise<GeneratedRepor
       itemText: `${w.title[o.kind]} (${o.format.toUpperCase()})`,
       userId: o.actor.id,
       ...(o.actor.name ? { userName: o.actor.name } : {}),
-      role: p.adminId === o.actor.id ? 'admin' : 'member',
+      role: p.adminId === o.actor.id ? 'admin' : (rolesOf(p, o.actor.id)[0] ?? 'member'),
       at: isoWithOffset(o.now, p.timeZone),
       via: o.actor.via,
       platform: p.platform,
       evidenceMessageId: `sha256:${sha256}`,
-      text: `${o.kind} ${o.format} ${data.lang}, ${bytes.length} bytes, ${data.readiness.confirmed}/${data.readiness.total} confirmed, chain head ${data.chain.head ?? 'none'}`,
+      text: `${o.kind} ${o.format} ${data.lang}, ${bytes.length} bytes, ${data.readiness.confirmed}/${data.readiness.total} confirmed, chain head ${data.chain.head ?? 'none'}${o.actor.messageId ? `, asked in message ${o.actor.messageId}` : ''}`,
       rulebookVersion: o.rulebook.version,
     };
     [out.event] = await store.appendSignoffs([e]);
@@ -155,5 +165,7 @@ export async function serveReport(ctx: Context, deps: ServeDeps, bearer: boolean
   ctx.type = r.contentType;
   ctx.set('Content-Disposition', contentDisposition(r));
   ctx.set('X-Report-SHA256', r.sha256);
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Cache-Control', 'private, no-store');
   ctx.body = r.bytes;
 }

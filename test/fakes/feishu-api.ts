@@ -1,11 +1,14 @@
+import { parseMultipart } from './multipart.ts';
 import { RecordingServer, type RecordedCall } from './recorder.ts';
 
 export const FAKE_BOT_OPEN_ID = 'ou_bot0000000000000000000000000001';
 
 /**
- * A fake Feishu Open API: tenant token, bot info, contact user names, and the
- * message calls (create, reply, patch). Every call is recorded in `calls`;
- * `sent()` lists only the message calls, in order.
+ * A fake Feishu Open API: tenant token, bot info, contact user names, the
+ * message calls (create, reply, patch), and file uploads (POST im/v1/files, multipart:
+ * `uploaded` keeps each file_key's type, name and bytes). Every call is recorded in `calls`;
+ * `sent()` lists only the message calls, in order; `fileMessages()` the file messages sent,
+ * with the file they carry.
  */
 export class FakeFeishu extends RecordingServer {
   private n = 0;
@@ -15,6 +18,8 @@ export class FakeFeishu extends RecordingServer {
   readonly messages = new Map<string, { chatId: string; msgType: string; content: object }>();
   /** Resources of those messages by key, for GET im/v1/messages/:id/resources/:key?type=. */
   readonly resources = new Map<string, { mime: string; bytes: Buffer; filename?: string }>();
+  /** Files uploaded with POST im/v1/files, by the file_key answered. */
+  readonly uploaded = new Map<string, { fileType: string; fileName: string; bytes: Buffer }>();
   /** Long connection: the WebSocket URL /callback/ws/endpoint hands out (see FakeFeishuWs). */
   wsUrl = '';
   /**
@@ -43,6 +48,13 @@ export class FakeFeishu extends RecordingServer {
     return this.sent();
   }
 
+  /** The messages with msg_type file (create or reply), with the uploaded file their file_key names. */
+  fileMessages() {
+    return this.sent()
+      .filter((c) => c.body?.msg_type === 'file')
+      .map((c) => ({ ...c, fileKey: c.card?.file_key as string, file: this.uploaded.get(c.card?.file_key) }));
+  }
+
   private answer(c: RecordedCall) {
     const ok = (data: unknown = {}) => ({ body: { code: 0, msg: 'success', data } });
     if (c.path === '/open-apis/auth/v3/tenant_access_token/internal') return { body: { code: 0, msg: 'ok', tenant_access_token: 't-fake-token', expire: 7200 } };
@@ -56,8 +68,31 @@ export class FakeFeishu extends RecordingServer {
       const name = this.names.get(decodeURIComponent(user[1]!));
       return name ? ok({ user: { open_id: user[1], name } }) : { body: { code: 41050, msg: 'no user authority error' } };
     }
+    if (c.method === 'POST' && c.path === '/open-apis/im/v1/files') {
+      // As Feishu: multipart with file_type, file_name and the file; at most 30 MB, never empty.
+      const parts = parseMultipart(c.raw, c.headers['content-type']);
+      const field = (n: string) => parts.find((p) => p.name === n);
+      const fileType = field('file_type')?.data.toString('utf8') ?? '';
+      const fileName = field('file_name')?.data.toString('utf8') ?? '';
+      const file = field('file')?.data;
+      if (!['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream'].includes(fileType) || !fileName || !file) return { status: 400, body: { code: 234001, msg: 'Invalid request param.' } };
+      if (!file.byteLength) return { status: 400, body: { code: 234010, msg: 'File cannot be empty.' } };
+      if (file.byteLength > 30 * 1024 * 1024) return { status: 400, body: { code: 234006, msg: 'The file size exceed the max value.' } };
+      const key = `file_v3_up_${++this.n}`;
+      this.uploaded.set(key, { fileType, fileName, bytes: file });
+      return ok({ file_key: key });
+    }
     const create = c.method === 'POST' && c.path === '/open-apis/im/v1/messages';
     if (create || (c.method === 'POST' && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(c.path))) {
+      if (c.body?.msg_type === 'file') {
+        let key: unknown;
+        try {
+          key = JSON.parse(c.body.content ?? '{}').file_key;
+        } catch {
+          key = undefined;
+        }
+        if (typeof key !== 'string' || !this.uploaded.has(key)) return { status: 400, body: { code: 230001, msg: 'invalid file_key' } };
+      }
       const uuid = typeof c.body?.uuid === 'string' && c.body.uuid ? (c.body.uuid as string) : undefined;
       const seen = uuid && this.byUuid.get(uuid);
       if (seen) this.repeats.add(c);

@@ -7,6 +7,8 @@ export interface RecordedCall {
   query: Record<string, string>;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The body as it came, byte for byte (file uploads). */
+  raw: Buffer;
   /** The HTTP status the fake answered. */
   status: number;
   /** The body the fake answered (also when the caller never got it: `hold` with afterAnswer). */
@@ -96,17 +98,19 @@ export class RecordingServer {
   private async onRequest(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     const u = new URL(req.url ?? '/', 'http://x');
     let body: any = text;
     const ct = String(req.headers['content-type'] ?? '');
     try {
-      if (ct.includes('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(text));
+      if (ct.includes('multipart/form-data') || ct.includes('application/octet-stream')) body = {}; // the parts are in `raw`
+      else if (ct.includes('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(text));
       else if (text) body = JSON.parse(text);
     } catch {
       /* keep the text */
     }
-    const call: RecordedCall = { method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, status: 200 };
+    const call: RecordedCall = { method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, raw, status: 200 };
     this.calls.push(call);
     const hold = this.holding?.match(call) ? this.holding : undefined;
     if (hold && !hold.afterAnswer) {
@@ -133,9 +137,9 @@ export class RecordingServer {
       return;
     }
     // A Buffer body is a file download: sent as it is.
-    const raw = Buffer.isBuffer(answer?.body);
-    res.writeHead(call.status, { 'content-type': raw ? 'application/octet-stream' : 'application/json', ...answer?.headers });
-    res.end(raw ? (answer!.body as Buffer) : JSON.stringify(answer?.body ?? { error: 'not found' }));
+    const file = Buffer.isBuffer(answer?.body);
+    res.writeHead(call.status, { 'content-type': file ? 'application/octet-stream' : 'application/json', ...answer?.headers });
+    res.end(file ? (answer!.body as Buffer) : JSON.stringify(answer?.body ?? { error: 'not found' }));
     for (const w of [...this.waiters]) {
       this.waiters.delete(w);
       w();

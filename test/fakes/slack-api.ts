@@ -1,7 +1,20 @@
+import { parseMultipart } from './multipart.ts';
 import { RecordingServer, type RecordedCall } from './recorder.ts';
 
 export const FAKE_BOT_USER_ID = 'UBOT0001';
 export const FAKE_BOT_ID = 'BBOT0001';
+
+/** A file shared with files.completeUploadExternal: what people see in the channel. */
+export interface SlackUpload {
+  fileId: string;
+  filename: string;
+  title?: string;
+  /** The bytes POSTed to the upload address. */
+  bytes: Buffer;
+  channel: string;
+  threadTs?: string;
+  initialComment?: string;
+}
 
 interface Posted {
   ts: string;
@@ -13,7 +26,9 @@ interface Posted {
 
 /**
  * A fake Slack Web API under /api/: auth.test, users.info, chat.postMessage,
- * chat.update, chat.postEphemeral, and conversations.history / conversations.replies over
+ * chat.update, chat.postEphemeral, the upload flow of files.uploadV2
+ * (files.getUploadURLExternal → POST the bytes to /upload/v1/<file id> → files.completeUploadExternal;
+ * `uploads` lists what was shared, with its bytes), and conversations.history / conversations.replies over
  * what was posted (metadata only with include_all_metadata, as Slack does; `oldest` honoured).
  * Posted messages get ts 1700000100.000001, .000002, …: a test whose retries look for an
  * earlier answer gives its questions older ts, as on Slack a reply is newer. Every call is
@@ -30,6 +45,10 @@ export class FakeSlack extends RecordingServer {
   /** The token the download URL wants (test/helpers/app.ts's SLACK_BOT_TOKEN). */
   botToken = 'xoxb-slack-bot-token-TEST';
   readonly files = new Map<string, { name: string; mimetype: string; bytes: Buffer; size?: number }>();
+  /** Files announced with files.getUploadURLExternal, by id, with the bytes once POSTed. */
+  private readonly pending = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  /** Files shared by files.completeUploadExternal, in order. */
+  readonly uploads: SlackUpload[] = [];
   /** Socket Mode: the WebSocket URL apps.connections.open hands out (see FakeSlackSocket). */
   socketUrl = '';
 
@@ -50,6 +69,7 @@ export class FakeSlack extends RecordingServer {
   reset(): void {
     this.calls.length = 0;
     this.posted.clear();
+    this.uploads.length = 0;
   }
 
   get apiUrl(): string {
@@ -72,6 +92,14 @@ export class FakeSlack extends RecordingServer {
   }
 
   private answer(c: RecordedCall) {
+    if (c.path.startsWith('/upload/v1/')) {
+      // Slack takes the bytes raw or as a multipart form (the SDK's filesUploadV2 sends a form).
+      const f = this.pending.get(c.path.split('/')[3] ?? '');
+      if (!f || c.method !== 'POST') return { status: 404, body: { error: 'no such upload' } };
+      const parts = parseMultipart(c.raw, c.headers['content-type']);
+      f.bytes = parts.length ? (parts.find((p) => p.filename !== undefined) ?? parts[0]!).data : c.raw;
+      return { headers: { 'content-type': 'text/plain' }, body: Buffer.from(`OK - ${f.bytes.byteLength}`) };
+    }
     if (c.path.startsWith('/files-pri/')) {
       const f = this.files.get(c.path.split('/')[2] ?? '');
       // As Slack: without the bot token, the sign-in page.
@@ -112,6 +140,28 @@ export class FakeSlack extends RecordingServer {
         const f = this.files.get(b.file);
         if (!f) return { body: { ok: false, error: 'file_not_found' } };
         return { body: { ok: true, file: { id: b.file, name: f.name, mimetype: f.mimetype, size: f.size ?? f.bytes.byteLength, url_private_download: `${this.url}/files-pri/${b.file}/${encodeURIComponent(f.name)}` } } };
+      }
+      case 'files.getUploadURLExternal': {
+        const length = Number(b.length);
+        if (!b.filename || !Number.isInteger(length) || length <= 0) return { body: { ok: false, error: 'invalid_arguments' } };
+        const id = `F0UP${String(++this.n).padStart(6, '0')}`;
+        this.pending.set(id, { filename: b.filename, length });
+        return { body: { ok: true, upload_url: `${this.url}/upload/v1/${id}`, file_id: id } };
+      }
+      case 'files.completeUploadExternal': {
+        const files = parseJson(b.files) as { id: string; title?: string }[] | undefined;
+        if (!Array.isArray(files) || !files.length) return { body: { ok: false, error: 'invalid_arguments' } };
+        for (const f of files) {
+          const p = this.pending.get(f.id);
+          // As Slack: the bytes must have arrived, all of them.
+          if (!p?.bytes || p.bytes.byteLength !== p.length) return { body: { ok: false, error: 'file_not_found' } };
+        }
+        for (const f of files) {
+          const p = this.pending.get(f.id)!;
+          this.pending.delete(f.id);
+          this.uploads.push({ fileId: f.id, filename: p.filename, title: f.title, bytes: p.bytes!, channel: b.channel_id, ...(b.thread_ts ? { threadTs: b.thread_ts } : {}), ...(b.initial_comment ? { initialComment: b.initial_comment } : {}) });
+        }
+        return { body: { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) } };
       }
       case 'chat.update':
         return { body: { ok: true, channel: b.channel, ts: b.ts } };
