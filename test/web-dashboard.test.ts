@@ -155,3 +155,59 @@ describe('a go-live year whose holidays are not known yet', () => {
     }
   });
 });
+
+describe('report buttons on the project page, under the dashboard access rule', () => {
+  const TOKEN = 'dashboard-report-token-TEST-0123456789';
+
+  it('links the two reports as PDF and DOCX; a signed-in browser downloads them with its session cookie (no token), each one an audit event; no session, no report', async () => {
+    const s = await startWebApp({ ADMIN_TOKEN: TOKEN }, { clock });
+    try {
+      const store = s.app.bot.deps.store;
+      await store.putProject(project);
+      const login = await fetch(`${s.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: s.url }, body: new URLSearchParams({ token: TOKEN, next: '/dashboard' }).toString() });
+      expect(login.status).toBe(302);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const browser = { cookie, 'accept-language': 'zh-CN' };
+
+      const body = await fetch(`${s.url}/dashboard/projects/${encodeURIComponent(project.id)}`, { headers: browser }).then((r) => r.text());
+      const section = body.slice(body.indexOf('id="reports"'), body.indexOf('</p>', body.indexOf('class="report-links"')));
+      expect(section).toContain('上线前检查报告');
+      expect(section).toContain('项目风险报告书');
+      const links = [...section.matchAll(/<a class="btn report" data-kind="(\w+)" data-format="(\w+)" href="([^"]+)" download>/g)].map((m) => ({ kind: m[1], format: m[2], href: m[3]!.replace(/&amp;/g, '&') }));
+      expect(links).toEqual([
+        { kind: 'check', format: 'pdf', href: '/api/projects/feishu%3Aoc_abc/report?kind=check&format=pdf' },
+        { kind: 'check', format: 'docx', href: '/api/projects/feishu%3Aoc_abc/report?kind=check&format=docx' },
+        { kind: 'risk', format: 'pdf', href: '/api/projects/feishu%3Aoc_abc/report?kind=risk&format=pdf' },
+        { kind: 'risk', format: 'docx', href: '/api/projects/feishu%3Aoc_abc/report?kind=risk&format=docx' },
+      ]);
+
+      // Without the session the link is refused, and nothing is generated or recorded.
+      const before = (await store.listSignoffs(project.id)).length;
+      expect((await fetch(`${s.url}${links[0]!.href}`)).status).toBe(401);
+      expect(await store.listSignoffs(project.id)).toHaveLength(before);
+
+      for (const l of links) {
+        const res = await fetch(`${s.url}${l.href}`, { headers: browser });
+        expect(res.status, l.href).toBe(200);
+        expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="(pre-launch-check|risk-report)-feishu_oc_abc-2026-10-09\.(pdf|docx)"/);
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        const bytes = Buffer.from(await res.arrayBuffer());
+        if (l.format === 'pdf') {
+          expect(res.headers.get('content-type')).toBe('application/pdf');
+          expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+        } else expect(bytes.subarray(0, 2).toString()).toBe('PK');
+      }
+      const events = (await store.listSignoffs(project.id)).slice(before);
+      expect(events.map((e) => [e.action, e.itemId, e.via, e.userId])).toEqual([
+        ['report', 'report:check', 'web', 'web'],
+        ['report', 'report:check', 'web', 'web'],
+        ['report', 'report:risk', 'web', 'web'],
+        ['report', 'report:risk', 'web', 'web'],
+      ]);
+      // The audit filter knows the action.
+      expect(await fetch(`${s.url}/dashboard/projects/${encodeURIComponent(project.id)}?action=report`, { headers: browser }).then((r) => r.text())).toContain('<option value="report" selected>生成报告</option>');
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});

@@ -69,6 +69,21 @@ ${r.evidence.map((e) => {
 </tbody></table></div>`;
 }
 
+/** The address of a report of the project (GET /api/projects/:id/report: a dashboard session is enough, src/checklist/routes.ts). */
+export const reportHref = (projectId: string, kind: 'check' | 'risk', format: 'pdf' | 'docx') => `/api/projects/${encodeURIComponent(projectId)}/report?kind=${kind}&format=${format}`;
+
+/** Download buttons for the two reports, in the project's language; generating one is an audit event. */
+function reportsSection(lang: Lang, p: ProjectRecord): Raw {
+  const zh = lang === 'zh';
+  const kinds = [
+    { kind: 'check' as const, label: zh ? '上线前检查报告' : 'Pre-launch check report' },
+    { kind: 'risk' as const, label: zh ? '项目风险报告书' : 'Project risk report' },
+  ];
+  return html`<h2 id="reports">${zh ? '报告' : 'Reports'}</h2>
+<p class="report-links">${kinds.map(({ kind, label }) => html`<span class="nowrap">${label}: ${(['pdf', 'docx'] as const).map((f) => html`<a class="btn report" data-kind="${kind}" data-format="${f}" href="${reportHref(p.id, kind, f)}" download>${f.toUpperCase()}</a> `)}</span> `)}</p>
+<p class="muted">${zh ? '报告按项目语言生成;每次下载都会作为「生成报告」记入审计链。群里 @机器人 生成报告 / 风险报告 也可以。' : "In the project's language; each download is recorded in the audit trail as \"generated report\". In the group: @bot report / risk report."}</p>`;
+}
+
 export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectStatus> {
   const [signoffs, latest, evidence] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id), store.listEvidence(project.id)]);
   // Numbered as in the last posted checklist, so "#3" here is "确认 3" there.
@@ -89,7 +104,7 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
   return { project, checklist, signoffs, evidence, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
 }
 
-const ACTIONS = ['confirm', 'undo', ...RoleAction.options, ...TrainingAction.options] as const;
+const ACTIONS = ['confirm', 'undo', ...RoleAction.options, ...TrainingAction.options, 'report'] as const;
 
 /** Whether the trail's hash chain holds, and its head: what a report or an auditor can quote. */
 function chainLine(lang: Lang, r: ProjectStatus): Raw | string {
@@ -173,6 +188,7 @@ ${r.calendarUnknown ? html`<p class="state-overdue calendar-unknown">⚠️ ${s.
 <p><strong>${countdown(cl.daysToGoLive)}</strong> · ${s.dbGoLive} ${p.goLive} (${p.timeZone}) · ${s.dbProgress} ${progress(cl)} · ${s.dbLastPost} ${shownTime(r.lastPost, p.timeZone) || s.dbNever}</p>
 <p class="muted" id="roles">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleName[h.role][lang]} ${personName(p, h.userId, lang, h.name)} (${holderWords(p, h, lang)})`)}</p>
 <p class="muted" id="customer-org">${s.dbCustomerOrg}: ${customerOrgWords(p, lang, (id, name) => personName(p, id, lang, name))}</p>
+${reportsSection(lang, p)}
 ${r.trend ? trendSection(lang, p, r.trend) : ''}
 <h2>${s.dbChecklist}</h2>
 <div class="scroll"><table id="checklist" class="stack"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
