@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -21,6 +22,7 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.preprocess(blankIsUnset, z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 32').optional()),
   IMPLEMENTER_NAME: opt(),
   PUBLIC_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: 'must be the http(s) address people reach the bot at, e.g. https://oabot.example.com' }).optional()),
+  TRAINING_CODE_SECRET: z.preprocess(blankIsUnset, z.string().min(16, 'must be at least 16 characters; make one with: openssl rand -hex 32').optional()),
   EVIDENCE_MAX_BYTES: z.preprocess(blankIsUnset, z.coerce.number().int('must be a whole number of bytes').min(1).default(20 * 1024 * 1024)),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   INBOX_LEASE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3600).default(120)),
@@ -87,6 +89,14 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** The largest file kept as sign-off evidence (bytes); a larger one is recorded as missing. */
   evidenceMaxBytes: number;
+  /**
+   * The secret the training check-in codes are derived from (src/training/code.ts): the same on
+   * every replica. TRAINING_CODE_SECRET, else derived from ADMIN_TOKEN; absent when neither is
+   * set (each process then makes its own at start, src/checklist/feature.ts).
+   */
+  trainingCodeSecret?: string;
+  /** Where trainingCodeSecret came from, for the start-up log (never the value). */
+  trainingCodeSecretFrom?: 'TRAINING_CODE_SECRET' | 'ADMIN_TOKEN';
   /**
    * How long an acknowledged event may stay unfinished before another process (or this
    * one, after a failure) handles it again: longer than the slowest handling, retries included.
@@ -159,6 +169,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     logLevel: e.LOG_LEVEL,
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
+    ...(e.TRAINING_CODE_SECRET
+      ? { trainingCodeSecret: e.TRAINING_CODE_SECRET, trainingCodeSecretFrom: 'TRAINING_CODE_SECRET' as const }
+      : e.ADMIN_TOKEN
+        ? { trainingCodeSecret: createHmac('sha256', e.ADMIN_TOKEN).update('oa-training-code-secret').digest('hex'), trainingCodeSecretFrom: 'ADMIN_TOKEN' as const }
+        : {}),
     inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
     reviewRefreshMs: e.REVIEW_REFRESH_SECONDS * 1000,
     feishu,

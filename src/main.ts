@@ -8,7 +8,7 @@ import { CalendarError } from './schedule/calendar.ts';
 import { ProjectsFileError } from './projects/declared.ts';
 import { SHUTDOWN_GRACE_MS, StartError, startApp, type RunningApp } from './wire.ts';
 
-const SECRET_VARS = ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ADMIN_TOKEN', 'DATABASE_URL'];
+const SECRET_VARS = ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ADMIN_TOKEN', 'DATABASE_URL', 'TRAINING_CODE_SECRET'];
 /** Errors whose message says what to fix: logged without a stack. */
 const OPERATOR_ERRORS = [ConfigError, RulebookError, StoreError, TemplateError, CalendarError, ProjectsFileError, StartError];
 

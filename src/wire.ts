@@ -105,7 +105,19 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     live.start(config.reviewRefreshMs);
     const lv = live;
     // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
-    checklists = createChecklistFeature({ dataDir: config.dataDir, rulebook, store, clock, log, metrics, transport: (p) => bot.transport(p), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), evidenceMaxBytes: config.evidenceMaxBytes });
+    checklists = createChecklistFeature({
+      dataDir: config.dataDir,
+      rulebook,
+      currentRulebook: () => lv.rulebook,
+      store,
+      clock,
+      log,
+      metrics,
+      transport: (p) => bot.transport(p),
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      evidenceMaxBytes: config.evidenceMaxBytes,
+      ...(config.trainingCodeSecret ? { trainingCodeSecret: config.trainingCodeSecret } : {}),
+    });
     const calendar = checklists.env.calendar;
     metrics.readCalendarGaps(async () => (await store.listProjects()).filter((p) => calendarGap(calendar, p, localDate(clock.now(), p.timeZone))).length);
     const deps = {

@@ -4,6 +4,9 @@ import { renderFeishuCard } from '../adapters/feishu/render.ts';
 import { renderSlackBlocks, slackFallback, slackMrkdwn } from '../adapters/slack/render.ts';
 import { renderCard } from '../adapters/web/render.ts';
 import { cancelledCard, clickNote, movedUpNote, sessionCard, sessionsCard } from '../src/training/card.ts';
+import { managerAbsentCard, reminderCard } from '../src/training/notice-card.ts';
+import { attendanceCard, checkNote, checkRefusedNote, codePageNote } from '../src/training/room-card.ts';
+import { loadRulebook } from '../src/rulebook/load.ts';
 import type { Session } from '../src/training/model.ts';
 import { shanghaiProject } from './support/fixtures.ts';
 import { fixedClock } from '../src/core/clock.ts';
@@ -76,13 +79,58 @@ describe('a training session\'s texts (title, place, link, reason, departments, 
   const session = (p: string): Session => ({
     id: 'feishu:oc_1#1', projectId: 'feishu:oc_1', no: 1, title: `培训${p}`, audience: 'staff', departments: [`财务${p}`], delivery: { kind: 'onsite', place: `三楼${p}` },
     start: '2026-12-10T14:00', end: '2026-12-10T16:00', trainer: 'vendor', capacity: 80, override: { by: 'ou_pm', reason: `原因${p}` },
-    signedUp: ['ou_a', 'ou_victim'], waitlist: ['ou_w'], names: { ou_a: `名字${p}`, ou_victim: p, ou_w: `候补${p}` }, checkIns: [], cancelled: false,
+    signedUp: ['ou_a', 'ou_victim'], waitlist: ['ou_w'], names: { ou_a: `名字${p}`, ou_victim: p, ou_w: `候补${p}` }, checkIns: [], cancelled: false, codeRequired: false, notices: [],
   });
   const cards = (p: string) => {
     const s = session(p);
     const user = { id: 'ou_a', name: `名字${p}`, isBot: false };
     return [sessionCard(shanghaiProject({ name: `项目${p}` }), s, { open: true }), sessionsCard(shanghaiProject({ name: `项目${p}` }), [s], 'zh'), clickNote('signed-up', s, user, 'zh'), clickNote('unsigned', s, user, 'en'), movedUpNote(s, 'ou_victim', 'zh'), cancelledCard(s, user, [], 'en')];
   };
+
+  // In the room: check-in replies, attendance, the code page's address, reminders and the 5.3-5 warning.
+  const rb = loadRulebook('data');
+  const roomCards = (p: string) => {
+    const s: Session = {
+      ...session(p),
+      codeRequired: true,
+      checkIns: [
+        { userId: 'ou_a', kind: 'check-in', at: '2026-12-10T13:50:00+08:00', signedUp: true, code: true },
+        { userId: 'ou_walk', kind: 'check-in', at: '2026-12-10T13:55:00+08:00', signedUp: false, manager: true },
+        { userId: 'ou_a', kind: 'second-check', at: '2026-12-10T15:55:00+08:00' },
+      ],
+      names: { ...session(p).names, ou_walk: `路人${p}` },
+    };
+    const proj = shanghaiProject({ name: `项目${p}`, timeZone: 'Asia/Shanghai' });
+    const user = { id: 'ou_walk', name: `路人${p}`, isBot: false };
+    return [
+      checkNote('checked-in', 'check-in', s, user, 'zh'),
+      checkNote('already', 'second-check', s, { id: 'ou_a', name: `名字${p}`, isBot: false }, 'en'),
+      checkRefusedNote('check-in', mdText(`原因${p}`), 'zh'),
+      attendanceCard(proj, s, '2026-12-10T16:10', 'zh'),
+      attendanceCard(proj, s, '2026-12-10T15:56', 'en'),
+      codePageNote(s, `https://bot.example.com/training/${p}`, `/training/${p}`, 'zh'),
+      reminderCard(proj, s, 'remind-day', 'zh'),
+      reminderCard(proj, s, 'remind-hour', 'en'),
+      managerAbsentCard(proj, s, { vendorPm: ['ou_pm'], customerLead: ['ou_lead'] }, rb, 'zh'),
+      managerAbsentCard(proj, s, { vendorPm: [], customerLead: [] }, rb, 'en'),
+    ];
+  };
+  /** The mentions the bot builds itself: the people signed up (reminders), the vendor PM and the customer's lead (5.3-5). */
+  const OWN = /<at id=(?:ou_a|ou_victim|ou_pm|ou_lead)><\/at>/g;
+
+  it.each(PAYLOADS)('%s shows as text in the room\'s cards too: mentions only from ids the bot keeps', (p) => {
+    for (const card of roomCards(p)) {
+      const feishu = JSON.stringify(renderFeishuCard(card));
+      expect(feishu.replace(OWN, '')).not.toMatch(/<(?!\/?b>)[a-z!#@]/i);
+      expect(feishu).not.toContain('](');
+      const slack = JSON.stringify([renderSlackBlocks(card), slackFallback(card)]);
+      expect(slack).not.toMatch(/<[@!#h]/);
+      const html = renderCard(card, 'm1', (id) => id);
+      expect(html.replace(/<\/?(?:p|strong|br|section|h3|div|button|hr|span|ul|li)(?:\s[^>]*)?>/g, '')).not.toContain('<');
+      const own = (card.fallback.match(/@ou_(?:a|victim|pm|lead)\b/g) ?? []).length;
+      expect(html.split('class="mention"').length - 1).toBe(own);
+    }
+  });
 
   it.each(PAYLOADS)('%s shows as text: no tag, link or mention but the bot\'s own', (p) => {
     for (const card of cards(p)) {

@@ -3,7 +3,8 @@ import { fixedClock } from '../src/core/clock.ts';
 import { verifyChain } from '../src/store/chain.ts';
 import { feishuCardAction, feishuRequest, feishuTextEvent } from './helpers/feishu.ts';
 import { PG_SKIP, assertPostgresReachable } from './helpers/postgres.ts';
-import { startReplicas, type Replicas } from './helpers/replicas.ts';
+import { REPLICA_ADMIN_TOKEN, startReplicas, type Replicas } from './helpers/replicas.ts';
+import { decideCreate, decideSignUp, type TrainingDecision } from '../src/training/decide.ts';
 import { shanghaiProject } from './support/fixtures.ts';
 
 // 09:05 in Shanghai on Tuesday 2026-09-29; the session is in December.
@@ -66,5 +67,58 @@ describe.skipIf(PG_SKIP)('training sign-up on two replicas of one PostgreSQL', (
     expect(trail.filter((e) => e.action === 'training-signup')).toHaveLength(3);
     expect(trail.filter((e) => e.action === 'training-waitlist')).toHaveLength(7);
     expect(verifyChain(projectId, trail)).toMatchObject({ ok: true, events: 11 });
+  });
+});
+
+describe.skipIf(PG_SKIP)('training reminders and the 5.3-5 warning on two replicas of one PostgreSQL', () => {
+  beforeAll(assertPostgresReachable);
+
+  it('posts each reminder and the warning once, however many runs of both replicas race for it, and records each once', async () => {
+    const chatId = 'oc_train_notice';
+    const projectId = `feishu:${chatId}`;
+    const clock = fixedClock(MORNING);
+    const st = { at: '2026-09-29T09:05:00+08:00', via: 'reply' as const, platform: 'feishu' as const, evidenceMessageId: 'om_seed', text: 'seed' };
+    r = await startReplicas(2, {
+      clock,
+      seed: async (s) => {
+        const p = shanghaiProject({ id: projectId, chatId, goLive: '2026-12-20', roles: [{ userId: 'ou_pm', role: 'vendor-pm', declared: true }, { userId: 'ou_lead', role: 'customer-lead', declared: true }] });
+        await s.putProject(p);
+        const write = (d: TrainingDecision) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
+        const made = await s.addSession(p.id, (no) => write(decideCreate(p, no, { date: '2026-12-10', from: '14:00', to: '16:00', audience: 'staff', delivery: { kind: 'onsite', place: '三楼' }, capacity: 5 }, { id: 'ou_pm' }, st, { isWorkingDay: () => true }, '2026-09-29T09:05')));
+        for (const u of ['ou_s1', 'ou_s2']) await s.changeSession(p.id, made.session!.no, (x) => write(decideSignUp(p, x, { id: u }, st, '2026-09-29T09:05')));
+      },
+    });
+    const rr = r;
+    const race = async () => {
+      const res = await Promise.all([0, 1, 0, 1].map((i) => fetch(`${rr.apps[i]!.url}/admin/jobs/training-notices`, { method: 'POST', headers: { authorization: `Bearer ${REPLICA_ADMIN_TOKEN}` } })));
+      expect(res.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+      const bodies = (await Promise.all(res.map((x) => x.json()))) as { results: { outcome: string }[] }[];
+      const outcomes = bodies.flatMap((b) => b.results.map((o) => o.outcome));
+      expect(outcomes.filter((o) => o === 'failed')).toEqual([]);
+      await rr.idle();
+    };
+    const posted = (title: string) => rr.feishu.sent().filter((c) => c.kind === 'create' && JSON.stringify(c.card).includes(title));
+
+    clock.set('2026-12-09T01:00:00Z'); // 09:00 the day before
+    await race();
+    await race();
+    expect(posted('培训提醒 #1')).toHaveLength(1);
+    expect(JSON.stringify(posted('培训提醒 #1')[0]!.card)).toContain('<at id=ou_s1></at> <at id=ou_s2></at>');
+    clock.set('2026-12-10T05:00:00Z'); // 13:00, an hour before
+    await race();
+    await race();
+    expect(posted('培训提醒 #1')).toHaveLength(2);
+    clock.set('2026-12-10T06:15:00Z'); // 14:15: nobody from the customer's management checked in
+    await race();
+    await race();
+    expect(posted('5.3-5')).toHaveLength(1);
+
+    const s = (await rr.store.getSession(projectId, 1))!;
+    expect(s.notices.map((n) => n.kind)).toEqual(['remind-day', 'remind-hour', 'manager-absent']);
+    const trail = await rr.store.listSignoffs(projectId);
+    expect(trail.filter((e) => e.action === 'training-remind').map((e) => e.detail)).toEqual(['提前一天提醒,提及 2 人', '开始前一小时提醒,提及 2 人']);
+    expect(trail.filter((e) => e.action === 'training-warn')).toHaveLength(1);
+    for (const n of s.notices) expect(await rr.store.getPost(projectId, n.slot)).toMatchObject({ status: 'sent', messageId: n.messageId });
+    expect(verifyChain(projectId, trail)).toMatchObject({ ok: true });
   });
 });

@@ -211,6 +211,20 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(await store.claimPost('p', 'd2', t0, 600_000)).toBe('busy');
     });
 
+    it('finishes a claim of a post that is not a checklist without adding a checklist message', async () => {
+      store = await fixture.open();
+      const t0 = new Date('2026-12-09T01:00:00Z');
+      const slot = 'training:3:remind-day:2026-12-10T14:00';
+      const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimPost('feishu:oc_1', slot, t0, 600_000)));
+      expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
+      await store.finishPost('feishu:oc_1', slot, 'om_reminder', t0);
+      expect(await store.getPost('feishu:oc_1', slot)).toMatchObject({ status: 'sent', messageId: 'om_reminder' });
+      expect(await store.claimPost('feishu:oc_1', slot, new Date(t0.getTime() + 9e9), 600_000)).toBe('sent');
+      await store.releasePost('feishu:oc_1', slot);
+      expect((await store.getPost('feishu:oc_1', slot))?.status).toBe('sent');
+      expect(await store.latestChecklistMessage('feishu:oc_1')).toBeUndefined();
+    });
+
     it('finds checklist messages by chat and message id, and the latest per project', async () => {
       store = await fixture.open();
       await store.completePost('feishu:oc_1', '2026-10-09', message());
@@ -338,9 +352,9 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       expect(after.waitlist[0]).toBe(second);
       expect(after.names[first!]).toBe(`U${first!.slice(4)}`);
       // A check-in is kept on the session and in the trail.
-      const checked = await store.changeSession(p.id, no, (x) => write(decideCheckIn(p, x, { id: first! }, stamp('签到'), '2026-10-15T13:50')));
+      const checked = await store.changeSession(p.id, no, (x) => write(decideCheckIn(p, x, { id: first! }, stamp('签到'), '2026-10-15T13:50', 'check-in', { matches: () => false })));
       expect(checked?.result).toMatchObject({ ok: true, outcome: 'checked-in' });
-      expect((await store.getSession(p.id, no))!.checkIns).toEqual([{ userId: first, kind: 'check-in', at: '2026-10-09T09:12:00+08:00' }]);
+      expect((await store.getSession(p.id, no))!.checkIns).toEqual([{ userId: first, kind: 'check-in', at: '2026-10-09T09:12:00+08:00', signedUp: true }]);
 
       const trail = await store.listSignoffs(p.id);
       expect(trail.filter((e) => e.action === 'training-signup')).toHaveLength(3);

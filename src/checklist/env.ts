@@ -16,6 +16,10 @@ export interface ChecklistEnv {
   projectStatusFor: ProjectStatusFor;
   /** EVIDENCE_MAX_BYTES: the largest file kept as sign-off evidence (default 20 MB). */
   evidenceMaxBytes?: number;
+  /** The training check-in codes' secret (src/training/chat.ts TrainingEnv). */
+  trainingCodeSecret?: string;
+  /** PUBLIC_URL, for links the bot gives in chat (the training code page). */
+  publicUrl?: string;
 }
 
 export type Lang = 'zh' | 'en';

@@ -15,7 +15,10 @@ import { createDailyJob } from '../schedule/job.ts';
 import { createScheduler, type CronSchedule, type Scheduler } from '../schedule/scheduler.ts';
 import type { RouteModule } from '../server/routes.ts';
 import { signoffHandler } from '../signoff/handlers.ts';
+import { randomBytes } from 'node:crypto';
 import { trainingHandlers } from '../training/chat.ts';
+import { createTrainingJob, type TrainingJob } from '../training/job.ts';
+import { trainingRoutes } from '../training/routes.ts';
 import type { Store } from '../store/store.ts';
 import type { ChecklistEnv } from './env.ts';
 import { checklistRoutes } from './routes.ts';
@@ -25,6 +28,8 @@ import { loadTemplate } from './template.ts';
 export interface ChecklistFeature {
   env: ChecklistEnv;
   scheduler: Scheduler;
+  /** Training reminders and the 5.3-5 warning, run every minute by the scheduler. */
+  trainingJob: TrainingJob;
   /** Project commands and sign-offs: put them before question answering. */
   handlers(): Handler[];
   routes: RouteModule;
@@ -48,6 +53,17 @@ export interface ChecklistFeatureDeps {
   evidenceMaxBytes?: number;
   /** Daily posts are counted here by outcome. */
   metrics?: Pick<Metrics, 'dailyPosts'>;
+  /** The rulebook in force now (review decisions included); default `rulebook`. */
+  currentRulebook?: () => Rulebook;
+  /** The training check-in codes' secret (Config.trainingCodeSecret); absent: this process makes its own, with a warning. */
+  trainingCodeSecret?: string;
+}
+
+/** Training check-ins are checked against codes from this: the same on every replica, or a warning that it is not. */
+function codeSecret(deps: ChecklistFeatureDeps): string {
+  if (deps.trainingCodeSecret) return deps.trainingCodeSecret;
+  deps.log.warn('TRAINING_CODE_SECRET and ADMIN_TOKEN are unset: training check-in codes come from a secret of this process (they change at a restart and differ between replicas); set TRAINING_CODE_SECRET');
+  return randomBytes(32).toString('hex');
 }
 
 /**
@@ -59,7 +75,16 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
   const calendar = createCalendar({ dir: join(deps.dataDir, 'calendar') });
   const declared = loadDeclaredProjects(deps.dataDir);
   const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport, metrics: deps.metrics, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
-  const scheduler = createScheduler({ store: deps.store, job, log: deps.log, ...(deps.cron ? { cron: deps.cron } : {}) });
+  const trainingCodeSecret = codeSecret(deps);
+  const trainingJob = createTrainingJob({ store: deps.store, clock: deps.clock, log: deps.log, calendar, transport: deps.transport, rulebook: deps.currentRulebook ?? (() => deps.rulebook) });
+  const scheduler = createScheduler({
+    store: deps.store,
+    job,
+    log: deps.log,
+    ...(deps.cron ? { cron: deps.cron } : {}),
+    // Reminders (the day before, an hour before) and the 5.3-5 warning, to the minute; claims keep them once.
+    also: [{ name: 'training:notices', expr: '* * * * *', run: () => trainingJob.run() }],
+  });
   let started = false;
   const env: ChecklistEnv = {
     template,
@@ -70,12 +95,16 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
     },
     projectStatusFor: createProjectStatus({ store: deps.store, template, job }),
     ...(deps.evidenceMaxBytes ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}),
+    trainingCodeSecret,
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
   };
+  const routes = [checklistRoutes(job), trainingRoutes({ job: trainingJob, codeSecret: trainingCodeSecret })];
   return {
     env,
     scheduler,
+    trainingJob,
     handlers: () => projectHandlers(env),
-    routes: checklistRoutes(job),
+    routes: (router, server) => routes.forEach((r) => r(router, server)),
     async start() {
       await syncDeclaredProjects(deps.store, declared, deps.clock);
       await scheduler.start();

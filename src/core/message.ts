@@ -37,8 +37,11 @@ export const Action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('undo'), item: z.number().int().positive() }),
   /** The answer of the person a customer-side role was nominated for; only they may give it. */
   z.object({ type: z.literal('role'), answer: z.enum(['accept', 'decline']), user: z.string().min(1).max(64), role: z.enum(['customer-lead', 'vendor-pm', 'it-lead']) }),
-  /** 报名 / 取消报名 on a training session's card (src/training): the session of the chat's project with this number. */
-  z.object({ type: z.literal('training'), op: z.enum(['signup', 'cancel']), no: z.number().int().positive().max(9999) }),
+  /**
+   * On a training session's card (src/training), the session of the chat's project with this
+   * number: 报名 / 取消报名 (signup, cancel), 签到 (checkin), 确认在场 (here: the second check).
+   */
+  z.object({ type: z.literal('training'), op: z.enum(['signup', 'cancel', 'checkin', 'here']), no: z.number().int().positive().max(9999) }),
 ]);
 export type Action = z.infer<typeof Action>;
 

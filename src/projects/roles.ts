@@ -2,26 +2,29 @@ import type { ProjectRecord, Role } from '../store/records.ts';
 
 export const ROLES: readonly Role[] = ['customer-lead', 'vendor-pm', 'it-lead'];
 
-export const roleLabel: Record<Role | 'anyone' | 'admin' | 'member', { zh: string; en: string }> = {
+export const roleLabel: Record<Role | 'anyone' | 'admin' | 'member' | 'bot', { zh: string; en: string }> = {
   'customer-lead': { zh: '客户项目负责人', en: 'customer-lead' },
   'vendor-pm': { zh: '项目经理', en: 'vendor-pm' },
   'it-lead': { zh: 'IT负责人', en: 'it-lead' },
   anyone: { zh: '任何人', en: 'anyone' },
   admin: { zh: '项目管理员', en: 'project admin' },
   member: { zh: '成员', en: 'member' },
+  // What the bot did by itself (a scheduled reminder or warning), in the audit trail.
+  bot: { zh: '机器人', en: 'bot' },
 };
 
 /**
  * A role as the web pages name it to people. Chinese as roleLabel; English in words
  * ("Customer lead"), where roleLabel keeps the slug people type in chat (`set role @x customer-lead`).
  */
-export const roleName: Record<Role | 'anyone' | 'admin' | 'member', { zh: string; en: string }> = {
+export const roleName: Record<Role | 'anyone' | 'admin' | 'member' | 'bot', { zh: string; en: string }> = {
   'customer-lead': { zh: roleLabel['customer-lead'].zh, en: 'Customer lead' },
   'vendor-pm': { zh: roleLabel['vendor-pm'].zh, en: 'Vendor PM' },
   'it-lead': { zh: roleLabel['it-lead'].zh, en: 'IT lead' },
   anyone: { zh: roleLabel.anyone.zh, en: 'Anyone' },
   admin: { zh: roleLabel.admin.zh, en: 'Project admin' },
   member: { zh: roleLabel.member.zh, en: 'Member' },
+  bot: { zh: roleLabel.bot.zh, en: 'Bot' },
 };
 
 /** Words people type for each role, in both languages; `null` takes the role away. */

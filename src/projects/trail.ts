@@ -27,6 +27,9 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
   'training-unsignup': { zh: '取消报名', en: 'cancelled their sign-up for' },
   'training-moveup': { zh: '候补递补', en: 'moved up from the waitlist of' },
   'training-checkin': { zh: '签到', en: 'checked in to' },
+  'training-secondcheck': { zh: '课堂确认', en: 'confirmed still in the room at' },
+  'training-remind': { zh: '培训提醒', en: 'reminded of' },
+  'training-warn': { zh: '培训预警', en: 'warned about' },
 };
 
 export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];

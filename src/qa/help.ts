@@ -11,7 +11,7 @@ const HELP: Record<Lang, { title: string; md: string }> = {
       '**上线清单**：「绑定项目 <名称> 上线日期 <YYYY-MM-DD>」「设置角色 @某人 客户项目负责人|项目经理|IT负责人」「清单」「进度」「签字记录」「设置提醒时间 08:30」。',
       '**报告**：「生成报告」发上线前检查报告，「风险报告」发项目风险报告书（PDF；后加 docx 为 Word）。',
       '**确认事项**：在清单消息下回复「确认 3」「确认 1-3」「全部确认」，或点按钮；「撤销 2」撤回。',
-      '**培训**：「新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室」（单场超过 60 人需加「超额原因 …」）「培训列表」「修改培训 3 上限50」「取消培训 3」；在培训卡片上点「报名」「取消报名」。',
+      '**培训**：「新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室」（单场超过 60 人需加「超额原因 …」）「培训列表」「修改培训 3 上限50」「取消培训 3」；在培训卡片上点「报名」「取消报名」；开课前 15 分钟至开课后 30 分钟点「签到」或发「签到 3」（需要签到码时「签到 3 1234」），结束前点「确认在场」；「签到情况 3」看谁签到后离开。',
     ].join('\n'),
   },
   en: {
@@ -23,7 +23,7 @@ const HELP: Record<Lang, { title: string; md: string }> = {
       '**Go-live checklist**: "bind project <name> go-live <YYYY-MM-DD>", "set role @someone customer-lead|vendor-pm|it-lead", "checklist", "status", "sign-offs", "set time 08:30".',
       '**Reports**: "report" sends the pre-launch check report, "risk report" the project risk report (PDF; add "docx" for Word).',
       '**Confirm items**: reply to the checklist with "confirm 3", "confirm 1-3", "confirm all", or press its button; "undo 2" takes one back.',
-      '**Training**: "new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3" (above 60 people add "override <reason>"), "trainings", "change training 3 cap 50", "cancel training 3"; press "Sign up" / "Cancel sign-up" on the session card.',
+      '**Training**: "new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3" (above 60 people add "override <reason>"), "trainings", "change training 3 cap 50", "cancel training 3"; press "Sign up" / "Cancel sign-up" on the session card; from 15 minutes before the start to 30 after press "Check in" or send "check in 3" ("check in 3 1234" when the room\'s code is needed), near the end "Still here"; "attendance 3" shows who signed in and left.',
     ].join('\n'),
   },
 };

@@ -24,11 +24,19 @@ export interface Scheduler {
 }
 
 /**
- * One node-cron task per project at its posting time in its own time zone, plus a sweep.
+ * One node-cron task per project at its posting time in its own time zone, plus a sweep, plus
+ * the `also` jobs on their own schedules (each run once at start too).
  * node-cron never runs a slot that passed while we were down, so start() runs the job
  * once itself; the store's post claim keeps all of these from posting twice.
  */
-export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger; cron?: CronSchedule }): Scheduler {
+/** Another job on a fixed schedule beside the checklists' (the training notices, every minute). */
+export interface ExtraJob {
+  name: string;
+  expr: string;
+  run(): Promise<unknown>;
+}
+
+export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger; cron?: CronSchedule; also?: ExtraJob[] }): Scheduler {
   const cron = deps.cron ?? realCron;
   const tasks = new Map<string, { task: CronTask; desc: string }>();
   const stopAll = async () => {
@@ -52,6 +60,7 @@ export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger
       add(`checklist:${p.id}`, `${Number(mm)} ${Number(hh)} * * *`, () => log(deps.job.runProject(p.id)), p.timeZone);
     }
     add('checklist:sweep', SWEEP_CRON, () => log(deps.job.run()));
+    for (const j of deps.also ?? []) add(j.name, j.expr, () => log(j.run()));
   };
 
   return {
@@ -59,6 +68,7 @@ export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger
       const results = await deps.job.run();
       const posted = results.filter((r) => r.outcome === 'posted' || r.outcome === 'final');
       if (posted.length) deps.log.info('catch-up: posted checklists that were due while the bot was down', { projects: posted.map((r) => r.projectId) });
+      for (const j of deps.also ?? []) await log(j.run());
       await refresh();
     },
     refresh,

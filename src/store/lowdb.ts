@@ -287,6 +287,13 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
         d.checklistMessages.push(structuredClone(message));
       });
     },
+    async finishPost(projectId, slot, messageId, now) {
+      await update((d) => {
+        const key = `${projectId}|${slot}`;
+        const c = d.posts[key] ?? { projectId, slot, status: 'claimed' as const, claimedAt: now.getTime(), attempts: 1 };
+        d.posts[key] = { ...c, status: 'sent', messageId };
+      });
+    },
     async releasePost(projectId, slot) {
       await update((d) => {
         const key = `${projectId}|${slot}`;

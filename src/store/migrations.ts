@@ -213,6 +213,17 @@ export const migrations: Migration[] = [
           'training-unsignup', 'training-moveup', 'training-checkin'));
     `,
   },
+  {
+    version: 11,
+    name: 'training in the room: second check, reminders and warnings in the audit trail',
+    sql: `
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove', 'report',
+          'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist',
+          'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn'));
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -322,6 +322,13 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         await insertMessage(c, m);
       });
     },
+    async finishPost(projectId, slot, messageId, now) {
+      await q(
+        `INSERT INTO posts (project_id, slot, status, claimed_at, attempts, message_id) VALUES ($1, $2, 'sent', $3, 1, $4)
+         ON CONFLICT (project_id, slot) DO UPDATE SET status = 'sent', message_id = EXCLUDED.message_id`,
+        [projectId, slot, now.getTime(), messageId],
+      );
+    },
     async releasePost(projectId, slot) {
       // Kept, stale at once: the next claim knows an attempt came before it.
       await q(`UPDATE posts SET claimed_at = 0 WHERE project_id = $1 AND slot = $2 AND status = 'claimed'`, [projectId, slot]);

@@ -89,7 +89,8 @@ export const PostClaim = z.object({
 });
 export type PostClaim = z.infer<typeof PostClaim>;
 
-export const SignoffVia = z.enum(['reply', 'button', 'web', 'cli']);
+/** `schedule`: the bot itself, from a scheduled job (training reminders and warnings). */
+export const SignoffVia = z.enum(['reply', 'button', 'web', 'cli', 'schedule']);
 
 /** Role changes made in chat, kept in the same trail as sign-offs. */
 export const RoleAction = z.enum(['role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove']);
@@ -99,9 +100,14 @@ export const isRoleAction = (a: string): a is RoleAction => (RoleAction.options 
 /**
  * Training sessions (src/training), kept in the same trail: a session planned, changed or
  * cancelled, the 60-person limit of 5.2-10 overridden (with its reason), a sign-up (a seat or
- * the waitlist), a sign-up cancelled, someone moved up from the waitlist, a check-in.
+ * the waitlist), a sign-up cancelled, someone moved up from the waitlist, a check-in (签到), the
+ * second check near the end (课堂确认), and what the bot posted by itself: a reminder (the day
+ * before, an hour before) and the 5.3-5 warning that no customer-side manager checked in.
  */
-export const TrainingAction = z.enum(['training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist', 'training-unsignup', 'training-moveup', 'training-checkin']);
+export const TrainingAction = z.enum([
+  'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist', 'training-unsignup', 'training-moveup', 'training-checkin',
+  'training-secondcheck', 'training-remind', 'training-warn',
+]);
 export type TrainingAction = z.infer<typeof TrainingAction>;
 export const isTrainingAction = (a: string): a is TrainingAction => (TrainingAction.options as string[]).includes(a);
 
@@ -136,8 +142,8 @@ export const SignoffEvent = z.object({
   itemText: z.string(),
   userId: z.string().min(1),
   userName: z.string().optional(),
-  /** The signer's role at that moment; "admin" or "member" when they hold none. */
-  role: z.union([Role, z.literal('admin'), z.literal('member')]),
+  /** The signer's role at that moment; "admin" or "member" when they hold none; "bot" for what the bot did by itself (via `schedule`). */
+  role: z.union([Role, z.literal('admin'), z.literal('member'), z.literal('bot')]),
   /** ISO 8601 with the project's UTC offset, e.g. 2026-10-09T09:12:00+08:00. */
   at: z.string(),
   via: SignoffVia,

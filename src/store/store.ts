@@ -97,6 +97,12 @@ export interface Store {
   /** Marks the claim sent and records the posted checklist message, in one write. */
   completePost(projectId: string, slot: string, message: ChecklistMessage): Promise<void>;
   /**
+   * Marks the claim sent for a post that is not a checklist (a training reminder or warning:
+   * what it said is recorded on the session and in the trail, src/training/job.ts), with the
+   * platform's message id. Nothing is added to the checklist messages. A sent post stays sent.
+   */
+  finishPost(projectId: string, slot: string, messageId: string, now: Date): Promise<void>;
+  /**
    * Gives up a claim whose send failed, so the next run retries (as 'reclaimed': a send that
    * timed out may still have been posted). A sent post is never released.
    */

@@ -7,7 +7,7 @@ import type { Rulebook } from '../rulebook/model.ts';
 import { weekday } from '../schedule/dates.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { OVERRIDE_ROLES, whoMay, type Refused } from './decide.ts';
-import { audienceLabel, MAX_SESSION_SIZE, type Session } from './model.ts';
+import { audienceLabel, checkWindows, MAX_SESSION_SIZE, windowWords, type Session } from './model.ts';
 import { deliveryWords, TRAINER_LABEL, type Lang, type Said } from './words.ts';
 
 /**
@@ -59,9 +59,34 @@ export interface SessionCardOptions {
   nonWorkingDay?: boolean;
   /** Sign-up is open (not started, not cancelled): the buttons are shown. */
   open: boolean;
+  /** The checks are still to come or open (not a recording, not cancelled, the second check not yet closed): 签到 / 确认在场 are shown. */
+  checks?: boolean;
   /** Said above the session: what was just created or changed, warnings. */
   head?: string[];
 }
+
+/** 签到 / 确认在场 on a card (the session card, the reminder an hour before). */
+export const checkButtons = (s: Pick<Session, 'no'>, lang: Lang): Block => ({
+  type: 'buttons',
+  buttons: [
+    { label: say(lang, '签到', 'Check in'), action: { type: 'training', op: 'checkin', no: s.no }, style: 'primary' },
+    { label: say(lang, '确认在场', 'Still here'), action: { type: 'training', op: 'here', no: s.no } },
+  ],
+});
+
+/** "签到 12-10 13:45–14:30 · 课堂确认 15:50–16:05", and whether the code is needed: no person's text in it. */
+export function checksMd(s: Session, lang: Lang): string {
+  const w = checkWindows(s);
+  const code = s.codeRequired ? say(lang, ' · 🔢 需要讲师屏幕上的签到码', " · 🔢 needs the code on the trainer's screen") : '';
+  return say(lang, `✅ 签到 ${windowWords(s, w['check-in'])} · 课堂确认 ${windowWords(s, w['second-check'])}${code}`, `✅ Check-in ${windowWords(s, w['check-in'])} · second check ${windowWords(s, w['second-check'])}${code}`);
+}
+
+const checkCountsMd = (s: Session, lang: Lang) => {
+  const ins = s.checkIns.filter((c) => c.kind === 'check-in');
+  const walkIns = ins.filter((c) => c.signedUp === false).length;
+  const second = s.checkIns.filter((c) => c.kind === 'second-check').length;
+  return say(lang, `已签到 **${ins.length}**${walkIns ? `(未报名 ${walkIns})` : ''} · 课堂确认 **${second}**`, `Checked in **${ins.length}**${walkIns ? ` (${walkIns} not signed up)` : ''} · second check **${second}**`);
+};
 
 /** The session with its sign-up buttons (接龙): capacity, who signed up, how many wait. */
 export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions): Card {
@@ -73,6 +98,8 @@ export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions)
     `📍 ${mdText(deliveryWords(s.delivery, lang))}`,
     `🎤 ${say(lang, '讲师', 'trainer')}: ${TRAINER_LABEL[s.trainer][lang]}`,
     `🪑 ${seatsMd(s, lang)}`,
+    ...(s.delivery.kind !== 'recorded' && !s.cancelled ? [checksMd(s, lang)] : []),
+    ...(s.checkIns.length ? [`🧾 ${checkCountsMd(s, lang)}`] : []),
   ];
   if (s.override) lines.push(say(lang, `⚠️ 上限超过 ${MAX_SESSION_SIZE} 人(5.2-10),经覆盖,原因:${mdText(s.override.reason)}`, `⚠️ Above ${MAX_SESSION_SIZE} people (5.2-10), overridden; reason: ${mdText(s.override.reason)}`));
   if (o.nonWorkingDay) lines.push(say(lang, `⚠️ ${s.start.slice(0, 10)} 不是本项目日历的工作日。`, `⚠️ ${s.start.slice(0, 10)} is not a working day of this project's calendar.`));
@@ -84,12 +111,14 @@ export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions)
   if (s.signedUp.length) who.push(`${say(lang, '已报名', 'Signed up')}: ${peopleMd(s, s.signedUp)}`);
   if (s.waitlist.length) who.push(`${say(lang, '候补', 'Waitlist')}: ${peopleMd(s, s.waitlist)}`);
   if (who.length) blocks.push({ type: 'text', md: who.join('\n') });
+  const checks = !!o.checks && !s.cancelled && s.delivery.kind !== 'recorded';
   if (o.open && !s.cancelled) {
     blocks.push({
       type: 'buttons',
       buttons: [
         { label: say(lang, '报名', 'Sign up'), action: { type: 'training', op: 'signup', no: s.no }, style: 'primary' },
         { label: say(lang, '取消报名', 'Cancel sign-up'), action: { type: 'training', op: 'cancel', no: s.no } },
+        ...(checks ? (checkButtons(s, lang) as Extract<Block, { type: 'buttons' }>).buttons.map((b) => ({ ...b, style: 'default' as const })) : []),
       ],
     });
     blocks.push({
@@ -100,7 +129,7 @@ export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions)
         `Once full, a sign-up joins the waitlist; when someone cancels, the first waiting moves up and is told. Sessions stay under ${MAX_SESSION_SIZE} people (5.2-10).`,
       ),
     });
-  }
+  } else if (checks) blocks.push(checkButtons(s, lang));
   const title = s.cancelled ? say(lang, `培训已取消 #${s.no}`, `Training cancelled #${s.no}`) : say(lang, `培训报名 #${s.no}`, `Training sign-up #${s.no}`);
   return finish({ title, tone: s.cancelled ? 'neutral' : s.signedUp.length >= s.capacity ? 'warning' : 'info', blocks });
 }

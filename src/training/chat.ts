@@ -6,10 +6,13 @@ import { personOf } from '../projects/role-chat.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
 import { isoWithOffset, localDate, localTime } from '../schedule/dates.ts';
 import type { ProjectRecord } from '../store/records.ts';
+import { randomBytes } from 'node:crypto';
 import { cancelledCard, clickNote, movedUpNote, note, refusalCard, saidMd, sessionCard, sessionsCard } from './card.ts';
-import { decideCancel, decideCancelSignUp, decideChange, decideCreate, decideSignUp, type TrainingDecision } from './decide.ts';
-import type { Session } from './model.ts';
+import { codeMatches } from './code.ts';
+import { decideCancel, decideCancelSignUp, decideChange, decideCheckIn, decideCreate, decideSignUp, type TrainingDecision } from './decide.ts';
+import { checkWindows, isOpen, type CheckKind, type Session } from './model.ts';
 import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
+import { attendanceCard, checkNote, checkRefusedNote, codePageNote } from './room-card.ts';
 import { mdText } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
 
@@ -22,7 +25,21 @@ import type { Lang } from './words.ts';
 
 export interface TrainingEnv {
   calendar: WorkCalendar;
+  /**
+   * The secret the room's check-in code is derived from (code.ts; TRAINING_CODE_SECRET, see
+   * src/training/feature.ts trainingCodeSecret), the same on every replica. Absent: this
+   * process's own, made at start (a test, or a bot run without one).
+   */
+  trainingCodeSecret?: string;
+  /** PUBLIC_URL: `签到码 N` answers with the code page's full address there. */
+  publicUrl?: string;
 }
+
+const PROCESS_SECRET = randomBytes(32).toString('hex');
+export const codeSecretOf = (env: Pick<TrainingEnv, 'trainingCodeSecret'>) => env.trainingCodeSecret ?? PROCESS_SECRET;
+
+/** The trainer's code page, under the dashboard's access rule (src/training/routes.ts). */
+export const codePagePath = (projectId: string, no: number) => `/training/${encodeURIComponent(projectId)}/${no}/code`;
 
 const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 
@@ -33,10 +50,18 @@ function stampOf(ctx: Ctx, timeZone: string): Stamp {
     via: m.chat.platform === 'web' ? 'web' : m.kind === 'action' ? 'button' : 'reply',
     platform: m.chat.platform,
     evidenceMessageId: m.messageId,
-    text: m.kind === 'text' ? m.text : m.action.type === 'training' ? `[button] training ${m.action.op} ${m.action.no}` : `[button] ${m.action.type}`,
+    // A typed code is kept out of the trail (it is valid for a minute, and the trail is read for years).
+    text: m.kind === 'text' ? redactCode(m.text) : m.action.type === 'training' ? `[button] training ${m.action.op} ${m.action.no}` : `[button] ${m.action.type}`,
     rulebookVersion: ctx.deps.rulebook.version,
   };
 }
+
+/** "签到 3 1234" → "签到 3 ****", "签到 1234" → "签到 ****": the trail keeps that a code was given, not the code. */
+const CHECK_WORDS = String.raw`(?:签到|确认在场|课堂确认|在场确认|我还在|check[- ]?in|sign[- ]?in|still here|i'?m still here|second check)`;
+export const redactCode = (text: string) =>
+  text
+    .replace(new RegExp(String.raw`(${CHECK_WORDS}\s*#?\d{1,4}\s+(?:签到码\s*|code\s*)?)\S+\s*$`, 'iu'), '$1****')
+    .replace(new RegExp(String.raw`(${CHECK_WORDS}\s*)[0-9０-９]{4}\s*$`, 'iu'), '$1****');
 
 /** The project's wall clock now: "2026-12-10T13:50". */
 const localNow = (ctx: Ctx, tz: string) => `${localDate(ctx.deps.clock.now(), tz)}T${localTime(ctx.deps.clock.now(), tz)}`;
@@ -45,7 +70,12 @@ const calendarOf = (env: TrainingEnv, p: ProjectRecord) => ({ isWorkingDay: (d: 
 
 /** The card as it stands now: buttons while sign-up is open. */
 export function currentCard(env: TrainingEnv, p: ProjectRecord, s: Session, now: string, head?: string[]): ReturnType<typeof sessionCard> {
-  return sessionCard(p, s, { open: !s.cancelled && now < s.start, nonWorkingDay: !env.calendar.isWorkingDay(s.start.slice(0, 10), p.timeZone), ...(head ? { head } : {}) });
+  return sessionCard(p, s, {
+    open: !s.cancelled && now < s.start,
+    checks: now <= checkWindows(s)['second-check'].to,
+    nonWorkingDay: !env.calendar.isWorkingDay(s.start.slice(0, 10), p.timeZone),
+    ...(head ? { head } : {}),
+  });
 }
 
 const write = (d: TrainingDecision) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
@@ -69,7 +99,7 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       }
       log.info('training session created', { projectId: p.id, no: d.session.no, by: me.id, capacity: d.session.capacity, override: !!d.session.override });
       const head = [say(lang, `${mdText(me.name ?? me.id)} 新建了培训 #${d.session.no},请点「报名」。`, `${mdText(me.name ?? me.id)} planned session #${d.session.no}: press "Sign up".`), ...saidMd(d.warnings, lang)];
-      await ctx.post(sessionCard(p, d.session, { open: true, head }));
+      await ctx.post(sessionCard(p, d.session, { open: true, checks: true, head }));
       return;
     }
     case 'change': {
@@ -105,11 +135,69 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       await ctx.post(currentCard(env, p, s, now));
       return;
     }
+    case 'check': {
+      // "签到 4821" with no session #4821: the code, typed without the number, for the one session open now.
+      const asCode = cmd.maybeCode !== undefined && !(await store.getSession(p.id, cmd.no!));
+      const no = asCode || cmd.no === undefined ? await openSessionNo(ctx, p, cmd.check, now, lang) : cmd.no;
+      if (no === undefined) return;
+      await check(ctx, env, p, no, cmd.check, asCode ? cmd.maybeCode : cmd.code, lang);
+      return;
+    }
+    case 'attendance': {
+      const s = await store.getSession(p.id, cmd.no);
+      if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
+      await ctx.reply(attendanceCard(p, s, now, lang));
+      return;
+    }
+    case 'code-page': {
+      const s = await store.getSession(p.id, cmd.no);
+      if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
+      const path = codePagePath(p.id, s.no);
+      await ctx.reply(codePageNote(s, env.publicUrl ? `${env.publicUrl.replace(/\/+$/, '')}${path}` : undefined, path, lang));
+      return;
+    }
     default: {
       const never: never = cmd;
       throw new Error(`unknown command ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** `签到` without a number: the one session of the project whose check is open now; otherwise says which to name. */
+async function openSessionNo(ctx: Ctx, p: ProjectRecord, kind: CheckKind, now: string, lang: Lang): Promise<number | undefined> {
+  const open = (await ctx.deps.store.listSessions(p.id)).filter((s) => !s.cancelled && s.delivery.kind !== 'recorded' && isOpen(s, kind, now));
+  if (open.length === 1) return open[0]!.no;
+  const word = kind === 'check-in' ? say(lang, '签到', 'check in') : say(lang, '确认在场', 'still here');
+  await ctx.reply(
+    checkRefusedNote(
+      kind,
+      open.length
+        ? say(lang, `现在有 ${open.length} 场培训开放:请带编号,例如「${word} ${open[0]!.no}」(${open.map((s) => `#${s.no}`).join('、')})。`, `${open.length} sessions are open now: give the number, e.g. "${word} ${open[0]!.no}" (${open.map((s) => `#${s.no}`).join(', ')}).`)
+        : say(lang, `现在没有开放${kind === 'check-in' ? '签到' : '课堂确认'}的培训。「@机器人 培训列表」可查看时间;签到在开始前 15 分钟至开始后 30 分钟。`, `No session's ${kind === 'check-in' ? 'check-in' : 'second check'} is open now. "@bot trainings" lists the times; check-in is from 15 minutes before the start to 30 after.`),
+      lang,
+    ),
+  );
+  return undefined;
+}
+
+/** 签到 / 确认在场 (typed, with the code when given, or clicked): one write, then the reply. The code is checked against this minute's and the last. */
+async function check(ctx: Ctx, env: TrainingEnv, p: ProjectRecord, no: number, kind: CheckKind, typed: string | undefined, lang: Lang): Promise<void> {
+  const me = personOf(ctx.msg);
+  const st = stampOf(ctx, p.timeZone);
+  const now = localNow(ctx, p.timeZone);
+  const at = ctx.deps.clock.now();
+  const secret = codeSecretOf(env);
+  const code = { ...(typed !== undefined ? { typed } : {}), matches: (sessionId: string, t: string) => codeMatches(secret, sessionId, at, t) };
+  const out = await ctx.deps.store.changeSession(p.id, no, (s) => write(decideCheckIn(p, s, me, st, now, kind, code)));
+  if (!out) return void (await ctx.reply(notFound(lang, no)));
+  const d = out.result;
+  if (!d.ok) {
+    ctx.deps.log.info('training check refused', { projectId: p.id, no, user: me.id, kind, withCode: typed !== undefined });
+    await ctx.reply(checkRefusedNote(kind, mdText(d.why[lang]), lang));
+    return;
+  }
+  ctx.deps.log.info('training check', { projectId: p.id, no, user: me.id, kind, outcome: d.outcome });
+  await ctx.reply(checkNote(d.outcome === 'already' ? 'already' : 'checked-in', kind, out.session, ctx.msg.user, lang));
 }
 
 const notBound = (lang: Lang) =>
@@ -142,7 +230,7 @@ export function trainingCommandHandler(env: TrainingEnv): Handler {
   };
 }
 
-/** 报名 / 取消报名 on a session card: the session of this chat's project with the card's number. */
+/** 报名 / 取消报名 / 签到 / 确认在场 on a session card (or a reminder): the session of this chat's project with the card's number. */
 export function trainingButtonHandler(env: TrainingEnv): Handler {
   return async (ctx) => {
     const m = ctx.msg;
@@ -154,6 +242,11 @@ export function trainingButtonHandler(env: TrainingEnv): Handler {
       return true;
     }
     const lang = p.lang;
+    // 签到 / 确认在场: a click carries no code; a session that needs one says how to send it.
+    if (a.op === 'checkin' || a.op === 'here') {
+      await check(ctx, env, p, a.no, a.op === 'checkin' ? 'check-in' : 'second-check', undefined, lang);
+      return true;
+    }
     const me = personOf(m);
     const st = stampOf(ctx, p.timeZone);
     const now = localNow(ctx, p.timeZone);

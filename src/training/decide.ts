@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Person, Stamp } from '../projects/authority.ts';
 import { auditRole, roleLabel, rolesOf } from '../projects/roles.ts';
 import type { NewSignoffEvent, ProjectRecord, Role, TrainingAction } from '../store/records.ts';
-import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, planSession, signUp, type Audience, type Delivery, type Session } from './model.ts';
+import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, needsManager, planSession, signUp, type Audience, type CheckKind, type CodeVerdict, type Delivery, type DueNotice, type Session } from './model.ts';
 import { changeWords, defaultTitle, sessionLabel, termsWords, type Lang, type Said } from './words.ts';
 
 /**
@@ -20,6 +20,17 @@ export const PLANNER_ROLES: readonly Role[] = ['vendor-pm', 'customer-lead', 'it
  * implementer's PM and the customer's lead (who signs the training plan, 5.2-17).
  */
 export const OVERRIDE_ROLES: readonly Role[] = ['vendor-pm', 'customer-lead'];
+
+/**
+ * 5.3-5 (IT department management at every session): whose check-in counts as a customer-side
+ * manager's. A role in force on the project, never a word someone types about themselves; more
+ * managers are nominated it-lead (and accept) like any customer-side role.
+ */
+export const MANAGER_ROLES: readonly Role[] = ['customer-lead', 'it-lead'];
+export const isManager = (p: ProjectRecord, userId: string) => rolesOf(p, userId).some((r) => MANAGER_ROLES.includes(r));
+
+/** Who the bot is in the audit trail when it posts by itself (reminders, the 5.3-5 warning). */
+export const BOT_ACTOR: Person = { id: 'bot', name: 'bot' };
 
 export const mayPlan = (p: ProjectRecord, userId: string) => p.adminId === userId || rolesOf(p, userId).some((r) => PLANNER_ROLES.includes(r));
 export const mayOverride = (p: ProjectRecord, userId: string) => p.adminId === userId || rolesOf(p, userId).some((r) => OVERRIDE_ROLES.includes(r));
@@ -48,6 +59,8 @@ export interface SessionDraft {
   capacity?: number;
   /** 超额原因 / override: needed above MAX_SESSION_SIZE. */
   overrideReason?: string;
+  /** 签到码 必须 / code required: check-in needs the code the trainer's screen shows (on site only). */
+  codeRequired?: boolean;
 }
 export type SessionPatch = Partial<SessionDraft>;
 
@@ -58,7 +71,7 @@ export interface Refused {
   rule?: string;
 }
 
-export type TrainingOutcome = 'created' | 'changed' | 'unchanged' | 'cancelled' | 'signed-up' | 'waitlisted' | 'already' | 'unsigned' | 'not-signed-up' | 'checked-in';
+export type TrainingOutcome = 'created' | 'changed' | 'unchanged' | 'cancelled' | 'signed-up' | 'waitlisted' | 'already' | 'unsigned' | 'not-signed-up' | 'checked-in' | 'noticed';
 
 export interface Decided {
   ok: true;
@@ -87,7 +100,7 @@ function event(p: ProjectRecord, s: Session, action: TrainingAction, actor: Pers
     itemText: sessionLabel(s),
     userId: actor.id,
     ...(actor.name ? { userName: actor.name } : {}),
-    role: auditRole(p, actor.id),
+    role: actor.id === BOT_ACTOR.id ? 'bot' : auditRole(p, actor.id),
     at: st.at,
     via: st.via,
     platform: st.platform,
@@ -146,6 +159,7 @@ export function decideCreate(p: ProjectRecord, no: number, d: SessionDraft, acto
       end: `${d.date}T${d.to}`,
       trainer: d.trainer ?? 'vendor',
       capacity,
+      codeRequired: d.codeRequired ?? false,
       ...(o.override ? { override: o.override } : {}),
       createdBy: actor.id,
       createdAt: st.at,
@@ -164,11 +178,20 @@ export function decideCreate(p: ProjectRecord, no: number, d: SessionDraft, acto
 const overrideDetail = (s: Session, lang: Lang) =>
   lang === 'zh' ? `上限 ${s.capacity} 人(超过 ${MAX_SESSION_SIZE} 人),原因:${s.override!.reason}` : `limit ${s.capacity} (above ${MAX_SESSION_SIZE}), reason: ${s.override!.reason}`;
 
-/** A change of a session not yet started; a larger limit moves people up from the waitlist. */
+/**
+ * A change of a session not yet started; a larger limit moves people up from the waitlist. The
+ * check-in code alone may still be turned on or off until the session ends (the trainer decides
+ * in the room).
+ */
 export function decideChange(p: ProjectRecord, s: Session, patch: SessionPatch, actor: Person, st: Stamp, cal: Calendar, now: string): TrainingDecision {
   if (!mayPlan(p, actor.id)) return notPlanner();
   if (s.cancelled) return refuse(`培训 #${s.no} 已取消,不能再修改;请新建一场。`, `Session #${s.no} was cancelled and cannot be changed; plan a new one.`);
-  if (started(s, now)) return refuse(`培训 #${s.no} 已经开始,不能再修改。`, `Session #${s.no} has started and can no longer be changed.`);
+  const codeOnly = Object.keys(patch).every((k) => k === 'codeRequired');
+  if (started(s, now) && !(codeOnly && now < s.end))
+    return refuse(
+      `培训 #${s.no} 已经开始,不能再修改${codeOnly ? '' : '(结束前只能开关签到码)'}。`,
+      `Session #${s.no} has started and can no longer be changed${codeOnly ? '' : ' (until its end only the check-in code can be turned on or off)'}.`,
+    );
   const capacity = patch.capacity ?? s.capacity;
   const o = overrideFor(p, capacity, patch.overrideReason, s.override, actor);
   if ('ok' in o) return o;
@@ -182,6 +205,7 @@ export function decideChange(p: ProjectRecord, s: Session, patch: SessionPatch, 
       ...(patch.departments ? { departments: patch.departments } : {}),
       ...(patch.delivery ? { delivery: patch.delivery } : {}),
       ...(patch.trainer ? { trainer: patch.trainer } : {}),
+      ...(patch.codeRequired !== undefined ? { codeRequired: patch.codeRequired } : {}),
       start: `${date}T${patch.from ?? s.start.slice(11)}`,
       end: `${date}T${patch.to ?? s.end.slice(11)}`,
       capacity,
@@ -255,11 +279,53 @@ export function decideCancelSignUp(p: ProjectRecord, s: Session, actor: Person, 
   return { ok: true, outcome: 'unsigned', session: next, events, warnings: [], movedUp };
 }
 
-/** 签到 or the second check, while open (model.ts openCheck). Not yet reachable from chat. */
-export function decideCheckIn(p: ProjectRecord, s: Session, actor: Person, st: Stamp, now: string): TrainingDecision {
-  const r = checkIn(s, actor.id, now, st.at);
+/** The room's code as typed (none: not given), checked by the caller's `matches` (code.ts codeMatches with the secret and the moment). */
+export interface TypedCode {
+  typed?: string;
+  matches(sessionId: string, typed: string): boolean;
+}
+
+/**
+ * 签到 (`check-in`) or 课堂确认 (`second-check`) while that check is open (model.ts checkIn),
+ * with the code when the session requires it. Anyone in the group may check in: whether they
+ * had signed up is recorded with it, and so is whether they hold a customer-side manager's role
+ * (5.3-5), in the check-in and in its audit event.
+ */
+export function decideCheckIn(p: ProjectRecord, s: Session, actor: Person, st: Stamp, now: string, kind: CheckKind, code: TypedCode): TrainingDecision {
+  const verdict: CodeVerdict = !s.codeRequired ? 'not-needed' : code.typed === undefined ? 'missing' : code.matches(s.id, code.typed) ? 'ok' : 'wrong';
+  const manager = isManager(p, actor.id);
+  const r = checkIn(s, actor.id, now, st.at, { kind, code: verdict, manager });
   if (!r.ok) return { ok: false, why: r.why };
   if (r.outcome === 'already') return { ok: true, outcome: 'already', session: s, events: [], warnings: [], movedUp: [] };
-  const detail = r.kind === 'check-in' ? (p.lang === 'zh' ? '签到' : 'check-in') : p.lang === 'zh' ? '课堂确认' : 'second check';
-  return { ok: true, outcome: 'checked-in', session: r.session, events: [event(p, r.session, 'training-checkin', actor, st, { detail })], warnings: [], movedUp: [] };
+  const c = r.checkIn!;
+  const next: Session = { ...r.session, names: actor.name ? { ...r.session.names, [actor.id]: actor.name } : r.session.names, updatedAt: st.at };
+  const zh = [kind === 'check-in' ? '签到' : '课堂确认', kind === 'check-in' ? (c.signedUp ? '已报名' : '未报名(现场加入)') : '', c.manager ? '客户方管理人员(5.3-5)' : '', c.code ? '凭签到码' : ''];
+  const en = [kind === 'check-in' ? 'check-in' : 'second check', kind === 'check-in' ? (c.signedUp ? 'signed up' : 'not signed up (walk-in)') : '', c.manager ? 'customer-side manager (5.3-5)' : '', c.code ? 'with the code' : ''];
+  const detail = (p.lang === 'zh' ? zh : en).filter(Boolean).join(p.lang === 'zh' ? ',' : ', ');
+  const action = kind === 'check-in' ? 'training-checkin' : 'training-secondcheck';
+  return { ok: true, outcome: 'checked-in', session: next, events: [event(p, next, action, actor, st, { detail })], warnings: [], movedUp: [] };
 }
+
+/** Who a 5.3-5 warning is for: the implementer's PM (the trainer's side) and the customer's lead, by the ids the project keeps. */
+export function warnedOf(p: ProjectRecord): { vendorPm: string[]; customerLead: string[] } {
+  const held = (r: Role) => p.roles.filter((h) => h.role === r && !h.pending).map((h) => h.userId);
+  return { vendorPm: held('vendor-pm'), customerLead: held('customer-lead') };
+}
+
+/**
+ * A reminder or warning the bot has posted (`messageId`), recorded on the session and in the
+ * trail once: the same notice again (another replica, a retry after a crash) records nothing.
+ * `mentioned`: the ids the message mentioned.
+ */
+export function decideNotice(p: ProjectRecord, s: Session, n: DueNotice, messageId: string, mentioned: string[], st: Stamp): TrainingDecision {
+  if (s.notices.some((x) => x.slot === n.slot)) return { ok: true, outcome: 'unchanged', session: s, events: [], warnings: [], movedUp: [] };
+  const next: Session = { ...s, notices: [...s.notices, { kind: n.kind, slot: n.slot, at: st.at, messageId }] };
+  const zh = n.kind === 'remind-day' ? '提前一天提醒' : n.kind === 'remind-hour' ? '开始前一小时提醒' : `开始 15 分钟仍无客户方管理人员签到(5.3-5)`;
+  const en = n.kind === 'remind-day' ? 'reminder the day before' : n.kind === 'remind-hour' ? 'reminder an hour before' : 'no customer-side manager checked in 15 minutes after the start (5.3-5)';
+  const who = p.lang === 'zh' ? `,提及 ${mentioned.length} 人` : `, ${mentioned.length} mentioned`;
+  const action = n.kind === 'manager-absent' ? 'training-warn' : 'training-remind';
+  return { ok: true, outcome: 'noticed', session: next, events: [event(p, next, action, BOT_ACTOR, st, { detail: `${p.lang === 'zh' ? zh : en}${who}` })], warnings: [], movedUp: [] };
+}
+
+/** Whether the warning is still true: a staff session with no customer-side manager checked in. */
+export const managerAbsent = (s: Session) => needsManager(s) && !s.checkIns.some((c) => c.kind === 'check-in' && c.manager);

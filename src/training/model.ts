@@ -35,8 +35,28 @@ export const CheckIn = z.strictObject({
   kind: z.enum(['check-in', 'second-check']),
   /** ISO 8601 with the project's offset. */
   at: z.string(),
+  /** Whether they had signed up (a seat) when they checked in: walk-ins count, and show as such. */
+  signedUp: z.boolean().optional(),
+  /** 5.3-5: they held a customer-side manager's role (customer-lead, it-lead) when they checked in. */
+  manager: z.boolean().optional(),
+  /** The code from the trainer's screen was required and given. */
+  code: z.boolean().optional(),
 });
 export type CheckIn = z.infer<typeof CheckIn>;
+
+export const NOTICE_KINDS = ['remind-day', 'remind-hour', 'manager-absent'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** A message the bot posted by itself about the session (src/training/job.ts), kept so it goes out once. */
+export const SentNotice = z.strictObject({
+  kind: z.enum(NOTICE_KINDS),
+  /** The claim it went out under (noticeSlot): kind and the start it was for, so a moved session is reminded again. */
+  slot: z.string().min(1),
+  /** ISO 8601 with the project's offset. */
+  at: z.string(),
+  messageId: z.string().min(1),
+});
+export type SentNotice = z.infer<typeof SentNotice>;
 
 export const Session = z.strictObject({
   /** `${projectId}#${no}`: unique across projects (the check-in code is derived from it). */
@@ -58,9 +78,13 @@ export const Session = z.strictObject({
   override: z.strictObject({ by: z.string().min(1), reason: z.string().min(5) }).optional(),
   signedUp: z.array(z.string()).default([]),
   waitlist: z.array(z.string()).default([]),
-  /** Display names the platform gave for the people signed up or waiting, by user id (shown, never mentioned from). */
+  /** Display names the platform gave for the people signed up, waiting or checked in, by user id (shown, never mentioned from). */
   names: z.record(z.string(), z.string()).default({}),
   checkIns: z.array(CheckIn).default([]),
+  /** On site only: check-in and the second check need the code the trainer's screen shows (code.ts). */
+  codeRequired: z.boolean().default(false),
+  /** Reminders and warnings the bot posted (src/training/job.ts). */
+  notices: z.array(SentNotice).default([]),
   cancelled: z.boolean().default(false),
   createdBy: z.string().optional(),
   /** ISO 8601 with the project's offset. */
@@ -106,6 +130,8 @@ export function planSession(input: z.input<typeof Session>, isWorkingDay: (date:
   const day = s.start.slice(0, 10);
   if (!isWorkingDay(day)) warnings.push({ zh: `${day} 不是本项目日历的工作日。`, en: `${day} is not a working day of this project's calendar.` });
   if (s.signedUp.length > s.capacity) return { ok: false, why: { zh: `已有 ${s.signedUp.length} 人报名,上限不能低于此数。`, en: `${s.signedUp.length} people have signed up; the limit cannot be below that.` } };
+  if (s.codeRequired && s.delivery.kind !== 'onsite')
+    return { ok: false, why: { zh: '签到码只用于现场培训(讲师屏幕显示签到码);视频会议或录播不能要求签到码。', en: "The check-in code is for on-site sessions only (the trainer's screen shows it); a video meeting or a recording cannot require it." } };
   return { ok: true, session: s, warnings };
 }
 
@@ -143,6 +169,8 @@ export function fillSeats(s: Session): { session: Session; movedUp: string[] } {
 
 /** Minutes between two local times "YYYY-MM-DDTHH:MM" (same time zone, so plain arithmetic holds but for DST jumps). */
 const minutes = (a: string, b: string) => (Date.parse(`${b}:00Z`) - Date.parse(`${a}:00Z`)) / 60_000;
+/** A local time "YYYY-MM-DDTHH:MM" moved by `n` minutes (wall-clock arithmetic, as `minutes`). */
+export const addMinutes = (t: string, n: number) => new Date(Date.parse(`${t}:00Z`) + n * 60_000).toISOString().slice(0, 16);
 
 export const CHECK_IN_OPENS_BEFORE_MIN = 15;
 export const CHECK_IN_CLOSES_AFTER_MIN = 30;
@@ -150,9 +178,19 @@ export const CHECK_IN_CLOSES_AFTER_MIN = 30;
 export const SECOND_CHECK_BEFORE_END_MIN = 10;
 export const SECOND_CHECK_OPEN_MIN = 15;
 
-export type CheckWindow = 'check-in' | 'second-check' | 'closed';
+export type CheckKind = 'check-in' | 'second-check';
+export type CheckWindow = CheckKind | 'closed';
 
-/** Which check is open at local time `now`: check-in from 15 min before the start to 30 after, the second check near the end. */
+/** When each check is open, local times "YYYY-MM-DDTHH:MM", both ends included. */
+export function checkWindows(s: Pick<Session, 'start' | 'end'>): Record<CheckKind, { from: string; to: string }> {
+  const second = addMinutes(s.end, -SECOND_CHECK_BEFORE_END_MIN);
+  return {
+    'check-in': { from: addMinutes(s.start, -CHECK_IN_OPENS_BEFORE_MIN), to: addMinutes(s.start, CHECK_IN_CLOSES_AFTER_MIN) },
+    'second-check': { from: second, to: addMinutes(second, SECOND_CHECK_OPEN_MIN) },
+  };
+}
+
+/** Which check is open at local time `now`: check-in from 15 min before the start to 30 after, the second check near the end (check-in first where they overlap). */
 export function openCheck(s: Pick<Session, 'start' | 'end'>, now: string): CheckWindow {
   const sinceStart = minutes(s.start, now);
   if (sinceStart >= -CHECK_IN_OPENS_BEFORE_MIN && sinceStart <= CHECK_IN_CLOSES_AFTER_MIN) return 'check-in';
@@ -161,25 +199,81 @@ export function openCheck(s: Pick<Session, 'start' | 'end'>, now: string): Check
   return 'closed';
 }
 
-export type CheckInDecision = { ok: true; outcome: 'checked-in' | 'already'; kind: 'check-in' | 'second-check'; session: Session } | Refusal;
+/** Is `kind` open at `now`? (Where the windows overlap, a short session's second check is open too.) */
+export const isOpen = (s: Pick<Session, 'start' | 'end'>, kind: CheckKind, now: string) => {
+  const w = checkWindows(s)[kind];
+  return now >= w.from && now <= w.to;
+};
+
+/** "12-10 13:45–14:30": a window as people read it (the date only when it is not the session's day). */
+export function windowWords(s: Pick<Session, 'start'>, w: { from: string; to: string }): string {
+  const day = s.start.slice(0, 10);
+  const at = (t: string) => (t.slice(0, 10) === day ? t.slice(11) : `${t.slice(5, 10)} ${t.slice(11)}`);
+  return `${day.slice(5)} ${at(w.from)}–${at(w.to)}`;
+}
+
+/** How the room's code was found: not needed (not required), given and right, given and wrong, not given. */
+export type CodeVerdict = 'not-needed' | 'ok' | 'wrong' | 'missing';
+
+export interface CheckRequest {
+  kind: CheckKind;
+  code: CodeVerdict;
+  /** Holds a customer-side manager's role now (decide.ts MANAGER_ROLES). */
+  manager: boolean;
+}
+
+export type CheckInDecision = { ok: true; outcome: 'checked-in' | 'already'; kind: CheckKind; session: Session; checkIn?: CheckIn } | Refusal;
+
+const CHECK_WORD = { 'check-in': { zh: '签到', en: 'Check-in' }, 'second-check': { zh: '课堂确认', en: 'The second check' } } as const;
 
 /**
- * 签到 at local time `now` (`at`: the same moment as ISO with offset, recorded): while check-in
- * or the second check is open, once per person and check. Walk-ins count: the room decides.
+ * 签到 (check-in) or 课堂确认 (the second check) at local time `now` (`at`: the same moment as
+ * ISO with offset, recorded): only while that check is open, once per person and check; with
+ * the room's code when the session requires it; the second check only for people who checked
+ * in (so "signed in and left", 5.3-5, shows). Walk-ins (not signed up) count and are marked.
  */
-export function checkIn(s: Session, userId: string, now: string, at: string): CheckInDecision {
+export function checkIn(s: Session, userId: string, now: string, at: string, req: CheckRequest): CheckInDecision {
   if (s.cancelled) return { ok: false, why: { zh: '这场培训已取消。', en: 'This session was cancelled.' } };
-  const kind = openCheck(s, now);
-  if (kind === 'closed')
+  if (s.delivery.kind === 'recorded')
+    return { ok: false, why: { zh: `培训 #${s.no} 是录播视频,不签到。`, en: `Session #${s.no} is a recorded video: there is no check-in.` } };
+  const { kind } = req;
+  const w = checkWindows(s);
+  if (!isOpen(s, kind, now)) {
+    const other: CheckKind = kind === 'check-in' ? 'second-check' : 'check-in';
+    const hint = isOpen(s, other, now)
+      ? other === 'second-check'
+        ? { zh: `现在是课堂确认时间:请发「确认在场 ${s.no}」。`, en: `The second check is open now: send "still here ${s.no}".` }
+        : { zh: `现在是签到时间:请发「签到 ${s.no}」。`, en: `Check-in is open now: send "check in ${s.no}".` }
+      : undefined;
     return {
       ok: false,
       why: {
-        zh: `现在不能签到:签到在开始前 ${CHECK_IN_OPENS_BEFORE_MIN} 分钟至开始后 ${CHECK_IN_CLOSES_AFTER_MIN} 分钟开放,课堂确认在结束前 ${SECOND_CHECK_BEFORE_END_MIN} 分钟开放 ${SECOND_CHECK_OPEN_MIN} 分钟。`,
-        en: `Check-in is not open now: it opens ${CHECK_IN_OPENS_BEFORE_MIN} minutes before the start until ${CHECK_IN_CLOSES_AFTER_MIN} after, and the second check ${SECOND_CHECK_BEFORE_END_MIN} minutes before the end for ${SECOND_CHECK_OPEN_MIN} minutes.`,
+        zh: `现在不能${CHECK_WORD[kind].zh}(培训 #${s.no})。签到时间:${windowWords(s, w['check-in'])};课堂确认时间:${windowWords(s, w['second-check'])}。${hint ? hint.zh : ''}`,
+        en: `${CHECK_WORD[kind].en} is not open now (session #${s.no}). Check-in: ${windowWords(s, w['check-in'])}; the second check: ${windowWords(s, w['second-check'])}.${hint ? ` ${hint.en}` : ''}`,
       },
     };
+  }
   if (s.checkIns.some((c) => c.userId === userId && c.kind === kind)) return { ok: true, outcome: 'already', kind, session: s };
-  return { ok: true, outcome: 'checked-in', kind, session: { ...s, checkIns: [...s.checkIns, { userId, kind, at }] } };
+  if (kind === 'second-check' && !s.checkIns.some((c) => c.userId === userId && c.kind === 'check-in'))
+    return {
+      ok: false,
+      why: {
+        zh: `你没有签到培训 #${s.no}(签到时间 ${windowWords(s, w['check-in'])}),课堂确认只对已签到的人。`,
+        en: `You did not check in to session #${s.no} (check-in was ${windowWords(s, w['check-in'])}); the second check is for those who did.`,
+      },
+    };
+  if (s.codeRequired && req.code === 'missing')
+    return {
+      ok: false,
+      why: {
+        zh: `培训 #${s.no} 的${CHECK_WORD[kind].zh}需要讲师屏幕上的签到码:请发「${kind === 'check-in' ? '签到' : '确认在场'} ${s.no} 签到码」,例如「${kind === 'check-in' ? '签到' : '确认在场'} ${s.no} 1234」。`,
+        en: `${CHECK_WORD[kind].en} for session #${s.no} needs the code on the trainer's screen: send "${kind === 'check-in' ? 'check in' : 'still here'} ${s.no} <code>", e.g. "${kind === 'check-in' ? 'check in' : 'still here'} ${s.no} 1234".`,
+      },
+    };
+  if (s.codeRequired && req.code !== 'ok')
+    return { ok: false, why: { zh: `签到码不对或已过期(每分钟更换):请看讲师屏幕上现在的签到码再发一次。`, en: "That code is wrong or has expired (it changes every minute): look at the trainer's screen and send the code it shows now." } };
+  const c: CheckIn = { userId, kind, at, signedUp: s.signedUp.includes(userId), ...(req.manager ? { manager: true } : {}), ...(s.codeRequired ? { code: true } : {}) };
+  return { ok: true, outcome: 'checked-in', kind, session: { ...s, checkIns: [...s.checkIns, c] }, checkIn: c };
 }
 
 /**
@@ -189,4 +283,85 @@ export function checkIn(s: Session, userId: string, now: string, at: string): Ch
 export function attendance(checkedIn: string[], confirmedAtEnd: string[]): { stayed: string[]; left: string[] } {
   const end = new Set(confirmedAtEnd);
   return { stayed: checkedIn.filter((u) => end.has(u)), left: checkedIn.filter((u) => !end.has(u)) };
+}
+
+export interface Attendance {
+  /** Who checked in, in order. */
+  checkedIn: string[];
+  /** Of them, not signed up (walk-ins). */
+  walkIns: string[];
+  /** Signed up, not checked in. */
+  absent: string[];
+  /** Customer-side managers checked in (5.3-5). */
+  managers: string[];
+  /** Confirmed at the second check. */
+  stayed: string[];
+  /** Checked in, not confirmed: "left" once the second check has closed, "not yet" while it is open or to come. */
+  unconfirmed: string[];
+  /** Where the session stands at `now`: before the second check, during it, or after it closed. */
+  phase: 'before-second-check' | 'second-check' | 'over';
+}
+
+/** Who came, who stayed and who signed in and left (5.3-5), at local time `now`. */
+export function attendanceOf(s: Session, now: string): Attendance {
+  const ins = s.checkIns.filter((c) => c.kind === 'check-in');
+  const checkedIn = ins.map((c) => c.userId);
+  const { stayed, left } = attendance(checkedIn, s.checkIns.filter((c) => c.kind === 'second-check').map((c) => c.userId));
+  const w = checkWindows(s)['second-check'];
+  return {
+    checkedIn,
+    walkIns: ins.filter((c) => c.signedUp === false).map((c) => c.userId),
+    absent: s.signedUp.filter((u) => !checkedIn.includes(u)),
+    managers: ins.filter((c) => c.manager).map((c) => c.userId),
+    stayed,
+    unconfirmed: left,
+    phase: now < w.from ? 'before-second-check' : now <= w.to ? 'second-check' : 'over',
+  };
+}
+
+/** 5.3-5: a session for staff (普通员工) needs a customer-side manager in the room; a recording has no room. */
+export const needsManager = (s: Pick<Session, 'audience' | 'delivery'>) => s.audience === 'staff' && s.delivery.kind !== 'recorded';
+
+/** The reminder the day before goes out at the project's posting time; the hour before, 60 minutes before the start. */
+export const REMIND_HOUR_BEFORE_MIN = 60;
+/** 5.3-5: this long after the start without a customer-side manager checked in, the bot says so. */
+export const MANAGER_GRACE_MIN = 15;
+
+export interface DueNotice {
+  kind: NoticeKind;
+  /** The claim it goes out under (Store.claimPost, per project): `training:<no>:<kind>:<start>`. */
+  slot: string;
+  /** Local time it became due. */
+  due: string;
+}
+
+export const noticeSlot = (s: Pick<Session, 'no' | 'start'>, kind: NoticeKind) => `training:${s.no}:${kind}:${s.start}`;
+
+/**
+ * What the bot should post about the session at local time `now` and has not yet (its
+ * `notices`): the reminder the day before (at `postTime` on the last working day before the
+ * session's day, that day only), the reminder an hour before the start (until the start; not
+ * when that hour falls on a non-working day other than the session's), both only when someone
+ * signed up; and for staff sessions (5.3-5), from 15 minutes after the start to the end, the
+ * warning that no customer-side manager has checked in. Nothing for a cancelled session.
+ */
+export function dueNotices(s: Session, postTime: string, now: string, isWorkingDay: (date: string) => boolean): DueNotice[] {
+  if (s.cancelled) return [];
+  const sent = new Set(s.notices.map((n) => n.slot));
+  const day = s.start.slice(0, 10);
+  const out: DueNotice[] = [];
+  const add = (kind: NoticeKind, due: string, until: string) => {
+    const slot = noticeSlot(s, kind);
+    if (!sent.has(slot) && now >= due && now < until) out.push({ kind, slot, due });
+  };
+  if (s.signedUp.length) {
+    // The day before, stepping back over days off (a Monday session is reminded on Friday), at most a week.
+    let before = addMinutes(`${day}T00:00`, -24 * 60).slice(0, 10);
+    for (let i = 0; i < 7 && !isWorkingDay(before); i++) before = addMinutes(`${before}T00:00`, -24 * 60).slice(0, 10);
+    if (isWorkingDay(before)) add('remind-day', `${before}T${postTime}`, [addMinutes(`${before}T00:00`, 24 * 60), s.start].sort()[0]!);
+    const hour = addMinutes(s.start, -REMIND_HOUR_BEFORE_MIN);
+    if (hour.slice(0, 10) === day || isWorkingDay(hour.slice(0, 10))) add('remind-hour', hour, s.start);
+  }
+  if (needsManager(s) && !s.checkIns.some((c) => c.kind === 'check-in' && c.manager)) add('manager-absent', addMinutes(s.start, MANAGER_GRACE_MIN), s.end);
+  return out;
 }

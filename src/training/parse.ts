@@ -1,7 +1,7 @@
 import { mdText } from '../core/markdown.ts';
 import { addDays, isValidDate } from '../schedule/dates.ts';
 import type { SessionDraft, SessionPatch } from './decide.ts';
-import type { Audience } from './model.ts';
+import type { Audience, CheckKind } from './model.ts';
 import type { Lang } from './words.ts';
 
 /**
@@ -11,7 +11,11 @@ import type { Lang } from './words.ts';
  *   new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3 [trainer customer] [title …] [dept …] [override …]
  *   修改培训 3 上限50 / change training 3 cap 50     (any of the fields above)
  *   取消培训 3 / cancel training 3 · 培训列表 / trainings · 培训 3 / training 3
+ *   签到 3 [1234] / check in 3 [1234] · 确认在场 3 [1234] / still here 3 [1234]
+ *   签到情况 3 / attendance 3 · 签到码 3 / check-in code 3 (the code page's address)
  *
+ * `签到码 必须` / `code required` (on site) when planning or changing: check-in needs the code the
+ * trainer's screen shows; `签到码 不需要` / `no code` turns it off; `修改培训 3 签到码` turns it on.
  * Delivery: 地点 <place> / at <place> (on site), 链接 <https://…> / link <https://…> (video
  * meeting), 录播 <https://…> / recorded <https://…> (recorded video). The override reason takes
  * the rest of the message, so it comes last. `error`s are core markdown (typed text through mdText).
@@ -22,6 +26,11 @@ export type TrainingCommand =
   | { kind: 'cancel'; lang: Lang; no: number }
   | { kind: 'list'; lang: Lang }
   | { kind: 'show'; lang: Lang; no: number }
+  /** 签到 / check in, 确认在场 / still here: `no` absent = the one session whose check is open now; `code` as typed. */
+  | { kind: 'check'; lang: Lang; check: CheckKind; no?: number; code?: string; maybeCode?: string }
+  | { kind: 'attendance'; lang: Lang; no: number }
+  /** 签到码 3 / check-in code 3: where the trainer's code page is (never the code itself). */
+  | { kind: 'code-page'; lang: Lang; no: number }
   | { kind: 'invalid'; lang: Lang; error: string };
 
 export const USAGE = {
@@ -29,7 +38,8 @@ export const USAGE = {
     zh: '用法:新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室(或 链接 https://… / 录播 https://…;可加 讲师 客户、标题 …、部门 …;超过 60 人加 超额原因 …,放在最后)',
     en: 'usage: new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3 (or link https://… / recorded https://…; optionally trainer customer, title …, dept …; above 60 add override <reason>, last)',
   },
-  change: { zh: '用法:修改培训 3 上限50(可改日期、时间、对象、上限、地点/链接、讲师、标题、部门)', en: 'usage: change training 3 cap 50 (date, time, audience, cap, place/link, trainer, title, dept)' },
+  change: { zh: '用法:修改培训 3 上限50(可改日期、时间、对象、上限、地点/链接、讲师、标题、部门、签到码)', en: 'usage: change training 3 cap 50 (date, time, audience, cap, place/link, trainer, title, dept, code required / no code)' },
+  check: { zh: '用法:签到 3(需要签到码时:签到 3 1234);课堂确认:确认在场 3', en: 'usage: check in 3 (with the code when needed: check in 3 1234); the second check: still here 3' },
 };
 
 const LEVELS: [RegExp, Audience][] = [
@@ -41,7 +51,7 @@ const LEVELS: [RegExp, Audience][] = [
 ];
 export const LEVEL_WORDS = { zh: '高层领导 / 中层管理 / 普通员工 / 关键用户 / 管理员', en: 'leaders / middle-managers / staff / key-users / admins' };
 
-type Field = 'capacity' | 'place' | 'link' | 'recorded' | 'trainer' | 'title' | 'departments' | 'reason';
+type Field = 'capacity' | 'place' | 'link' | 'recorded' | 'trainer' | 'title' | 'departments' | 'code' | 'reason';
 /** Keywords, longest first within a field; Chinese ones may touch their value (上限40, 地点三楼). */
 const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['人数上限', 'capacity', 'zh'], ['上限', 'capacity', 'zh'], ['名额', 'capacity', 'zh'], ['人数', 'capacity', 'zh'],
@@ -51,6 +61,7 @@ const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['讲师', 'trainer', 'zh'],
   ['标题', 'title', 'zh'], ['主题', 'title', 'zh'],
   ['部门', 'departments', 'zh'],
+  ['签到码', 'code', 'zh'],
   ['超额原因', 'reason', 'zh'], ['超额理由', 'reason', 'zh'], ['覆盖原因', 'reason', 'zh'],
   // Few English words, and none a place's name would start with ("at Room 3", "at Video Lab").
   ['capacity', 'capacity', 'en'], ['cap', 'capacity', 'en'], ['limit', 'capacity', 'en'],
@@ -60,6 +71,8 @@ const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['trainer', 'trainer', 'en'],
   ['title', 'title', 'en'],
   ['departments', 'departments', 'en'], ['dept', 'departments', 'en'],
+  // Two words each, so "at Code Lab" stays a place.
+  ['code required', 'code', 'en'], ['no code', 'code', 'en'],
   ['override', 'reason', 'en'],
 ];
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -152,6 +165,12 @@ function body(lang: Lang, rest: string, today: string, need: 'all' | 'some'): { 
   } else if (need === 'all') return bad(`缺少培训对象(${LEVEL_WORDS.zh})`, `the audience is missing (${LEVEL_WORDS.en})`);
 
   for (const [field, { v, word }] of fields) {
+    if (field === 'code') {
+      const on = codeSwitch(word, v);
+      if (on === undefined) return bad(`"${mdText(word)} ${mdText(v)}" 看不懂(签到码 必须 / 签到码 不需要)`, `"${mdText(word)} ${mdText(v)}" is not understood (code required / no code)`);
+      patch.codeRequired = on;
+      continue;
+    }
     if (!v) return bad(`"${mdText(word)}" 后面缺少内容`, `nothing after "${mdText(word)}"`);
     switch (field) {
       case 'capacity': {
@@ -198,6 +217,16 @@ function body(lang: Lang, rest: string, today: string, need: 'all' | 'some'): { 
   return { patch };
 }
 
+/** `签到码` alone or with 必须/需要/开启 is on, with 不需要/关闭 off; `code required` on, `no code` off (nothing after either). */
+function codeSwitch(word: string, v: string): boolean | undefined {
+  const w = word.toLowerCase();
+  if (w === 'code required') return v ? undefined : true;
+  if (w === 'no code') return v ? undefined : false;
+  if (!v || /^(必须|必需|需要|要|是|开|开启|启用|on|required)$/iu.test(v)) return true;
+  if (/^(不需要|不必|不要|无|否|关|关闭|取消|off|none)$/iu.test(v)) return false;
+  return undefined;
+}
+
 /** Reads a training command; null when the text is none. `today` (the project's local date) resolves "12-10". */
 export function parseTrainingCommand(text: string, today: string): TrainingCommand | null {
   const s = text.normalize('NFKC').replace(/\s+/g, ' ').trim().replace(/[。!！]+$/u, '');
@@ -215,10 +244,31 @@ export function parseTrainingCommand(text: string, today: string): TrainingComma
   if (/^cancel training\b/iu.test(s)) return { kind: 'invalid', lang: 'en', error: 'usage: cancel training 3 (numbers as in "trainings")' };
   if (/^(?:培训列表|培训计划|培训安排|培训场次|所有培训|查看培训)$/u.test(s)) return { kind: 'list', lang: 'zh' };
   if (/^(?:trainings|training sessions|training list|list trainings|training plan|show trainings)$/iu.test(s)) return { kind: 'list', lang: 'en' };
+  if ((m = /^(?:签到情况|签到记录|签到名单|出勤|出勤情况|考勤)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'attendance', lang: 'zh', no: Number(m[1]) };
+  if ((m = /^(?:attendance|attendance of|check-ins|checkins)\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'attendance', lang: 'en', no: Number(m[1]) };
+  if ((m = /^(?:签到码|签到码页面)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'code-page', lang: 'zh', no: Number(m[1]) };
+  if ((m = /^(?:check[- ]?in code|code page)\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'code-page', lang: 'en', no: Number(m[1]) };
+  // 签到 [N [code]]: a question that starts with 签到 ("签到之后走了怎么办") is none of these.
+  if ((m = /^签到\s*(?:#?(\d{1,4})(?:\s+(?:签到码\s*)?(\S{1,12}))?)?$/u.exec(s))) return check('zh', 'check-in', m[1], m[2]);
+  if ((m = /^(?:确认在场|课堂确认|在场确认|我还在)\s*(?:#?(\d{1,4})(?:\s+(?:签到码\s*)?(\S{1,12}))?)?$/u.exec(s))) return check('zh', 'second-check', m[1], m[2]);
+  if ((m = /^(?:check[- ]?in|sign[- ]?in)\s*(?:#?(\d{1,4})(?:\s+(?:code\s*)?(\S{1,12}))?)?$/iu.exec(s))) return check('en', 'check-in', m[1], m[2]);
+  if ((m = /^(?:still here|i'?m still here|second check)\s*(?:#?(\d{1,4})(?:\s+(?:code\s*)?(\S{1,12}))?)?$/iu.exec(s))) return check('en', 'second-check', m[1], m[2]);
+  if (/^(?:签到|确认在场|课堂确认)\s*#?\d/u.test(s)) return { kind: 'invalid', lang: 'zh', error: USAGE.check.zh };
+  if (/^(?:check[- ]?in|still here)\s*#?\d/iu.test(s)) return { kind: 'invalid', lang: 'en', error: USAGE.check.en };
   if ((m = /^培训\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'show', lang: 'zh', no: Number(m[1]) };
   if ((m = /^(?:training|show training)\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'show', lang: 'en', no: Number(m[1]) };
   return null;
 }
+
+/** `签到 4821`: a lone four digits may be the code typed without the number (`maybeCode`: the chat edge decides, by whether such a session exists). */
+const check = (lang: Lang, kind: CheckKind, no: string | undefined, code: string | undefined): TrainingCommand => ({
+  kind: 'check',
+  lang,
+  check: kind,
+  ...(no ? { no: Number(no) } : {}),
+  ...(code ? { code } : {}),
+  ...(no && !code && /^\d{4}$/.test(no) ? { maybeCode: no } : {}),
+});
 
 function create(lang: Lang, rest: string, today: string): TrainingCommand {
   if (!rest.trim()) return { kind: 'invalid', lang, error: USAGE.create[lang] };

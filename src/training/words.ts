@@ -56,6 +56,7 @@ export function termsWords(s: Session, lang: Lang): string {
     deliveryWords(s.delivery, lang),
     lang === 'zh' ? `讲师:${TRAINER_LABEL[s.trainer].zh}` : `trainer: ${TRAINER_LABEL[s.trainer].en}`,
     lang === 'zh' ? `上限 ${s.capacity} 人` : `limit ${s.capacity}`,
+    ...(s.codeRequired ? [lang === 'zh' ? '签到需签到码' : 'check-in needs the code'] : []),
   ];
   return parts.join(' · ');
 }
@@ -73,5 +74,7 @@ export function changeWords(before: Session, after: Session, lang: Lang): string
   add('方式', 'delivery', deliveryWords(before.delivery, lang), deliveryWords(after.delivery, lang));
   add('讲师', 'trainer', TRAINER_LABEL[before.trainer][lang], TRAINER_LABEL[after.trainer][lang]);
   add('上限', 'limit', String(before.capacity), String(after.capacity));
+  const code = (x: Session) => (x.codeRequired ? (lang === 'zh' ? '必须' : 'required') : lang === 'zh' ? '不需要' : 'not needed');
+  add('签到码', 'check-in code', code(before), code(after));
   return out;
 }

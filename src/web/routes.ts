@@ -24,7 +24,7 @@ import { exportPatch, groupReview } from '../review/queue.ts';
 import { loadRulebook } from '../rulebook/load.ts';
 import type { Answerer } from '../qa/types.ts';
 
-const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'playground.js': 'text/javascript; charset=utf-8' };
+const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'code.css': 'text/css; charset=utf-8', 'playground.js': 'text/javascript; charset=utf-8' };
 
 /**
  * The web pages: playground (its API is adapters/web/routes.ts), dashboard with CSV
