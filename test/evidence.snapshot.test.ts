@@ -16,7 +16,12 @@ describe('backup, restore and migrate carry the evidence', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ev-')), 'db.json');
     const store = await openLowdbStore(file);
     const bytes = new TextEncoder().encode('signed plan');
-    const kept = await store.addEvidence({ projectId: 'slack:C1', signoffSeq: 1, name: 'plan.pdf', mime: 'application/pdf', size: 0, source: 'slack-file', status: 'stored', at }, bytes);
+    // With its audit event: the event's evidence (jsonb on PostgreSQL) must come back as it was hashed.
+    const [signed] = await store.appendSignoffs([{ projectId: 'slack:C1', action: 'confirm', itemId: 'training-plan-signed', itemText: 'Plan signed', userId: 'U1', role: 'member', at, via: 'reply', platform: 'slack', evidenceMessageId: '1.1', text: 'confirm 3' }]);
+    const kept = await store.addEvidence({ projectId: 'slack:C1', signoffSeq: signed!.seq, name: 'plan.pdf', mime: 'application/pdf', size: 0, source: 'slack-file', status: 'stored', at }, bytes, {
+      itemId: signed!.itemId, itemText: signed!.itemText, userId: 'U1', role: 'member', at, via: 'reply', platform: 'slack', evidenceMessageId: '1.1', text: 'confirm 3', signoffHash: signed!.hash,
+    });
+    expect(kept.auditSeq).toBe(2);
     await store.addEvidence({ projectId: 'slack:C1', name: 'https://x.example/1', mime: 'text/uri-list', size: 0, source: 'link', url: 'https://x.example/1', status: 'stored', at });
     await store.close();
 
@@ -33,6 +38,8 @@ describe('backup, restore and migrate carry the evidence', () => {
       await writePostgresSnapshot(urlWithSchema(s), again);
       const pg = await openPostgresStore(urlWithSchema(s));
       expect(await pg.listEvidence('slack:C1')).toEqual(again.evidence);
+      expect(await pg.listSignoffs('slack:C1')).toEqual(again.signoffs);
+      expect((await pg.listSignoffs('slack:C1'))[1]!.evidence).toMatchObject({ signoffSeq: 1, name: 'plan.pdf', sha256: kept.sha256 });
       expect(Buffer.from((await pg.readEvidence(kept.sha256!))!).toString()).toBe('signed plan');
       // New evidence continues after the copied ids.
       expect((await pg.addEvidence({ projectId: 'slack:C1', name: 'n', mime: 'image/png', size: 0, source: 'slack-file', status: 'missing', reason: 'r', at })).id).toBe(3);

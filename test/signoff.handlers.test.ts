@@ -278,6 +278,48 @@ describe('sign-off authority', () => {
   });
 });
 
+describe('evidence when the bot stops between the sign-off and its evidence', () => {
+  it('the receipt claims nothing that was not stored; the same message handled again attaches it to the confirm it wrote, once', async () => {
+    const w = await boundWithChecklist();
+    // Item 5 (customer-lead, no evidence required). The evidence write fails, as if the bot had stopped right there.
+    const addEvidence = w.store.addEvidence.bind(w.store);
+    w.store.addEvidence = async () => {
+      throw new Error('the bot stopped');
+    };
+    const msg: Incoming = {
+      kind: 'text', chat: { platform: 'feishu', chatId: 'oc_1', chatType: 'group' }, user: { id: 'ou_lead', isBot: false, name: '王经理' }, eventId: 'e-crash', at: w.clock.now(),
+      messageId: 'om_crash', text: '确认 5 https://mail.example.com/a/5', mentionsBot: false, mentions: [], replyTo: w.checklistId,
+    };
+    let before = w.rec.replies.length;
+    await w.bot.handle(msg);
+    const first = w.rec.replies.slice(before).map((r) => cardText(r.card)).join('\n');
+    expect(first).toContain('已确认');
+    expect(first).not.toContain('🔗 链接:');
+    expect(first).toContain('⚠️ 链接未能保存:https://mail.example.com/a/5');
+    expect((await w.signoffs()).map((e) => e.action)).toEqual(['confirm']);
+    expect(await w.store.listEvidence('feishu:oc_1')).toEqual([]);
+
+    // The inbox hands the same message over again (the bot restarted): the evidence goes to the confirm it wrote.
+    w.store.addEvidence = addEvidence;
+    before = w.rec.replies.length;
+    await w.bot.handle({ ...msg, deduplicated: true, redelivered: true });
+    const again = w.rec.replies.slice(before).map((r) => cardText(r.card)).join('\n');
+    expect(again).toContain('补充证据');
+    expect(again).toContain('链接:https://mail.example.com/a/5');
+    const rows = await w.signoffs();
+    expect(rows.map((e) => e.action)).toEqual(['confirm', 'evidence']);
+    expect(rows[1]!.evidence).toMatchObject({ signoffSeq: rows[0]!.seq, url: 'https://mail.example.com/a/5' });
+    // A third time: nothing more is kept.
+    before = w.rec.replies.length;
+    await w.bot.handle({ ...msg, deduplicated: true, redelivered: true });
+    expect(w.rec.replies.slice(before).map((r) => cardText(r.card)).join('\n')).toContain('已由 王经理 确认');
+    expect(await w.store.listEvidence('feishu:oc_1')).toHaveLength(1);
+    // Another message confirming the same item with a link is not this one: "already confirmed".
+    expect(await w.text('ou_lead', '确认 5 https://mail.example.com/a/6', { replyTo: w.checklistId })).toContain('已由 王经理 确认');
+    expect(await w.store.listEvidence('feishu:oc_1')).toHaveLength(1);
+  });
+});
+
 describe('required evidence', () => {
   it('keeps 5.2-17 (evidence: required) open with "needs evidence" until a confirm of it carries evidence, then counts it', async () => {
     const w = await boundWithChecklist();
@@ -292,14 +334,15 @@ describe('required evidence', () => {
     expect(await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' })).toContain('仍待补证据');
     // Someone without the role cannot add it either.
     expect(await w.text('ou_x', '确认 3 https://mail.example.com/**m**/@1', { replyTo: w.checklistId })).toContain('需由 客户项目负责人 确认');
-    // A confirm with a link adds the evidence to the confirm already recorded: no second event.
+    // A confirm with a link adds the evidence to the confirm already recorded: no second sign-off, an evidence event.
     const second = await w.text('ou_lead', '确认 3 https://mail.example.com/**m**/@1', { replyTo: w.checklistId, name: '王经理' });
     expect(second).toContain('补充证据');
     expect(second).toContain('链接:https://mail.example.com/**m**/@1');
     expect(second).not.toContain('需要证据');
     const rows = await w.signoffs();
-    expect(rows.map((e) => e.action)).toEqual(['confirm']);
-    expect(await w.store.listEvidence('feishu:oc_1')).toEqual([expect.objectContaining({ signoffSeq: rows[0]!.seq, source: 'link', url: 'https://mail.example.com/**m**/@1' })]);
+    expect(rows.map((e) => e.action)).toEqual(['confirm', 'evidence']);
+    expect(rows[1]).toMatchObject({ itemId: `evidence:${rows[0]!.itemId}`, userId: 'ou_lead', evidence: { signoffSeq: rows[0]!.seq, signoffHash: rows[0]!.hash, source: 'link', url: 'https://mail.example.com/**m**/@1', status: 'stored' } });
+    expect(await w.store.listEvidence('feishu:oc_1')).toEqual([expect.objectContaining({ signoffSeq: rows[0]!.seq, source: 'link', url: 'https://mail.example.com/**m**/@1', auditSeq: rows[1]!.seq })]);
     const done = cardText(w.rec.updates.at(-1)!.card);
     expect(done).toContain('1/27');
     expect(done).toContain('✅ 王经理 已确认');

@@ -1,9 +1,10 @@
 import { loadConfig } from '../config.ts';
 import { verifyChain } from '../store/chain.ts';
+import { verifyEvidence } from '../store/evidence-check.ts';
 import { openStore } from '../store/open.ts';
 import type { CliContext } from './context.ts';
 
-export const AUDIT_HELP = 'audit verify [--project <id>]   recompute the audit trail\'s hash chains; names the first event that does not match';
+export const AUDIT_HELP = 'audit verify [--project <id>]   recompute the audit trail\'s hash chains and hold the evidence (records, files) to it; names what does not match';
 
 /** `audit verify [--project ID]`: read-only, also beside the running bot; exit 1 when a chain is broken. */
 export async function auditCommand(args: string[], ctx: CliContext): Promise<number> {
@@ -31,14 +32,23 @@ export async function auditCommand(args: string[], ctx: CliContext): Promise<num
     }
     let broken = 0;
     for (const id of only ? [only] : projects) {
-      const r = verifyChain(id, await store.listSignoffs(id));
+      const events = await store.listSignoffs(id);
+      const r = verifyChain(id, events);
       if (r.ok) ctx.out(`${id}: ${r.events} events, chain intact, head ${r.head}`);
       else {
         broken++;
         ctx.out(`${id}: ${r.events} events, CHAIN BROKEN at ${r.why}`);
       }
+      // The evidence against the trail: its records, and the stored files' bytes hashed again.
+      const ev = await verifyEvidence(id, events, await store.listEvidence(id), (sha) => store.readEvidence(sha));
+      if (!ev.records) continue;
+      if (!ev.problems.length) ctx.out(`${id}: ${ev.records} evidence records, ${ev.files} files, all match the trail`);
+      else {
+        if (r.ok) broken++;
+        for (const p of ev.problems) ctx.out(`${id}: EVIDENCE DOES NOT MATCH: ${p}`);
+      }
     }
-    if (broken) ctx.err(`${broken} project${broken === 1 ? '' : 's'} with a broken chain: the store was changed outside the bot; compare with a backup (npm run cli -- backup) to see what changed`);
+    if (broken) ctx.err(`${broken} project${broken === 1 ? '' : 's'} with a broken chain or evidence that does not match it: the store was changed outside the bot; compare with a backup (npm run cli -- backup) to see what changed`);
     return broken ? 1 : 0;
   } finally {
     await store.close();

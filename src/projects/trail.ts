@@ -1,3 +1,4 @@
+import type { EvidenceFacts } from '../store/evidence.ts';
 import { isRoleAction, isTrainingAction, type ProjectRecord, type RoleGrant, type SignoffEvent } from '../store/records.ts';
 import { roleLabel } from './roles.ts';
 
@@ -18,6 +19,7 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
   'role-decline': { zh: '拒绝角色', en: 'declined role' },
   'role-remove': { zh: '取消角色', en: 'removed role' },
   report: { zh: '生成报告', en: 'generated report' },
+  evidence: { zh: '附证据', en: 'attached evidence to' },
   'training-create': { zh: '新建培训', en: 'planned training' },
   'training-change': { zh: '修改培训', en: 'changed training' },
   'training-cancel': { zh: '取消培训', en: 'cancelled training' },
@@ -69,8 +71,30 @@ export function eventWords(e: SignoffEvent, lang: Lang, who: (id: string, name?:
     return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${subject}${detail}`;
   }
   if (e.action === 'report') return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}`;
+  if (e.action === 'evidence') return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${e.evidence ? `${lang === 'zh' ? ':' : ': '}${text(evidenceFactWords(e.evidence, lang))}` : ''}`;
   const grant = grantWords(e.roleGrant, lang, who, text);
   return `${actor} ${actionWord(e.action, lang)} ${text(e.itemText)}${grant ? (lang === 'zh' ? `(${grant})` : ` (${grant})`) : ''}`;
+}
+
+const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/**
+ * What an evidence event recorded, plain text (the caller escapes): "plan.pdf (application/pdf,
+ * 812.4 KB, SHA-256 1f0c…) · sign-off #12", "https://mail.example/1 · sign-off #12",
+ * "scan.png (missing: larger than the 20.0 MB limit) · sign-off #12". The full hash: it is what an auditor compares.
+ */
+export function evidenceFactWords(f: EvidenceFacts, lang: Lang): string {
+  const what =
+    f.status === 'missing'
+      ? lang === 'zh'
+        ? `${f.name}(缺失:${f.reason ?? '原因未知'})`
+        : `${f.name} (missing: ${f.reason ?? 'unknown'})`
+      : f.source === 'link'
+        ? (f.url ?? f.name)
+        : lang === 'zh'
+          ? `${f.name}(${f.mime},${bytes(f.size)},SHA-256 ${f.sha256 ?? '?'})`
+          : `${f.name} (${f.mime}, ${bytes(f.size)}, SHA-256 ${f.sha256 ?? '?'})`;
+  return `${what} · ${lang === 'zh' ? `签字 #${f.signoffSeq}` : `sign-off #${f.signoffSeq}`}`;
 }
 
 /** The customer organisation as the dashboard shows it. */

@@ -4,7 +4,7 @@ import type { Attachment } from '../core/message.ts';
 import { AttachmentError } from '../core/transport.ts';
 import type { Lang } from '../checklist/env.ts';
 import { say } from '../checklist/env.ts';
-import type { EvidenceRecord, EvidenceSource } from '../store/evidence.ts';
+import type { EvidenceAudit, EvidenceRecord, EvidenceSource } from '../store/evidence.ts';
 import type { SignoffEvent } from '../store/records.ts';
 
 /** EVIDENCE_MAX_BYTES when unset: 20 MB. */
@@ -34,25 +34,69 @@ export function formatBytes(n: number): string {
 
 const sourceOf = (platform: string, a: Attachment): EvidenceSource => (platform === 'slack' ? 'slack-file' : a.kind === 'image' ? 'feishu-image' : 'feishu-file');
 
+/** Who attaches the evidence and how: the audit event of each piece (Store.addEvidence's `audit`). */
+export interface EvidenceActor {
+  /** When (ISO 8601 with the project's offset): the record's `at` and its event's. */
+  at: string;
+  role: SignoffEvent['role'];
+  via: SignoffEvent['via'];
+  /** The literal reply. */
+  text: string;
+  rulebookVersion?: string;
+}
+
+/** Whether `kept` already holds this piece for sign-off `seq` (a retry after the bot stopped mid-way). */
+export const alreadyKept = (kept: readonly Pick<EvidenceRecord, 'signoffSeq' | 'messageId' | 'name'>[], seq: number, messageId: string, name: string): boolean =>
+  kept.some((k) => k.signoffSeq === seq && k.messageId === messageId && k.name === name);
+
 /**
  * Keeps what came with a confirm as evidence of each written event: the attachments, fetched
  * through the platform (at most `maxBytes` each), and the links. A file that is too large or
  * cannot be fetched is kept as 'missing' with the reason; the sign-off stands either way.
+ * Each record is written with its `evidence` audit event in one step (Store.addEvidence), so the
+ * receipt names only what the store kept. Pieces `before` already holds for an event (the same
+ * message handled again after a crash) are not kept twice.
  * Returns the receipt's lines (name, size, first 12 of the SHA-256; or why it is missing) and
  * the events that now have stored evidence.
  */
-export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachments: Attachment[], links: string[], maxBytes: number, lang: Lang): Promise<{ lines: string[]; stored: Set<number> }> {
+export async function keepEvidence(
+  ctx: Ctx,
+  written: SignoffEvent[],
+  attachments: Attachment[],
+  links: string[],
+  maxBytes: number,
+  lang: Lang,
+  actor: EvidenceActor,
+  before: readonly EvidenceRecord[] = [],
+): Promise<{ lines: string[]; stored: Set<number> }> {
   const stored = new Set<number>();
   if (!written.length || (!attachments.length && !links.length)) return { lines: [], stored };
   const { store, log } = ctx.deps;
   const m = ctx.msg;
-  const at = written[0]!.at;
+  const { at } = actor;
   const lines: string[] = [];
-  const keep = async (e: Omit<EvidenceRecord, 'id' | 'projectId' | 'signoffSeq' | 'at' | 'sha256'>, bytes?: Uint8Array): Promise<EvidenceRecord | undefined> => {
+  for (const w of written) if (before.some((k) => k.signoffSeq === w.seq && k.status === 'stored')) stored.add(w.seq);
+  const audit = (w: SignoffEvent, messageId: string): EvidenceAudit => ({
+    itemId: w.itemId,
+    itemText: w.itemText,
+    userId: m.user.id,
+    ...(m.user.name ? { userName: m.user.name } : {}),
+    role: actor.role,
+    at,
+    via: actor.via,
+    platform: m.chat.platform,
+    evidenceMessageId: messageId,
+    text: actor.text,
+    ...(actor.rulebookVersion ? { rulebookVersion: actor.rulebookVersion } : {}),
+    ...(w.hash ? { signoffHash: w.hash } : {}),
+  });
+  /** The events this piece still has to be kept for. */
+  const owed = (messageId: string, name: string) => written.filter((w) => !alreadyKept(before, w.seq, messageId, name));
+  const keep = async (e: Omit<EvidenceRecord, 'id' | 'projectId' | 'signoffSeq' | 'at' | 'sha256' | 'auditSeq'>, bytes?: Uint8Array): Promise<EvidenceRecord | undefined> => {
     let first: EvidenceRecord | undefined;
     try {
-      for (const w of written) {
-        const r = await store.addEvidence({ ...e, projectId: w.projectId, signoffSeq: w.seq, at }, bytes);
+      for (const w of owed(e.messageId ?? m.messageId, e.name)) {
+        const r = await store.addEvidence({ ...e, projectId: w.projectId, signoffSeq: w.seq, at }, bytes, audit(w, e.messageId ?? m.messageId));
         if (r.status === 'stored') stored.add(w.seq);
         first ??= r;
       }
@@ -65,6 +109,7 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
   for (const a of attachments) {
     const source = sourceOf(m.chat.platform, a);
     const base = { messageId: a.messageId ?? m.messageId, name: a.name, mime: a.mime ?? 'application/octet-stream', source };
+    if (!owed(base.messageId, a.name).length) continue;
     let why: string;
     let size = a.size ?? 0;
     if (a.size !== undefined && a.size > maxBytes) {
@@ -90,8 +135,10 @@ export async function keepEvidence(ctx: Ctx, written: SignoffEvent[], attachment
     lines.push(say(lang, `⚠️ 附件缺失:${mdText(a.name)}(${mdText(why)});确认已记录,但没有保存这份证据`, `⚠️ Evidence missing: ${mdText(a.name)} (${mdText(why)}); the sign-off is recorded without it`));
   }
   for (const url of links) {
+    if (!owed(m.messageId, url).length) continue;
     const kept = await keep({ messageId: m.messageId, name: url, mime: 'text/uri-list', size: 0, source: 'link', url, status: 'stored' });
     if (kept) lines.push(say(lang, `🔗 链接:${mdText(url)}`, `🔗 Link: ${mdText(url)}`));
+    else lines.push(say(lang, `⚠️ 链接未能保存:${mdText(url)};确认已记录,但没有这份证据`, `⚠️ Link not saved: ${mdText(url)}; the sign-off is recorded without it`));
   }
   return { lines, stored };
 }

@@ -32,6 +32,8 @@ function value(e: SignoffEvent, c: (typeof CSV_COLUMNS)[number], evidence: Pick<
     case 'roleGrant':
       return grantWords(e.roleGrant, 'en', (id, name) => (name ? `${name} (${id})` : id));
     case 'evidence':
+      // An evidence event: what it recorded; a sign-off: everything attached to it.
+      if (e.action === 'evidence') return e.evidence ? evidenceWords([e.evidence]) : '';
       return evidenceWords(evidence.filter((x) => x.signoffSeq === e.seq));
     default:
       return e[c];

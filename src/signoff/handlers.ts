@@ -12,7 +12,7 @@ import { isoWithOffset } from '../schedule/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../store/records.ts';
 import { parseSignoff, type SignoffRequest } from './parse.ts';
 import type { Attachment } from '../core/message.ts';
-import { DEFAULT_EVIDENCE_MAX_BYTES, keepEvidence, linksIn, withoutLinks } from './evidence.ts';
+import { alreadyKept, DEFAULT_EVIDENCE_MAX_BYTES, keepEvidence, linksIn, withoutLinks } from './evidence.ts';
 
 interface Target {
   project: ProjectRecord;
@@ -94,8 +94,18 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const toWrite: { n: number; item: TemplateItem }[] = [];
   /** Confirmed items that require evidence and have none: this confirm brings it. */
   const attach: { n: number; item: TemplateItem; event: SignoffEvent }[] = [];
-  const evidenced = evidencedSeqs(await store.listEvidence(project.id));
+  const keptBefore = await store.listEvidence(project.id);
+  const evidenced = evidencedSeqs(keptBefore);
   const carries = !!(r.attachments?.length || r.links?.length);
+  /**
+   * This very message confirmed the item already, and some of what it carries is not kept: the
+   * bot stopped between the sign-off and its evidence, and the platform (or the inbox) handed the
+   * message over again. The evidence goes to that confirm now, as if nothing had happened.
+   */
+  const unfinished = (state: SignoffEvent) =>
+    carries &&
+    state.evidenceMessageId === r.evidenceMessageId &&
+    [...(r.attachments ?? []).map((a) => [a.messageId ?? r.evidenceMessageId, a.name] as const), ...(r.links ?? []).map((u) => [r.evidenceMessageId, u] as const)].some(([id, name]) => !alreadyKept(keptBefore, state.seq, id, name));
   const skipped: string[] = [];
   const refused: string[] = [];
 
@@ -104,7 +114,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
     const state = states.get(item.id);
     if (r.req.kind === 'confirm') {
       const pending = !!state && item.evidence === 'required' && !evidenced.has(state.seq);
-      if (state && !(pending && carries)) {
+      if (state && !(pending && carries) && !unfinished(state)) {
         if (pending) skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认,但仍待补证据:请附上文件、图片或链接回复「确认 ${n}」`, `item ${n} was confirmed by ${personMd({ id: state.userId, name: state.userName })} but still needs evidence: reply "confirm ${n}" with a file, image or link`));
         else skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认`, `item ${n} was already confirmed by ${personMd({ id: state.userId, name: state.userName })}`));
       } else if (item.confirm !== 'anyone' && !myRoles.includes(item.confirm)) refused.push(say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`));
@@ -173,7 +183,9 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   }
   // Evidence belongs to the events written; fetching it never undoes them.
   const evidence =
-    r.req.kind === 'confirm' ? await keepEvidence(ctx, [...written, ...attach.map((a) => a.event)], r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang) : { lines: [], stored: new Set<number>() };
+    r.req.kind === 'confirm'
+      ? await keepEvidence(ctx, [...written, ...attach.map((a) => a.event)], r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang, { at, role: mine, via: r.via, text: r.text, rulebookVersion: ctx.deps.rulebook.version }, keptBefore)
+      : { lines: [], stored: new Set<number>() };
   const seqOf = new Map<string, number>([...written.map((e) => [e.itemId, e.seq] as const), ...attach.map((a) => [a.item.id, a.event.seq] as const)]);
   // Acknowledged only now that it is written.
   count(ctx, r, 'recorded');

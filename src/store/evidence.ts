@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { NewSignoffEvent } from './records.ts';
 
 /** Where a piece of evidence came from. */
 export const EvidenceSource = z.enum(['slack-file', 'feishu-file', 'feishu-image', 'link']);
@@ -31,9 +32,45 @@ export const EvidenceRecord = z.object({
   reason: z.string().optional(),
   /** When it was attached (ISO 8601 with offset). */
   at: z.string(),
+  /** Its `evidence` event in the audit trail (the event's `seq`), written in the same step; absent for records kept before evidence was audited. */
+  auditSeq: z.number().int().positive().optional(),
 });
 export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
-export type NewEvidence = Omit<EvidenceRecord, 'id' | 'sha256'>;
+export type NewEvidence = Omit<EvidenceRecord, 'id' | 'sha256' | 'auditSeq'>;
+
+/**
+ * What an `evidence` event of the audit trail says about the evidence it records: the sign-off
+ * it belongs to (its `seq` and `hash`), the file's name, type, size and SHA-256 (or the link),
+ * or that it is missing and why. Hashed with the event, so `audit verify` can hold the stored
+ * record and the stored bytes to it.
+ */
+export const EvidenceFacts = z.object({
+  signoffSeq: z.number().int().positive(),
+  signoffHash: Sha256.optional(),
+  source: EvidenceSource,
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: Sha256.optional(),
+  url: z.string().optional(),
+  status: z.enum(['stored', 'missing']),
+  reason: z.string().optional(),
+});
+export type EvidenceFacts = z.infer<typeof EvidenceFacts>;
+
+export const factsOf = (r: Omit<EvidenceRecord, 'id'>, signoffHash?: string): EvidenceFacts =>
+  EvidenceFacts.parse({
+    signoffSeq: r.signoffSeq,
+    ...(signoffHash ? { signoffHash } : {}),
+    source: r.source,
+    name: r.name,
+    mime: r.mime,
+    size: r.size,
+    ...(r.sha256 ? { sha256: r.sha256 } : {}),
+    ...(r.url ? { url: r.url } : {}),
+    status: r.status,
+    ...(r.reason ? { reason: r.reason } : {}),
+  });
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -62,4 +99,15 @@ export function readEvidenceFile(dir: string, sha: string): Uint8Array | undefin
   if (!Sha256.safeParse(sha).success) return undefined;
   const f = join(dir, sha);
   return existsSync(f) ? new Uint8Array(readFileSync(f)) : undefined;
+}
+
+/**
+ * The audit event that goes with an evidence record (Store.addEvidence writes both in one step):
+ * who attached it, when and how, for which item (`itemId`: the item's own id) and sign-off.
+ */
+export type EvidenceAudit = Omit<NewSignoffEvent, 'projectId' | 'action' | 'evidence'> & { signoffHash?: string };
+
+export function evidenceEvent(r: Omit<EvidenceRecord, 'id'>, audit: EvidenceAudit): NewSignoffEvent {
+  const { signoffHash, itemId, ...rest } = audit;
+  return { ...rest, projectId: r.projectId, action: 'evidence', itemId: `evidence:${itemId}`, evidence: factsOf(r, signoffHash) };
 }

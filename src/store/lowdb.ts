@@ -10,7 +10,7 @@ import { lowdbInbox } from './lowdb-inbox.ts';
 import { ChecklistMessage, Delivery, FeedbackRecord, PostClaim, ProjectRecord, ReviewItem, SignoffEvent, type Store } from './store.ts';
 
 import { StoreError } from './store-error.ts';
-import { EvidenceRecord, evidenceDir, readEvidenceFile, sha256Hex, writeEvidenceFile } from './evidence.ts';
+import { EvidenceRecord, evidenceDir, evidenceEvent, readEvidenceFile, sha256Hex, writeEvidenceFile } from './evidence.ts';
 import { Session } from '../training/model.ts';
 import { checkSession } from './training.ts';
 
@@ -392,14 +392,21 @@ async function openLocked(file: string, readOnly: boolean, lock: { release(): vo
       });
       return { result, session: structuredClone(next ?? db.data.sessions[i]!), events: written };
     },
-    async addEvidence(e, bytes) {
+    async addEvidence(e, bytes, audit) {
       if (readOnly) throw new StoreError(`${file} was opened read-only`);
+      const draft = EvidenceRecord.parse({ ...e, id: 1, ...(bytes ? { sha256: sha256Hex(bytes), size: bytes.byteLength } : {}) });
+      const event = audit ? SignoffEvent.omit({ seq: true }).parse(evidenceEvent(draft, audit)) : undefined;
       // The bytes first: a record never points at a file that is not there.
-      const sha256 = bytes ? writeEvidenceFile(evidenceDir(file), bytes) : undefined;
-      const draft = EvidenceRecord.parse({ ...e, id: 1, ...(sha256 ? { sha256, size: bytes!.byteLength } : {}) });
+      if (bytes) writeEvidenceFile(evidenceDir(file), bytes);
       let kept!: EvidenceRecord;
       await update((d) => {
         kept = { ...draft, id: (d.evidence.at(-1)?.id ?? 0) + 1 };
+        // The record and its audit event in one change, so one file write holds both or neither.
+        if (event) {
+          const linked = link(event, (d.signoffs.at(-1)?.seq ?? 0) + 1);
+          d.signoffs.push(structuredClone(linked));
+          kept.auditSeq = linked.seq;
+        }
         d.evidence.push(structuredClone(kept));
       });
       return structuredClone(kept);

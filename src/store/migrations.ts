@@ -224,6 +224,19 @@ export const migrations: Migration[] = [
           'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn'));
     `,
   },
+  {
+    version: 12,
+    name: 'evidence attached: its own event in the audit trail',
+    sql: `
+      -- What the event says of the evidence (src/store/evidence.ts EvidenceFacts), hashed with it.
+      ALTER TABLE signoffs ADD COLUMN evidence jsonb;
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove', 'report', 'evidence',
+          'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist',
+          'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn'));
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

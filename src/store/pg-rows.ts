@@ -1,3 +1,4 @@
+import { EvidenceFacts } from './evidence.ts';
 import type { ChecklistMessage, PostClaim, SignoffEvent } from './records.ts';
 
 /** PostgreSQL rows → records (the store, the snapshot and the migrations read the same rows). */
@@ -21,6 +22,8 @@ export const toSignoff = (r: Row): SignoffEvent => ({
   ...(r.org != null ? { org: r.org as string } : {}),
   ...(r.role_grant != null ? { roleGrant: JSON.parse(r.role_grant as string) as SignoffEvent['roleGrant'] } : {}),
   ...(r.detail != null ? { detail: r.detail as string } : {}),
+  // jsonb hands keys back in its own order: parsed into the schema's, as the store wrote them.
+  ...(r.evidence != null ? { evidence: EvidenceFacts.parse(typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) } : {}),
   ...(r.rulebook_version != null ? { rulebookVersion: r.rulebook_version as string } : {}),
   ...(r.prev_hash != null ? { prevHash: r.prev_hash as string } : {}),
   ...(r.hash != null ? { hash: r.hash as string } : {}),

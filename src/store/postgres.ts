@@ -3,7 +3,7 @@ import { StoreError } from './store-error.ts';
 import { migrate } from './migrations.ts';
 import { chained, GENESIS } from './chain.ts';
 import { postgresInbox } from './postgres-inbox.ts';
-import { EvidenceRecord, sha256Hex } from './evidence.ts';
+import { EvidenceRecord, evidenceEvent, sha256Hex } from './evidence.ts';
 import { ChecklistMessage, FeedbackRecord, ProjectRecord, ReviewItem, SignoffEvent, type PostClaim, type Store } from './store.ts';
 import { Session } from '../training/model.ts';
 import { checkSession } from './training.ts';
@@ -426,15 +426,19 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
         return { result, session: next ?? current, events: written };
       });
     },
-    async addEvidence(e, bytes) {
+    async addEvidence(e, bytes, audit) {
       const sha256 = bytes ? sha256Hex(bytes) : undefined;
       const draft = EvidenceRecord.parse({ ...e, id: 1, ...(sha256 ? { sha256, size: bytes!.byteLength } : {}) });
-      const { id: _, ...data } = draft;
+      const event = audit ? NewSignoff.parse(evidenceEvent(draft, audit)) : undefined;
       return tx(async (c) => {
-        // The bytes and the record in one transaction: a record never points at bytes that are not there.
+        // The bytes, the record and its audit event in one transaction: a record never points at
+        // bytes that are not there, and is never without its event in the chain, nor the reverse.
         if (sha256) await c.query('INSERT INTO evidence_files (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [sha256, Buffer.from(bytes!)]);
+        const linked = event ? (await insertChained(c, [event]))[0] : undefined;
+        const kept: EvidenceRecord = linked ? { ...draft, auditSeq: linked.seq } : draft;
+        const { id: _, ...data } = kept;
         const { rows } = await c.query<{ id: string }>('INSERT INTO evidence (project_id, data) VALUES ($1, $2) RETURNING id', [draft.projectId, JSON.stringify(data)]);
-        return { ...draft, id: Number(rows[0]!.id) };
+        return { ...kept, id: Number(rows[0]!.id) };
       });
     },
     async listEvidence(projectId) {
@@ -531,8 +535,8 @@ async function insertChained(c: pg.PoolClient, events: Omit<SignoffEvent, 'seq' 
 
 async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Promise<SignoffEvent> {
   const { rows } = await c.query(
-    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash, detail)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) RETURNING *`,
+    `INSERT INTO signoffs (project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash, detail, evidence)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING *`,
     [
       e.projectId,
       e.action,
@@ -554,6 +558,7 @@ async function insertSignoff(c: pg.PoolClient, e: Omit<SignoffEvent, 'seq'>): Pr
       e.prevHash ?? null,
       e.hash ?? null,
       e.detail ?? null,
+      e.evidence ? JSON.stringify(e.evidence) : null,
     ],
   );
   return toSignoff(rows[0]!);

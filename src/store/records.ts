@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Platform } from '../core/message.ts';
+import { EvidenceFacts } from './evidence.ts';
 
 /** A day in a project's own time zone, never a Date: "2026-10-10". */
 export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-20');
@@ -132,11 +133,15 @@ export type RoleGrant = z.infer<typeof RoleGrant>;
  * For a training action, `itemId` is `training:<the session's number>`, `itemText` the session
  * as it was then (number, title, time), `subject*` the person moved up, and `detail` what was
  * decided (the session's terms, the override's reason, what changed, the seat or waitlist place).
+ * For evidence attached to a sign-off (`evidence`), `itemId` is `evidence:<the item's id>`
+ * (so it never counts as the item's confirm or undo), `itemText` the item's text, `user*` who
+ * attached it, `evidenceMessageId` the message the file came from, and `evidence` what was kept
+ * (EvidenceFacts: the sign-off's seq and hash, name, type, size, SHA-256 or link, or missing: why).
  */
 export const SignoffEvent = z.object({
   seq: z.number().int().positive(),
   projectId: z.string().min(1),
-  action: z.union([z.enum(['confirm', 'undo', 'report']), RoleAction, TrainingAction]),
+  action: z.union([z.enum(['confirm', 'undo', 'report', 'evidence']), RoleAction, TrainingAction]),
   itemId: z.string().min(1),
   /** The item's text when it was signed, in the project's language. */
   itemText: z.string(),
@@ -161,6 +166,8 @@ export const SignoffEvent = z.object({
   roleGrant: RoleGrant.optional(),
   /** Training actions: what was decided, in the project's language (see above). */
   detail: z.string().optional(),
+  /** Evidence events: what was kept, as the evidence record says it (src/store/evidence.ts). */
+  evidence: EvidenceFacts.optional(),
   /** The rulebook version the bot answered from when this was recorded. */
   rulebookVersion: z.string().optional(),
   /** The hash chain (src/store/chain.ts): the project's previous event's hash, and this one's. Set by the store. */

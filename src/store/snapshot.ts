@@ -175,12 +175,12 @@ export async function writePostgresSnapshot(url: string, snap: Snapshot): Promis
     const trail = snap.signoffs.some((e) => !e.hash) ? backfill(snap.signoffs) : snap.signoffs;
     for (const e of trail) {
       await c.query(
-        `INSERT INTO signoffs (seq, project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash, detail)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+        `INSERT INTO signoffs (seq, project_id, action, item_id, item_text, user_id, user_name, role, at, via, platform, evidence_message_id, text, subject_id, subject_name, org, role_grant, rulebook_version, prev_hash, hash, detail, evidence)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
         [
           e.seq, e.projectId, e.action, e.itemId, e.itemText, e.userId, e.userName ?? null, e.role, e.at, e.via, e.platform, e.evidenceMessageId, e.text,
           e.subjectId ?? null, e.subjectName ?? null, e.org ?? null, e.roleGrant ? JSON.stringify(e.roleGrant) : null,
-          e.rulebookVersion ?? null, e.prevHash ?? null, e.hash ?? null, e.detail ?? null,
+          e.rulebookVersion ?? null, e.prevHash ?? null, e.hash ?? null, e.detail ?? null, e.evidence ? JSON.stringify(e.evidence) : null,
         ],
       );
     }

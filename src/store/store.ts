@@ -3,8 +3,8 @@ import { Platform } from '../core/message.ts';
 import type { ChecklistMessage, Delivery, DownReason, NewDelivery, NewReviewItem, NewSignoffEvent, PostClaim, ProjectRecord, ReviewDecision, ReviewItem, SignoffEvent } from './records.ts';
 
 export * from './records.ts';
-export { EvidenceRecord, EvidenceSource, type NewEvidence } from './evidence.ts';
-import type { EvidenceRecord, NewEvidence } from './evidence.ts';
+export { EvidenceRecord, EvidenceSource, type NewEvidence, type EvidenceAudit } from './evidence.ts';
+import type { EvidenceAudit, EvidenceRecord, NewEvidence } from './evidence.ts';
 import type { Session } from '../training/model.ts';
 
 export const FeedbackRecord = z.object({
@@ -151,12 +151,15 @@ export interface Store {
    * Keeps an evidence record, and with `bytes` its file: the SHA-256 is computed here and the
    * bytes are durable before the record is (lowdb: a file beside the store file; PostgreSQL: a
    * bytea row, so every replica serves it). The same content twice is kept once.
+   * With `audit` (and `e.signoffSeq`), its `evidence` event (src/store/evidence.ts evidenceEvent)
+   * is appended to the project's hash chain in the same step as the record (lowdb: the same file
+   * write; PostgreSQL: the same transaction), and the record keeps the event's seq (`auditSeq`).
    */
-  addEvidence(e: NewEvidence, bytes?: Uint8Array): Promise<EvidenceRecord>;
+  addEvidence(e: NewEvidence, bytes?: Uint8Array, audit?: EvidenceAudit): Promise<EvidenceRecord>;
   /** In the order they were kept. */
   listEvidence(projectId: string): Promise<EvidenceRecord[]>;
   getEvidence(id: number): Promise<EvidenceRecord | undefined>;
-  /** The bytes of a stored file, by content hash. */
+  /** The bytes of a stored file, by content hash (lowdb: none when the file no longer matches its hash). */
   readEvidence(sha256: string): Promise<Uint8Array | undefined>;
   // ---- inbox: acknowledged events, kept until handled ----
   /**

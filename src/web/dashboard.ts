@@ -6,7 +6,7 @@ import { roleName } from '../projects/roles.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
 import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
 import { daysBetween, localDate } from '../schedule/dates.ts';
-import { actionWord, customerOrgWords, grantWords } from '../projects/trail.ts';
+import { actionWord, customerOrgWords, evidenceFactWords, grantWords } from '../projects/trail.ts';
 import { verifyChain } from '../store/chain.ts';
 import { isRoleAction, isTrainingAction, RoleAction, TrainingAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
 import type { Trend } from '../checklist/trend.ts';
@@ -104,7 +104,7 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
   return { project, checklist, signoffs, evidence, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
 }
 
-const ACTIONS = ['confirm', 'undo', ...RoleAction.options, ...TrainingAction.options, 'report'] as const;
+const ACTIONS = ['confirm', 'undo', 'evidence', ...RoleAction.options, ...TrainingAction.options, 'report'] as const;
 
 /** Whether the trail's hash chain holds, and its head: what a report or an auditor can quote. */
 function chainLine(lang: Lang, r: ProjectStatus): Raw | string {
@@ -131,6 +131,8 @@ function detail(p: ProjectRecord, e: SignoffEvent, lang: Lang): string {
   if (isRoleAction(e.action)) return e.subjectId ? `${who(e.subjectId, e.subjectName)}${e.org ? ` · ${e.org}` : ''}` : '';
   // Training: whom a move-up seated, and what was decided (terms, the override's reason, the change).
   if (isTrainingAction(e.action)) return [e.subjectId && e.subjectId !== e.userId ? who(e.subjectId, e.subjectName) : '', e.detail ?? ''].filter(Boolean).join(' · ');
+  // Evidence attached: the file (name, type, size, SHA-256), the link, or why it is missing.
+  if (e.action === 'evidence') return e.evidence ? evidenceFactWords(e.evidence, lang) : '';
   return grantWords(e.roleGrant, lang, who, (x) => x, (iso) => shownTime(iso, p.timeZone)) ?? '';
 }
 

@@ -83,6 +83,12 @@ describe('sign-off evidence through Slack', () => {
       expect.objectContaining({ signoffSeq: seqOf('training-docs-checked'), name: 'gone.docx', status: 'missing', reason: 'the download failed: files.info: file_not_found' }),
     ]);
     expect(Buffer.from((await store.readEvidence(sha(plan)))!)).toEqual(plan);
+    // Each piece is its own event of the hash chain, written with its record.
+    const attached = signoffs.filter((e) => e.action === 'evidence');
+    expect(attached.map((e) => e.seq)).toEqual(ev.map((x) => x.auditSeq));
+    expect(attached[0]).toMatchObject({ itemId: 'evidence:training-approach-agreed', userId: 'U0PM', via: 'reply', evidence: { signoffSeq: seqOf('training-approach-agreed'), name: 'approach.pdf', sha256: sha(plan), size: plan.byteLength, status: 'stored' } });
+    expect(attached[3]!.evidence).toMatchObject({ name: 'scan.png', status: 'missing', reason: 'larger than the 4.0 KB limit' });
+    expect(csv).toMatch(/,evidence,evidence:training-approach-agreed,.*approach\.pdf \(sha256 [0-9a-f]{64}\)/);
     await store.close();
   });
 });
