@@ -124,8 +124,10 @@ describe('checklists and sign-offs through Feishu', () => {
       evidenceMessageId: 'om_lead_reply',
       text: '确认 3 https://mail.example.com/plan-signed',
     });
-    expect(rows[1]).toMatchObject({ itemId: 'leaders-training-scheduled', via: 'button', evidenceMessageId: checklistId });
-    expect(rows).toHaveLength(2);
+    // The link kept with it: its own event of the trail.
+    expect(rows[1]).toMatchObject({ action: 'evidence', itemId: 'evidence:training-plan-signed', userId: 'ou_lead', evidenceMessageId: 'om_lead_reply', evidence: { signoffSeq: rows[0].seq, source: 'link', url: 'https://mail.example.com/plan-signed' } });
+    expect(rows[2]).toMatchObject({ itemId: 'leaders-training-scheduled', via: 'button', evidenceMessageId: checklistId });
+    expect(rows).toHaveLength(3);
     const csv = await cliRun(app.env, ['signoffs', '--project', 'feishu:oc_group1', '--csv']);
     expect(csv.out.split(/\r?\n/)[0]).toBe('seq,projectId,action,itemId,itemText,userId,userName,role,at,via,platform,evidenceMessageId,text,subjectId,subjectName,org,roleGrant,evidence,hash');
     expect(csv.out).toContain('role-accept,role:customer-lead');
@@ -141,7 +143,7 @@ describe('checklists and sign-offs through Feishu', () => {
     await say('撤销 3', { senderId: 'ou_admin', parentId: checklistId, messageId: 'om_admin_undo' });
     expect(lastReply()).toContain('已撤销');
     const after = await openLowdbStore(app.dbFile, { readOnly: true }); // the app still holds it
-    expect((await after.listSignoffs('feishu:oc_group1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['role-nominate role:customer-lead', 'role-accept role:customer-lead', 'confirm training-plan-signed', 'confirm leaders-training-scheduled', 'undo training-plan-signed']);
+    expect((await after.listSignoffs('feishu:oc_group1')).map((e) => `${e.action} ${e.itemId}`)).toEqual(['role-nominate role:customer-lead', 'role-accept role:customer-lead', 'confirm training-plan-signed', 'evidence evidence:training-plan-signed', 'confirm leaders-training-scheduled', 'undo training-plan-signed']);
   });
 
   it('undo button: someone else\'s press is refused naming who may undo; the confirmer\'s works and the card is patched', async () => {
@@ -185,8 +187,8 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(JSON.stringify(patched.card)).not.toContain(undoValue);
     expect(JSON.stringify(patched.card)).toContain('"type":"confirm","item":3');
     const rows = (await json(await fetch(`${app.url}/api/projects/feishu:oc_undo/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs;
-    expect(rows.map((e: { action: string; userId: string; via: string }) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['role-nominate ou_admin reply', 'role-accept ou_lead reply', 'confirm ou_lead reply', 'undo ou_lead button']);
-    expect(rows[3]).toMatchObject({ itemId: 'training-plan-signed', evidenceMessageId: checklistId });
+    expect(rows.map((e: { action: string; userId: string; via: string }) => `${e.action} ${e.userId} ${e.via}`)).toEqual(['role-nominate ou_admin reply', 'role-accept ou_lead reply', 'confirm ou_lead reply', 'evidence ou_lead reply', 'undo ou_lead button']);
+    expect(rows[4]).toMatchObject({ itemId: 'training-plan-signed', evidenceMessageId: checklistId });
   });
 
   it('leaves unrelated group chatter alone and refers "@bot 确认 3" to the latest checklist', async () => {
@@ -271,6 +273,7 @@ describe('checklists and sign-offs through Slack', () => {
       expect.objectContaining({ action: 'role-nominate', userId: 'U0ADMIN', subjectId: 'U0LEAD', via: 'reply' }),
       expect.objectContaining({ action: 'role-accept', userId: 'U0LEAD', subjectId: 'U0LEAD', via: 'button', org: 'T0001' }),
       expect.objectContaining({ itemId: 'training-plan-signed', userId: 'U0LEAD', role: 'customer-lead', text: 'confirm 3 <https://mail.example.com/plan-signed>', evidenceMessageId: '1700009999.000002', via: 'reply', platform: 'slack', roleGrant: expect.objectContaining({ source: 'chat', by: 'U0ADMIN', org: 'T0001', orgChecked: true }) }),
+      expect.objectContaining({ action: 'evidence', itemId: 'evidence:training-plan-signed', userId: 'U0LEAD', evidence: expect.objectContaining({ source: 'link', url: 'https://mail.example.com/plan-signed' }) }),
     ]);
     const projects = await json(await fetch(`${app.url}/api/projects`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
     expect(projects.projects.map((p: { id: string }) => p.id)).toEqual(['slack:C0PROJ1']);
