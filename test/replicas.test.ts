@@ -146,7 +146,11 @@ describe.skipIf(PG_SKIP)('several replicas on one PostgreSQL database', () => {
     expect((await Promise.all(sends)).every((x) => x.status === 200)).toBe(true);
     await rr.idle();
 
-    const trail = await rr.store.listSignoffs('slack:C0SIGN');
+    const all = await rr.store.listSignoffs('slack:C0SIGN');
+    // Evidence kept with a confirm is its own event: each piece once, for the confirm that was written.
+    const attached = all.filter((e) => e.action === 'evidence');
+    expect(new Set(attached.map((e) => `${e.evidence?.signoffSeq}|${e.evidence?.name}`)).size).toBe(attached.length);
+    const trail = all.filter((e) => e.action !== 'evidence');
     expect(trail.every((e) => e.action === 'confirm')).toBe(true);
     expect(Object.fromEntries(countBy(trail, (e) => e.itemId))).toEqual(Object.fromEntries(order.map((id) => [id, 1])));
     // All confirmed: the final readiness summary goes out once, whichever replica saw the last confirm.
