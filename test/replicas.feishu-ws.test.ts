@@ -119,7 +119,11 @@ describe.skipIf(PG_SKIP)('Feishu long connection (FEISHU_MODE=ws), several repli
     expect(onCard.every((c) => JSON.stringify(c.card).includes('已确认'))).toBe(true);
 
     // The audit trail: each item once, through the way it was confirmed.
-    const trail = await rr.store.listSignoffs(`feishu:${CHAT}`);
+    const all = await rr.store.listSignoffs(`feishu:${CHAT}`);
+    // Evidence kept with a confirm is its own event: each piece once, for the confirm that was written.
+    const attached = all.filter((e) => e.action === 'evidence');
+    expect(new Set(attached.map((e) => `${e.evidence?.signoffSeq}|${e.evidence?.name}`)).size).toBe(attached.length);
+    const trail = all.filter((e) => e.action !== 'evidence');
     expect(trail.every((e) => e.action === 'confirm')).toBe(true);
     expect(Object.fromEntries(countBy(trail, (e) => `${e.itemId}|${e.via}`))).toEqual(Object.fromEntries(order.map((id, i) => [`${id}|${(i + 1) % 2 ? 'reply' : 'button'}`, 1])));
     // All confirmed: the final readiness summary went out once.

@@ -106,8 +106,10 @@ describe.skipIf(!hasChromium)('web playground, dashboard and rulebook in headles
     await expect.poll(() => text(page.locator('#checklist tr[data-item="training-plan-signed"]'))).toContain('已确认');
     await expect.poll(() => text(page.locator('#checklist tr[data-item="training-plan-signed"]'))).toContain('张三');
     const audit = page.locator('#audit-rows tbody tr');
-    // The demo roles (three nominations or grants, two acceptances), then confirm 3, confirm 1 (button), undo 1.
-    await expect.poll(() => audit.count()).toBe(8);
+    // The demo roles (three nominations or grants, two acceptances), then confirm 3 and its link (evidence), confirm 1 (button), undo 1.
+    await expect.poll(() => audit.count()).toBe(9);
+    await expect.poll(() => text(audit.nth(6))).toContain('附证据');
+    expect(await text(audit.nth(6))).toContain('https://mail.example.com/plan-signed');
     await expect.poll(() => text(audit.first())).toContain('提名角色');
     await expect.poll(() => text(audit.nth(5))).toContain('确认 3');
     expect(await text(audit.nth(5))).toContain('角色由');
