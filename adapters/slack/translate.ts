@@ -73,12 +73,12 @@ export function slackMessageToIncoming(e: SlackMessageEvent, bot: { userId: stri
     text,
     mentionsBot,
     mentions,
-    ...(attachmentsOf(e).length ? { attachments: attachmentsOf(e) } : {}),
+    ...(slackFiles(e).length ? { attachments: slackFiles(e) } : {}),
   };
 }
 
 /** The files of a file_share message; the ref is the file id, fetched with files.info (never the event's URL). */
-function attachmentsOf(e: SlackMessageEvent): Attachment[] {
+export function slackFiles(e: Pick<SlackMessageEvent, 'files'>): Attachment[] {
   return (e.files ?? []).flatMap((f) =>
     typeof f.id === 'string' && f.id
       ? [{ kind: f.mimetype?.startsWith('image/') ? ('image' as const) : ('file' as const), name: f.name || f.title || f.id, ref: f.id, ...(typeof f.size === 'number' && f.size >= 0 ? { size: f.size } : {}), ...(f.mimetype ? { mime: f.mimetype } : {}) }]

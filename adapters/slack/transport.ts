@@ -1,12 +1,13 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/core/log.ts';
-import { AttachmentError, type SendOptions, type Transport } from '../../src/core/transport.ts';
+import { AttachmentError, type SendOptions, type ThreadFileMessage, type Transport } from '../../src/core/transport.ts';
 import { readLimited } from '../download.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
 import { findEarlierSend, sendMetadata, type Where } from './earlier-send.ts';
 import { renderSlackBlocks, slackFallback } from './render.ts';
+import { slackFiles, type SlackMessageEvent } from './translate.ts';
 import { slackUpload } from './upload.ts';
 
 /**
@@ -112,6 +113,28 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
       if ((res.headers.get('content-type') ?? '').startsWith('text/html') && !file.mimetype?.startsWith('text/html')) throw new AttachmentError('failed', 'Slack answered with a sign-in page (files:read scope missing?)');
       const bytes = await readLimited(res, maxBytes);
       return { bytes, name: file.name ?? ref, mime: file.mimetype ?? 'application/octet-stream' };
+    },
+    /**
+     * conversations.replies of the thread between `since` and the message `before` (scopes
+     * channels:history / groups:history, which the sign-off replies need anyway): the messages
+     * people posted there with files. At most 5 pages of 200.
+     */
+    async threadFiles(chat, thread, since, before) {
+      const out: ThreadFileMessage[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const res = (await call('slack conversations.replies', { channel: chat.chatId, thread }, () =>
+          client.conversations.replies({ channel: chat.chatId, ts: thread, oldest: (since.getTime() / 1000).toFixed(6), latest: before, inclusive: false, limit: 200, ...(cursor ? { cursor } : {}) }),
+        )) as { messages?: (SlackMessageEvent & { ts?: string })[]; has_more?: boolean; response_metadata?: { next_cursor?: string } };
+        for (const m of res.messages ?? []) {
+          if (!m.ts || !m.user || m.bot_id || Number(m.ts) >= Number(before) || Number(m.ts) * 1000 < since.getTime()) continue;
+          const files = slackFiles(m);
+          if (files.length) out.push({ messageId: m.ts, userId: m.user, at: new Date(Number(m.ts) * 1000), attachments: files.map((a) => ({ ...a, messageId: m.ts! })) });
+        }
+        cursor = res.response_metadata?.next_cursor;
+        if (!res.has_more || !cursor) break;
+      }
+      return out;
     },
     async update(chat, messageId, card) {
       await call('slack update', { channel: chat.chatId, messageId }, () =>

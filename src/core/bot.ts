@@ -6,7 +6,7 @@ import type { Card } from './card.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 import type { Attachment, Incoming, Platform } from './message.ts';
-import { AttachmentError, UploadError, type FetchedAttachment, type OutgoingFile, type Transport } from './transport.ts';
+import { AttachmentError, UploadError, type FetchedAttachment, type OutgoingFile, type ThreadFileMessage, type Transport } from './transport.ts';
 
 export interface BotDeps {
   rulebook: Rulebook;
@@ -39,6 +39,8 @@ export interface Ctx {
   fetchAttachment(ref: string, maxBytes: number): Promise<FetchedAttachment>;
   /** The files or images another message of this chat carries (Transport.attachmentsOf); none where the platform cannot tell. */
   attachmentsOf(messageId: string): Promise<Attachment[]>;
+  /** Messages with files in the thread `thread` since `since`, before this message (Transport.threadFiles); none where the platform has no such look-up. */
+  threadFiles(thread: string, since: Date): Promise<ThreadFileMessage[]>;
   /** Puts a file into the chat, in the thread of the message (Transport.upload); UploadError('unsupported') where the platform has none. */
   upload(file: OutgoingFile): Promise<{ messageId: string }>;
 }
@@ -92,6 +94,7 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
           return t.fetchAttachment(ref, max);
         },
         attachmentsOf: async (id) => (t.attachmentsOf ? t.attachmentsOf(msg.chat, id) : []),
+        threadFiles: async (thread, since) => (t.threadFiles ? t.threadFiles(msg.chat, thread, since, msg.messageId) : []),
         upload: async (file) => {
           if (!t.upload) throw new UploadError('unsupported', `${msg.chat.platform} cannot carry files`);
           return t.upload({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, file, { key: key(), retry: msg.redelivered });

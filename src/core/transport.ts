@@ -77,6 +77,14 @@ export class UploadError extends Error {
  * renders the card in its own format; the core never sees an SDK.
  * Every method resolves with the platform message id or rejects after bounded retries.
  */
+/** A message in a thread that shared files: who, when, and the files (each with `messageId` set). */
+export interface ThreadFileMessage {
+  messageId: string;
+  userId: string;
+  at: Date;
+  attachments: Attachment[];
+}
+
 export interface Transport {
   /** A new top-level message in the chat (daily checklist, `清单`). */
   post(chat: ChatRef, card: Card, opts?: SendOptions): Promise<{ messageId: string }>;
@@ -92,6 +100,12 @@ export interface Transport {
   fetchAttachment?(ref: string, maxBytes: number): Promise<FetchedAttachment>;
   /** The files or images another message of the chat carries (a reply's parent); none when it is not a file message. */
   attachmentsOf?(chat: ChatRef, messageId: string): Promise<Attachment[]>;
+  /**
+   * The messages of a thread (root `thread`) that carry files, posted by people after `since`
+   * and before the message `before` (a platform message id), oldest first (Slack:
+   * conversations.replies). Absent where a reply names the message it answers (Feishu's parent).
+   */
+  threadFiles?(chat: ChatRef, thread: string, since: Date, before: string): Promise<ThreadFileMessage[]>;
   /**
    * Puts a file into the chat, in the thread of `to` where the platform has threads, with the
    * same retries and pacing as a reply. Resolves with the platform's id of the file or its

@@ -31,6 +31,46 @@ interface Request {
   /** What came with a confirm, kept as evidence (src/signoff/evidence.ts). */
   attachments?: Attachment[];
   links?: string[];
+  /** Said in the receipt about evidence looked for and not taken (a file in the thread too old). */
+  notes?: string[];
+}
+
+/** How far back a confirm in a Slack thread takes the sender's own file message from: 30 minutes. */
+export const THREAD_FILE_WINDOW_MS = 30 * 60_000;
+/** How far back the thread is read, to say why an older file was not taken. */
+const THREAD_LOOK_BACK_MS = 24 * 3600_000;
+
+/**
+ * A confirm in the checklist's thread that carries no file, where the platform cannot say which
+ * message it answers (Slack: a thread reply has only thread_ts): the newest message with files in
+ * that thread by the same person, posted in the 30 minutes before the confirm, whose files were
+ * not kept as evidence already. Anyone else's file, an older one, or one used before is not taken;
+ * the receipt says so for the sender's own older file.
+ */
+async function threadEvidence(ctx: Ctx, t: Target, lang: Lang): Promise<{ attachments: Attachment[]; notes: string[] }> {
+  const m = ctx.msg;
+  const none = { attachments: [], notes: [] };
+  if (m.kind !== 'text' || !m.replyTo || m.parentId || m.attachments?.length || !t.message || t.message.messageId !== m.replyTo) return none;
+  let found;
+  try {
+    found = await ctx.threadFiles(m.replyTo, new Date(m.at.getTime() - THREAD_LOOK_BACK_MS));
+  } catch (err) {
+    ctx.deps.log.warn('the thread could not be read for evidence', { messageId: m.replyTo, err });
+    return none;
+  }
+  const mine = found.filter((f) => f.userId === m.user.id && f.messageId !== m.messageId && f.at.getTime() <= m.at.getTime()).sort((a, b) => b.at.getTime() - a.at.getTime());
+  if (!mine.length) return none;
+  const used = new Set((await ctx.deps.store.listEvidence(t.project.id)).flatMap((e) => (e.messageId ? [e.messageId] : [])));
+  const fresh = mine.filter((f) => !used.has(f.messageId));
+  const pick = fresh.find((f) => m.at.getTime() - f.at.getTime() <= THREAD_FILE_WINDOW_MS);
+  if (pick) return { attachments: pick.attachments, notes: [] };
+  const older = fresh[0];
+  if (!older) return none;
+  const names = older.attachments.map((a) => mdText(a.name)).join(', ');
+  return {
+    attachments: [],
+    notes: [say(lang, `ℹ️ 未附证据:你在本话题中的文件 ${names} 发送已超过 30 分钟。请随确认一起发送文件,或重新发送后 30 分钟内回复「确认 n」。`, `ℹ️ No evidence attached: your file ${names} in this thread was shared more than 30 minutes ago. Share the file with the confirm, or share it again and reply "confirm n" within 30 minutes.`)],
+  };
 }
 
 const itemLine = (n: number, item: TemplateItem, lang: Lang) => `- **${n}.** ${item.text[lang]} (${item.rules.join(', ')})`;
@@ -198,7 +238,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
   const lines = [...(toWrite.length ? [head, ...toWrite.map(({ n, item }) => itemLine(n, item, lang))] : []), ...added, ...[...skipped, ...refused].map((x) => `- ${x}`)];
   // A role given in chat is said so, with who gave it: the receipt is what people screenshot.
   if (grant?.source === 'chat') lines.push(grantWords(grant, lang, (id, name) => personMd({ id, name }), mdText)!);
-  lines.push(...evidence.lines);
+  lines.push(...evidence.lines, ...(r.notes ?? []));
   // Items that require evidence and still have none stay open: the receipt says so.
   for (const { n, item } of [...toWrite, ...attach]) {
     if (r.req.kind !== 'confirm' || item.evidence !== 'required' || evidence.stored.has(seqOf.get(item.id) ?? -1)) continue;
@@ -255,6 +295,11 @@ export function signoffHandler(env: ChecklistEnv): Handler {
       const lang = /[\u4e00-\u9fff]/.test(m.text) ? 'zh' : 'en';
       await ctx.reply(note(say(lang, '本群还没有绑定项目', 'No project in this chat yet'), say(lang, '先 @机器人 绑定项目 <名称> 上线日期 <YYYY-MM-DD>,再确认清单事项。', 'First: @bot bind project <name> go-live <YYYY-MM-DD>, then confirm checklist items.'), 'warning'));
       return true;
+    }
+    if (r.req.kind === 'confirm') {
+      // Slack: the sender's own file shared in the thread just before (THREAD_FILE_WINDOW_MS).
+      const found = await threadEvidence(ctx, target, target.project.lang);
+      r = { ...r, attachments: [...(r.attachments ?? []), ...found.attachments], notes: found.notes };
     }
     await apply(ctx, env, target, r);
     return true;

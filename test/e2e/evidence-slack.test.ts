@@ -91,4 +91,67 @@ describe('sign-off evidence through Slack', () => {
     expect(csv).toMatch(/,evidence,evidence:training-approach-agreed,.*approach\.pdf \(sha256 [0-9a-f]{64}\)/);
     await store.close();
   });
+
+  it('"confirm n" replying in the thread to a file the same person shared there within 30 minutes takes that file; another person\'s, an older or a used one is not taken', async () => {
+    const clock = fixedClock(START);
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' } });
+    const app = t;
+    const C = 'C0PROJ4';
+    let n = 0;
+    const send = async (text: string, o: { user: string; ts?: string; threadTs?: string; type?: 'app_mention' | 'message'; files?: object[] }) => {
+      const ev = slackEvent({ text, channel: C, user: o.user, type: o.type, threadTs: o.threadTs, ts: o.ts ?? `1700009000.00010${++n}`, ...(o.files ? { subtype: 'file_share' } : {}) });
+      const res = await app.postSlack(o.files ? { ...ev, event: { ...ev.event, files: o.files } } : ev);
+      expect(res.status).toBe(200);
+      await app.idle();
+    };
+    /** A person shares a file into the thread, with no text: the app gets the event, conversations.replies lists it. */
+    const share = async (user: string, ts: string, thread: string, file: object) => {
+      app.slack.said(C, { ts, thread_ts: thread, user, text: '', files: [file] });
+      await send('', { user, ts, threadTs: thread, type: 'message', files: [file] });
+    };
+    const lastText = () => JSON.stringify(app.slack.sent().filter((c) => c.api === 'chat.postMessage').at(-1)?.body.text);
+    await send('@bot bind project ACME go-live 2026-10-20 tz Asia/Shanghai', { user: 'U0ADMIN' });
+    await send('@bot set role <@U0PM> vendor-pm', { user: 'U0ADMIN' });
+    await send('@bot set role <@U0PM2> vendor-pm', { user: 'U0ADMIN' });
+    const job = (await (await fetch(`${app.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { results: { messageId: string }[] };
+    const thread = job.results[0]!.messageId;
+    const replies = () => app.slack.calls.filter((c) => c.path === '/api/conversations.replies').length;
+
+    // 1. A shares the signed plan into the thread, then replies "confirm 1" a minute later: that file.
+    const plan = Buffer.from('%PDF-1.4 approach, signed by A');
+    await share('U0PM', '1700010000.000100', thread, app.slack.addFile('F0A', { name: 'approach-signed.pdf', mimetype: 'application/pdf', bytes: plan }));
+    const sentBefore = app.slack.sent().length;
+    await send('confirm 1', { user: 'U0PM', ts: '1700010060.000100', threadTs: thread, type: 'message' });
+    expect(app.slack.sent().length).toBe(sentBefore + 2); // the receipt and the card update; nothing for the file message itself
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).toContain(`Attached: approach-signed.pdf (${plan.byteLength} B, SHA-256 ${sha(plan).slice(0, 12)})`);
+    expect(app.slack.calls.find((c) => c.path === '/api/conversations.replies' && c.body.latest === '1700010060.000100')?.body).toMatchObject({ channel: C, ts: thread });
+
+    // 2. B shares a file; A confirms 2: B's file is not A's evidence, and A's own is used already.
+    await share('U0PM2', '1700010100.000100', thread, app.slack.addFile('F0B', { name: 'b-file.pdf', mimetype: 'application/pdf', bytes: Buffer.from('B') }));
+    await send('confirm 2', { user: 'U0PM', ts: '1700010160.000100', threadTs: thread, type: 'message' });
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).not.toContain('Attached');
+    expect(lastText()).not.toContain('b-file.pdf');
+
+    // 3. A shares a file, and confirms 4 thirty-one minutes later: not taken; the receipt says so.
+    await share('U0PM', '1700012000.000100', thread, app.slack.addFile('F0OLD', { name: 'old-scan.pdf', mimetype: 'application/pdf', bytes: Buffer.from('old') }));
+    await send('confirm 4', { user: 'U0PM', ts: String(1700012000 + 31 * 60) + '.000100', threadTs: thread, type: 'message' });
+    expect(lastText()).toContain('Confirmed');
+    expect(lastText()).not.toContain('Attached');
+    expect(lastText()).toContain('No evidence attached: your file old-scan.pdf in this thread was shared more than 30 minutes ago');
+    expect(app.slack.calls.some((c) => c.path.startsWith('/files-pri/F0OLD') || c.path.startsWith('/files-pri/F0B'))).toBe(false);
+    expect(replies()).toBe(3);
+
+    const store = await openLowdbStore(app.dbFile, { readOnly: true });
+    const trail = await store.listSignoffs(`slack:${C}`);
+    const one = trail.find((e) => e.itemId === 'training-approach-agreed')!;
+    expect(await store.listEvidence(`slack:${C}`)).toEqual([
+      expect.objectContaining({ signoffSeq: one.seq, source: 'slack-file', messageId: '1700010000.000100', name: 'approach-signed.pdf', sha256: sha(plan), size: plan.byteLength, status: 'stored' }),
+    ]);
+    // The confirm is the reply; the evidence event names the file message it came from.
+    expect(one.evidenceMessageId).toBe('1700010060.000100');
+    expect(trail.filter((e) => e.action === 'evidence')).toEqual([expect.objectContaining({ evidenceMessageId: '1700010000.000100', evidence: expect.objectContaining({ sha256: sha(plan), signoffSeq: one.seq }) })]);
+    await store.close();
+  });
 });

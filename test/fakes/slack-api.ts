@@ -20,7 +20,10 @@ interface Posted {
   ts: string;
   thread_ts?: string;
   text?: string;
-  bot_id: string;
+  /** Absent for what a person said (`said`). */
+  bot_id?: string;
+  user?: string;
+  files?: object[];
   metadata?: unknown;
 }
 
@@ -29,7 +32,8 @@ interface Posted {
  * chat.update, chat.postEphemeral, the upload flow of files.uploadV2
  * (files.getUploadURLExternal → POST the bytes to /upload/v1/<file id> → files.completeUploadExternal;
  * `uploads` lists what was shared, with its bytes), and conversations.history / conversations.replies over
- * what was posted (metadata only with include_all_metadata, as Slack does; `oldest` honoured).
+ * what was posted and what people `said` (metadata only with include_all_metadata, as Slack does;
+ * `oldest`, `latest` and `inclusive` honoured).
  * Posted messages get ts 1700000100.000001, .000002, …: a test whose retries look for an
  * earlier answer gives its questions older ts, as on Slack a reply is newer. Every call is
  * recorded; `sent()` lists the chat.* calls with `blocks` parsed. Point the app at `apiUrl`
@@ -63,6 +67,15 @@ export class FakeSlack extends RecordingServer {
   /** A message another app posted (another deployment of this bot, say), for history and replies. */
   postAs(botId: string, channel: string, m: { ts: string; thread_ts?: string; metadata?: unknown }): void {
     this.posted.set(channel, [...(this.posted.get(channel) ?? []), { ...m, bot_id: botId }]);
+  }
+
+  /**
+   * What a person posted (a file shared into a thread, say), so conversations.replies lists it as
+   * Slack would: with `user` and `files`, in ts order. The app still gets it only as an event.
+   */
+  said(channel: string, m: { ts: string; thread_ts?: string; user: string; text?: string; files?: object[] }): void {
+    const list = [...(this.posted.get(channel) ?? []), m];
+    this.posted.set(channel, list.sort((a, b) => Number(a.ts) - Number(b.ts)));
   }
 
   /** Forgets every call and every message posted, as a new workspace would. */
@@ -130,7 +143,10 @@ export class FakeSlack extends RecordingServer {
         const limit = Number(b.limit ?? 100);
         const start = Number(b.cursor ?? 0);
         // history: the channel's top-level messages, newest first; replies: a thread, oldest first.
-        const newer = (m: Posted) => !b.oldest || Number(m.ts) > Number(b.oldest);
+        // oldest / latest as Slack: exclusive unless inclusive=true.
+        const inclusive = String(b.inclusive) === 'true';
+        const newer = (m: Posted) =>
+          (!b.oldest || (inclusive ? Number(m.ts) >= Number(b.oldest) : Number(m.ts) > Number(b.oldest))) && (!b.latest || (inclusive ? Number(m.ts) <= Number(b.latest) : Number(m.ts) < Number(b.latest)));
         const list = (api === 'conversations.history' ? all.filter((m) => !m.thread_ts).reverse() : all.filter((m) => m.ts === b.ts || m.thread_ts === b.ts)).filter(newer);
         const page = list.slice(start, start + limit).map(({ metadata, ...m }) => (String(b.include_all_metadata) === 'true' && metadata ? { ...m, metadata } : m));
         const more = start + limit < list.length;
