@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -96,7 +96,46 @@ describe('evidence in the audit trail: lowdb', () => {
     const removed = await audit({ DB_FILE: file });
     expect(removed.code).toBe(1);
     expect(removed.out).toContain(`event #${w.link.auditSeq} (evidence https://mail.example.com/a/1 for training-plan-signed) has no evidence record`);
-    expect(removed.out).toContain('evidence #99 (https://forged.example.com/, sign-off #1) is not in the audit trail');
+    expect(removed.out).toContain('evidence #99 (https://forged.example.com/, sign-off #1) is not in the audit trail: added outside the bot');
+  });
+});
+
+describe('evidence kept by a version before evidence had its own event', () => {
+  it('is checked (its file hashed again) and said, not reported as tampering; a record like it on a later sign-off is', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ev-older-')), 'db.json');
+    const store = await openLowdbStore(file);
+    await store.bindProject(project);
+    // An older version: the confirm in the chain, the evidence record beside it with no event.
+    const [old] = await store.recordSignoffs([confirm]);
+    await store.close();
+    const db = JSON.parse(readFileSync(file, 'utf8'));
+    db.evidence = [...(db.evidence ?? []), { id: 1, projectId: P, signoffSeq: old!.seq, at: confirm.at, messageId: '1700000001.000050', name: 'plan.pdf', mime: 'application/pdf', size: plan.byteLength, sha256: sha(plan), source: 'slack-file', status: 'stored' }];
+    writeFileSync(file, JSON.stringify(db));
+    mkdirSync(`${file}.evidence`, { recursive: true });
+    writeFileSync(join(`${file}.evidence`, sha(plan)), plan);
+    const upgraded = await audit({ DB_FILE: file });
+    expect(upgraded.err).toBe('');
+    expect(upgraded.code).toBe(0);
+    expect(upgraded.out).toContain(`${P}: 1 evidence records, 1 files, all match the trail (1 kept before evidence had its own audit event: their files checked, not chained)`);
+
+    // Its bytes are still held to its hash.
+    writeFileSync(join(`${file}.evidence`, sha(plan)), 'another plan');
+    expect((await audit({ DB_FILE: file })).code).toBe(1);
+    writeFileSync(join(`${file}.evidence`, sha(plan)), plan);
+
+    // Once this version has written evidence events, an event-less record of a later sign-off is not "older".
+    const again = await openLowdbStore(file);
+    const [later] = await again.recordSignoffs([{ ...confirm, itemId: 'go-live-meeting', itemText: 'Go-live meeting held', at: '2026-10-10T09:00:00+08:00' }]);
+    const by: EvidenceAudit = { itemId: later!.itemId, itemText: later!.itemText, userId: 'U0LEAD', userName: 'Wang', role: 'customer-lead', at: later!.at, via: 'reply', platform: 'slack', evidenceMessageId: 'm2', text: 'confirm 5', signoffHash: later!.hash };
+    await again.addEvidence({ projectId: P, signoffSeq: later!.seq, at: later!.at, messageId: 'm2', name: 'https://mail.example.com/a/2', mime: 'text/uri-list', size: 0, source: 'link', url: 'https://mail.example.com/a/2', status: 'stored' }, undefined, by);
+    await again.close();
+    const w = { signed: later! };
+    const db2 = JSON.parse(readFileSync(file, 'utf8'));
+    db2.evidence.push({ id: 50, projectId: P, signoffSeq: w.signed.seq, at: confirm.at, messageId: 'x', name: 'https://forged.example.com/', mime: 'text/uri-list', size: 0, url: 'https://forged.example.com/', source: 'link', status: 'stored' });
+    writeFileSync(file, JSON.stringify(db2));
+    const forged = await audit({ DB_FILE: file });
+    expect(forged.code).toBe(1);
+    expect(forged.out).toContain(`evidence #50 (https://forged.example.com/, sign-off #${w.signed.seq}) is not in the audit trail: added outside the bot`);
   });
 });
 

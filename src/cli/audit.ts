@@ -42,7 +42,9 @@ export async function auditCommand(args: string[], ctx: CliContext): Promise<num
       // The evidence against the trail: its records, and the stored files' bytes hashed again.
       const ev = await verifyEvidence(id, events, await store.listEvidence(id), (sha) => store.readEvidence(sha));
       if (!ev.records) continue;
-      if (!ev.problems.length) ctx.out(`${id}: ${ev.records} evidence records, ${ev.files} files, all match the trail`);
+      // Kept by a version before evidence had its own event: said, not counted as tampering.
+      const older = ev.unchained ? ` (${ev.unchained} kept before evidence had its own audit event: their files checked, not chained)` : '';
+      if (!ev.problems.length) ctx.out(`${id}: ${ev.records} evidence records, ${ev.files} files, all match the trail${older}`);
       else {
         if (r.ok) broken++;
         for (const p of ev.problems) ctx.out(`${id}: EVIDENCE DOES NOT MATCH: ${p}`);

@@ -9,6 +9,8 @@ export interface EvidenceCheck {
   files: number;
   /** What does not hold, one sentence each naming the record (#id, its name) or the event (#seq). */
   problems: string[];
+  /** Records kept before evidence had its own event (an older version): not in the chain, their files still hashed. */
+  unchained: number;
 }
 
 /**
@@ -41,10 +43,18 @@ export async function verifyEvidence(projectId: string, events: SignoffEvent[], 
     const differ = Object.keys({ ...said, ...kept }).filter((k) => canonical((said as Record<string, unknown>)[k]) !== canonical(kept[k]));
     if (differ.length) problems.push(`${name(r)} does not match its audit event #${e.seq}: ${differ.map((k) => `${k} is ${JSON.stringify(kept[k] ?? null)}, the event says ${JSON.stringify((said as Record<string, unknown>)[k] ?? null)}`).join('; ')}`);
   }
+  // A record an older version kept has no event; it can only belong to a sign-off from before the
+  // project's first evidence event, and one whose evidence no event names (since then every piece
+  // of a sign-off gets its event in the same write).
+  const firstEvidenceSeq = events.find((e) => e.action === 'evidence')?.seq ?? Infinity;
+  const chainedSignoffs = new Set(events.flatMap((e) => (e.action === 'evidence' && e.evidence ? [e.evidence.signoffSeq] : [])));
+  const older = (r: EvidenceRecord) => r.signoffSeq !== undefined && r.signoffSeq < firstEvidenceSeq && !chainedSignoffs.has(r.signoffSeq) && bySeq.get(r.signoffSeq)?.action === 'confirm';
+  let unchained = 0;
   const hashed = new Map<string, boolean>();
   let files = 0;
   for (const r of records) {
-    if (r.auditSeq === undefined) problems.push(`${name(r)} is not in the audit trail: kept before evidence had its own event, or added outside the bot`);
+    if (r.auditSeq === undefined && older(r)) unchained++;
+    else if (r.auditSeq === undefined) problems.push(`${name(r)} is not in the audit trail: added outside the bot`);
     else if (bySeq.get(r.auditSeq)?.action !== 'evidence') problems.push(`${name(r)} points at event #${r.auditSeq}, which is not an evidence event`);
     if (r.status !== 'stored' || !r.sha256) continue;
     let ok = hashed.get(r.sha256);
@@ -56,5 +66,5 @@ export async function verifyEvidence(projectId: string, events: SignoffEvent[], 
     }
     if (!ok) problems.push(`${name(r)}: its stored file is missing or its bytes no longer hash to SHA-256 ${r.sha256}`);
   }
-  return { projectId, records: records.length, files, problems };
+  return { projectId, records: records.length, files, problems, unchained };
 }
