@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { openLowdbStore } from '../../src/store/lowdb.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { cliRun } from '../helpers/cli.ts';
 import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
 import { slackAction, slackEvent } from '../helpers/slack.ts';
 
@@ -16,12 +16,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-const cliRun = async (env: Record<string, string>, args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => void out.push(l), err: (l) => void err.push(l), env, stdin: async function* () {}, dataDir: () => env.DATA_DIR ?? 'data', load: () => { throw new Error('not needed'); } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (r: Response): Promise<any> => r.json();

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { feishuMarkdown } from '../../adapters/feishu/render.ts';
 import { slackMrkdwn } from '../../adapters/slack/render.ts';
-import { runCli } from '../../src/cli/main.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { mdText } from '../../src/core/markdown.ts';
 import { loadRulebook } from '../../src/rulebook/load.ts';
 import { checkInCode } from '../../src/training/code.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { cliRun } from '../helpers/cli.ts';
 import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
 import { slackAction, slackEvent } from '../helpers/slack.ts';
 
@@ -33,12 +33,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-const cliRun = async (env: Record<string, string>, args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => void out.push(l), err: (l) => void err.push(l), env, stdin: async function* () {}, dataDir: () => env.DATA_DIR ?? 'data', load: () => { throw new Error('not needed'); } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const runNotices = async (app: TestApp): Promise<any> => {

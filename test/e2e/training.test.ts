@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { feishuMarkdown } from '../../adapters/feishu/render.ts';
 import { slackMrkdwn } from '../../adapters/slack/render.ts';
-import { runCli } from '../../src/cli/main.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { mdText } from '../../src/core/markdown.ts';
 import { loadRulebook } from '../../src/rulebook/load.ts';
@@ -9,6 +8,7 @@ import { createCalendar } from '../../src/schedule/calendar.ts';
 import { verifyChain } from '../../src/store/chain.ts';
 import { openLowdbStore } from '../../src/store/lowdb.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { cliRun } from '../helpers/cli.ts';
 import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
 import { slackAction, slackEvent } from '../helpers/slack.ts';
 
@@ -24,12 +24,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-const cliRun = async (env: Record<string, string>, args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => void out.push(l), err: (l) => void err.push(l), env, stdin: async function* () {}, dataDir: () => env.DATA_DIR ?? 'data', load: () => { throw new Error('not needed'); } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 describe('training sessions through Feishu', () => {
   it('plan in chat → over 60 refused with 5.2-10 verbatim → override → card → sign-up to capacity, waitlist → cancel moves up with a mention → list, cancel → audit trail verifies', async () => {
