@@ -175,6 +175,7 @@ export function createInbox(opts: InboxOptions) {
       clearInterval(timer);
       clearInterval(renewer);
       await this.idle();
+      clearTimeout(wake); // nothing waits for it now; it must not keep the process alive
     },
   };
 }
