@@ -12,6 +12,7 @@ import { verifyChain } from '../src/store/chain.ts';
 import type { NewSignoffEvent, ProjectRecord, RoleGrant, Store } from '../src/store/store.ts';
 import { rulebook, shanghaiProject, template, tempStore } from './support/checklist-world.ts';
 import { startWebApp } from './web/harness.ts';
+import { docxText, docxXml, pdfText } from './helpers/report-files.ts';
 
 /**
  * Both reports in both formats and both languages, opened as a reader would: the DOCX as the
@@ -71,30 +72,6 @@ async function world(p: ProjectRecord, file?: string): Promise<Store> {
     await store.completePost(p.id, date, { projectId: p.id, platform: p.platform, chatId: p.chatId, messageId: `om_daily_${date}`, items: template.items.map((i) => i.id), postedAt: `${date}T09:00:00+08:00`, kind: 'daily' });
   }
   return store;
-}
-
-/** What Word shows: the text of word/document.xml, one line per paragraph, entities decoded. */
-function docxText(bytes: Buffer, dir: string, name: string): { xml: string; text: string } {
-  const file = join(dir, name);
-  writeFileSync(file, bytes);
-  const xml = execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const text = xml
-    .replace(/<\/w:p>/g, '\n')
-    .replace(/<w:br\/>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-  return { xml, text };
-}
-
-function pdfText(bytes: Buffer, dir: string, name: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, bytes);
-  // -raw: in content stream order, so a table cell's wrapped lines stay together.
-  return execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
 }
 
 /**
@@ -209,11 +186,12 @@ describe('a project with nothing signed yet, far from go-live', () => {
       expect(risk.data.risks).toEqual([]);
       expect(risk.data.chain).toEqual({ ok: true, events: 0 });
       expect(risk.event).toBeUndefined(); // no actor: nothing recorded
-      const text = pdfText(risk.bytes, dir, 'empty-risk.pdf');
+      const text = pdfText(risk.bytes);
       expect(text).toContain('当前没有逾期或即将到期的事项。');
       expect(text).toContain('响铃项目');
       const check = await generateReport({ store, template, rulebook, project: p, kind: 'check', format: 'docx', now });
-      const { xml, text: dtext } = docxText(check.bytes, dir, 'empty-check.docx');
+      const xml = docxXml(check.bytes);
+      const dtext = docxText(check.bytes);
       expect(xml).not.toContain('\u0007');
       expect(dtext).toContain('响铃项目');
       expect(dtext).toContain('尚无记录');
@@ -261,7 +239,7 @@ describe('the files, as a reader opens them', () => {
     expect(after.at(-1)!.text).toContain(head);
     expect(verifyChain(p.id, after).ok).toBe(true);
 
-    const text = format === 'docx' ? docxText(r.bytes, dir, `${kind}-${lang}.docx`).text : pdfText(r.bytes, dir, `${kind}-${lang}.pdf`);
+    const text = format === 'docx' ? docxText(r.bytes) : pdfText(r.bytes);
     writeFileSync(join(ART, `${kind}-${lang}.${format}`), r.bytes);
     const has = (s: string) => expect(squash(text), s).toContain(squash(s));
     const d: ReportData = r.data;
@@ -295,10 +273,10 @@ describe('the files, as a reader opens them', () => {
     }
     if (format === 'docx') {
       // The name was text, not markup: escaped once by the docx package.
-      expect(docxText(r.bytes, dir, 'x.docx').xml).toContain(lang === 'zh' ? '&lt;&amp;&quot;项目&quot;&gt;' : '&lt;go-live&gt; &amp; &quot;rollout&quot;');
+      expect(docxXml(r.bytes)).toContain(lang === 'zh' ? '&lt;&amp;&quot;项目&quot;&gt;' : '&lt;go-live&gt; &amp; &quot;rollout&quot;');
     } else {
       // Fonts embedded (a subset), nothing from the machine.
-      const fonts = execFileSync('pdffonts', [join(dir, `${kind}-${lang}.pdf`)], { encoding: 'utf8' });
+      const fonts = execFileSync('pdffonts', [join(ART, `${kind}-${lang}.pdf`)], { encoding: 'utf8' });
       const rows = fonts.trim().split('\n').slice(2);
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row, fonts).toMatch(/NotoSansSC.*\byes\s+yes\s+yes\b/);
@@ -357,7 +335,7 @@ describe('entry points', () => {
         `attachment; filename="risk-report-feishu_oc_rep-2026-10-08.docx"; filename*=UTF-8''${encodeURIComponent('项目风险报告书-华东制造 OA 上线 <&"项目">-2026-10-08.docx').replace(/'/g, '%27')}`,
       );
       const bytes = Buffer.from(await res.arrayBuffer());
-      expect(docxText(bytes, dir, 'api.docx').text).toContain('项目风险报告书');
+      expect(docxText(bytes)).toContain('项目风险报告书');
       const pdf = await fetch(`${url}`, { headers: auth }); // default: the check report as PDF
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
       expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');

@@ -21,10 +21,14 @@ function withFile<T>(bytes: Buffer, name: string, fn: (file: string) => T): T {
 
 export const pdfText = (bytes: Buffer): string => withFile(bytes, 'r.pdf', (f) => execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', f, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 
-/** The text of word/document.xml, entities decoded; throws when the file is not a zip with that part. */
+/** word/document.xml as stored; throws when the file is not a zip with that part. */
+export const docxXml = (bytes: Buffer): string => withFile(bytes, 'r.docx', (f) => execFileSync('unzip', ['-p', f, 'word/document.xml'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+
+/** What Word shows: the text of word/document.xml, one line per paragraph or line break, entities decoded. */
 export const docxText = (bytes: Buffer): string =>
-  withFile(bytes, 'r.docx', (f) => execFileSync('unzip', ['-p', f, 'word/document.xml'], { encoding: 'utf8', maxBuffer: 64 << 20 }))
+  docxXml(bytes)
     .replace(/<\/w:p>/g, '\n')
+    .replace(/<w:br\/>/g, '\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
