@@ -111,7 +111,7 @@ if (write) {
     `bias: ${final.bias}`,
     'weights:',
     ...Object.entries(w).map(([k, v]) => `  ${k}: ${v}`),
-    `threshold: ${final.threshold}`,
+    `threshold: ${Math.round(final.threshold * 1000) / 1000}`,
     'fitted:',
     `  on: [${files.map((f) => JSON.stringify(f.replace(/^\.\//, ''))).join(', ')}]`,
     `  at: "${new Date().toISOString().slice(0, 10)}"`,

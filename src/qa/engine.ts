@@ -24,7 +24,7 @@ export interface EngineOptions {
   unknownShare: number;
   /** Confidence factor of a match that rests on a single shared pair or word. */
   singleMatch: number;
-  /** Weight of the naive Bayes posterior (bayes.ts) added to the phrase-match score. */
+  /** Weight of the naive Bayes posterior (bayes.ts) added to the phrase-match score (3: chosen by `npm run cv:examples`). */
   bayesWeight: number;
   /** Additive smoothing of the naive Bayes feature counts. */
   bayesSmoothing: number;
@@ -43,7 +43,7 @@ export const defaultOptions: EngineOptions = {
   shortlist: 12,
   unknownShare: 0.7,
   singleMatch: 0.45,
-  bayesWeight: 1,
+  bayesWeight: 3,
   bayesSmoothing: 0.2,
   bayesTemperature: 0.05,
 };
