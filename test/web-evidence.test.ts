@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/core/clock.ts';
 import type { ProjectRecord } from '../src/store/store.ts';
@@ -65,5 +68,53 @@ describe('evidence on the dashboard, under its access rule', () => {
     // A link, a missing file, another project's id or garbage: 404.
     for (const id of [ids.link, ids.missing, 9999]) expect((await fetch(href(id), { headers: auth })).status).toBe(404);
     expect((await fetch(`${s.url}/dashboard/projects/feishu%3Aother/evidence/${ids.pdf}`, { headers: auth })).status).toBe(404);
+  });
+});
+
+describe('the project page holds the evidence to the audit chain, with the check audit verify runs', () => {
+  let s: Awaited<ReturnType<typeof startWebApp>>;
+  const dbFile = join(mkdtempSync(join(tmpdir(), 'web-evcheck-')), 'db.json');
+  const p2: ProjectRecord = { ...project, id: 'feishu:oc_chk', chatId: 'oc_chk' };
+  const plan = Buffer.from('%PDF-1.4 signed plan, chained');
+  const old = Buffer.from('%PDF-1.4 kept by an older version');
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const ids = { chained: 0, older: 0, signoff: 0 };
+  beforeAll(async () => {
+    s = await startWebApp({ ADMIN_TOKEN: TOKEN, DB_FILE: dbFile }, { clock });
+    const store = s.app.bot.deps.store;
+    await store.putProject(p2);
+    const c = { projectId: p2.id, action: 'confirm' as const, userId: 'ou_lead', userName: '王芳', role: 'customer-lead' as const, via: 'reply' as const, platform: 'feishu' as const, text: '确认' };
+    // An older version: a confirm whose evidence record has no event of its own.
+    const [a] = await store.appendSignoffs([{ ...c, itemId: 'kickoff-held', itemText: '启动会已召开', at: '2026-10-01T09:00:00+08:00', evidenceMessageId: 'om_a' }]);
+    ids.older = (await store.addEvidence({ projectId: p2.id, signoffSeq: a!.seq, messageId: 'om_a', at: a!.at, name: 'old.pdf', mime: 'application/pdf', size: 0, source: 'feishu-file', status: 'stored' }, old)).id;
+    // This version: the evidence with its event in the chain.
+    const [b] = await store.appendSignoffs([{ ...c, itemId: 'training-plan-signed', itemText: '培训方案和时间计划已由客户项目负责人签字确认', at: '2026-10-08T09:12:00+08:00', evidenceMessageId: 'om_b' }]);
+    ids.signoff = b!.seq;
+    const by = { itemId: b!.itemId, itemText: b!.itemText, userId: 'ou_lead', userName: '王芳', role: 'customer-lead' as const, at: b!.at, via: 'reply' as const, platform: 'feishu' as const, evidenceMessageId: 'om_b', text: '确认 3', signoffHash: b!.hash };
+    ids.chained = (await store.addEvidence({ projectId: p2.id, signoffSeq: b!.seq, messageId: 'om_b', at: b!.at, name: 'plan.pdf', mime: 'application/pdf', size: 0, source: 'feishu-file', status: 'stored' }, plan, by)).id;
+  });
+  afterAll(() => s.close());
+  const page = async () => (await fetch(`${s.url}/dashboard/projects/${encodeURIComponent(p2.id)}`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+
+  it('says the chain and evidence hold, and that evidence kept before evidence events is older, not tampering', async () => {
+    const body = await page();
+    expect(body).toMatch(/id="chain" class="muted">🔗 审计链完整\(3 条记录\)/);
+    expect(body).toContain('id="evidence-check" class="muted">🔗 证据与审计链相符(2 条证据记录,2 个文件已重新计算哈希)');
+    expect(body).toContain('id="evidence-older" class="muted">ℹ️ 1 条证据由旧版本保存');
+    expect(body).not.toContain('⛔');
+  });
+
+  it('names a stored file whose bytes changed, and a record with no evidence event, as audit verify does', async () => {
+    writeFileSync(join(`${dbFile}.evidence`, sha(plan)), 'a different plan');
+    const store = s.app.bot.deps.store;
+    const forged = await store.addEvidence({ projectId: p2.id, signoffSeq: ids.signoff, messageId: 'om_x', at: '2026-10-08T10:00:00+08:00', name: 'https://forged.example.com/', mime: 'text/uri-list', size: 0, source: 'link', url: 'https://forged.example.com/', status: 'stored' });
+    const body = await page();
+    expect(body).toMatch(/id="chain" class="state-overdue">⛔ 审计链完整/);
+    expect(body).toContain('证据与审计链不符(2 处)');
+    expect(body).toContain(`<li>evidence #${ids.chained} (plan.pdf, sign-off #${ids.signoff}): its stored file is missing or its bytes no longer hash to SHA-256 ${sha(plan)}</li>`);
+    expect(body).toContain(`<li>evidence #${forged.id} (https://forged.example.com/, sign-off #${ids.signoff}) is not in the audit trail: added outside the bot</li>`);
+    // The older record is still said as older, not as tampering.
+    expect(body).toContain('id="evidence-older"');
+    expect(body).not.toContain(`evidence #${ids.older} (old.pdf`);
   });
 });

@@ -1,6 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { verifyChain } from '../store/chain.ts';
-import { verifyEvidence } from '../store/evidence-check.ts';
+import { checkAudit } from '../store/audit-check.ts';
 import { openStore } from '../store/open.ts';
 import type { CliContext } from './context.ts';
 
@@ -32,15 +31,14 @@ export async function auditCommand(args: string[], ctx: CliContext): Promise<num
     }
     let broken = 0;
     for (const id of only ? [only] : projects) {
-      const events = await store.listSignoffs(id);
-      const r = verifyChain(id, events);
+      // The same check the dashboard's project page shows (src/store/audit-check.ts).
+      const { chain: r, evidence: ev } = await checkAudit(store, id);
       if (r.ok) ctx.out(`${id}: ${r.events} events, chain intact, head ${r.head}`);
       else {
         broken++;
         ctx.out(`${id}: ${r.events} events, CHAIN BROKEN at ${r.why}`);
       }
       // The evidence against the trail: its records, and the stored files' bytes hashed again.
-      const ev = await verifyEvidence(id, events, await store.listEvidence(id), (sha) => store.readEvidence(sha));
       if (!ev.records) continue;
       // Kept by a version before evidence had its own event: said, not counted as tampering.
       const older = ev.unchained ? ` (${ev.unchained} kept before evidence had its own audit event: their files checked, not chained)` : '';

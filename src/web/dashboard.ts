@@ -7,6 +7,7 @@ import type { WorkCalendar } from '../schedule/calendar.ts';
 import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
 import { daysBetween, localDate } from '../schedule/dates.ts';
 import { actionWord, customerOrgWords, evidenceFactWords, grantWords } from '../projects/trail.ts';
+import type { AuditCheck } from '../store/audit-check.ts';
 import { verifyChain } from '../store/chain.ts';
 import { isRoleAction, isTrainingAction, RoleAction, TrainingAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
 import type { Trend } from '../checklist/trend.ts';
@@ -39,6 +40,8 @@ export interface ProjectStatus {
   evidence: EvidenceRecord[];
   /** Readiness over time (trend-chart.ts projectTrend): set for the project page only. */
   trend?: Trend;
+  /** The audit check `cli audit verify` runs (chain and evidence, files hashed again): set for the project page only. */
+  audit?: AuditCheck;
 }
 
 export { CALENDAR_WARN_DAYS, calendarGap };
@@ -106,14 +109,27 @@ export async function projectStatus(store: Store, template: Template, clock: Clo
 
 const ACTIONS = ['confirm', 'undo', 'evidence', ...RoleAction.options, ...TrainingAction.options, 'report'] as const;
 
-/** Whether the trail's hash chain holds, and its head: what a report or an auditor can quote. */
+/**
+ * Whether the trail's hash chain holds and the evidence matches it (the same check as `cli audit
+ * verify`, src/store/audit-check.ts), and the head: what a report or an auditor can quote. Each
+ * evidence problem names the record (#id, file name, sign-off) or the event; evidence kept by an
+ * older version before evidence had its own event is said as such, not as tampering.
+ */
 function chainLine(lang: Lang, r: ProjectStatus): Raw | string {
-  if (!r.signoffs.length) return '';
-  const c = verifyChain(r.project.id, r.signoffs);
+  if (!r.signoffs.length && !r.evidence.length) return '';
+  const c = r.audit?.chain ?? verifyChain(r.project.id, r.signoffs);
+  const ev = r.audit?.evidence;
   const s = t(lang);
-  return c.ok
-    ? html`<p id="chain" class="muted">🔗 ${s.dbChainOk.replace('{n}', String(c.events))} <code>${c.head}</code></p>`
+  const chain = c.ok
+    ? html`<p id="chain" class="${ev?.problems.length ? 'state-overdue' : 'muted'}">${ev?.problems.length ? '⛔' : '🔗'} ${s.dbChainOk.replace('{n}', String(c.events))} <code>${c.head}</code></p>`
     : html`<p id="chain" class="state-overdue">⛔ ${s.dbChainBroken.replace('{seq}', String(c.seq))} ${c.why}</p>`;
+  const problems = ev?.problems.length
+    ? html`<div id="evidence-check" class="state-overdue"><p>⛔ ${s.dbEvidenceBroken.replace('{n}', String(ev.problems.length))}</p><ul>${ev.problems.map((p) => html`<li>${p}</li>`)}</ul></div>`
+    : ev?.records
+      ? html`<p id="evidence-check" class="muted">🔗 ${s.dbEvidenceOk.replace('{n}', String(ev.records)).replace('{files}', String(ev.files))}</p>`
+      : '';
+  const older = ev?.unchained ? html`<p id="evidence-older" class="muted">ℹ️ ${s.dbEvidenceOlder.replace('{n}', String(ev.unchained))}</p>` : '';
+  return html`${chain}${problems}${older}`;
 }
 
 /** How a role holder got their role, as the dashboard says it. */

@@ -22,6 +22,7 @@ import { createEngine } from '../qa/engine.ts';
 import { evaluate, parseEvalFile } from '../qa/evaluate.ts';
 import { exportPatch, groupReview } from '../review/queue.ts';
 import { loadRulebook } from '../rulebook/load.ts';
+import { checkAudit } from '../store/audit-check.ts';
 import type { Answerer } from '../qa/types.ts';
 
 const STATIC: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'code.css': 'text/css; charset=utf-8', 'playground.js': 'text/javascript; charset=utf-8' };
@@ -131,6 +132,7 @@ export function webRoutes(): RouteModule {
       const lang = pickLang(ctx);
       const status = await projectStatus(store, template, clock, await projectOr404(ctx), lang, calendar);
       status.trend = projectTrend(status, calendar); // readiness over time, per working day of the project's calendar
+      status.audit = await checkAudit(store, status.project.id, { events: status.signoffs, records: status.evidence }); // the check `audit verify` runs
       render(ctx, 'dashboard', status.project.name, projectBody(lang, status, readFilter(ctx.query), new URLSearchParams(ctx.querystring)));
     }));
 
