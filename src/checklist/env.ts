@@ -20,6 +20,7 @@ export interface ChecklistEnv {
   trainingCodeSecret?: string;
   /** PUBLIC_URL, for links the bot gives in chat (the training code page). */
   publicUrl?: string;
+  /** The exams' question banks (data/training/*.yaml, src/training/exam.ts). */ examBanks?: readonly import('../training/exam-model.ts').ExamBank[];
 }
 
 export type Lang = 'zh' | 'en';

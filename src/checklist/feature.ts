@@ -17,6 +17,7 @@ import type { RouteModule } from '../server/routes.ts';
 import { signoffHandler } from '../signoff/handlers.ts';
 import { randomBytes } from 'node:crypto';
 import { trainingHandlers } from '../training/chat.ts';
+import { loadExamBanks } from '../training/exam.ts';
 import { createTrainingJob, type TrainingJob } from '../training/job.ts';
 import { trainingRoutes } from '../training/routes.ts';
 import type { Store } from '../store/store.ts';
@@ -96,6 +97,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps): ChecklistFea
     projectStatusFor: createProjectStatus({ store: deps.store, template, job }),
     ...(deps.evidenceMaxBytes ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}),
     trainingCodeSecret,
+    examBanks: loadExamBanks(join(deps.dataDir, 'training')), // src/training/exam.ts
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
   };
   const routes = [checklistRoutes(job), trainingRoutes({ job: trainingJob, codeSecret: trainingCodeSecret })];

@@ -41,7 +41,14 @@ export const Action = z.discriminatedUnion('type', [
    * On a training session's card (src/training), the session of the chat's project with this
    * number: 报名 / 取消报名 (signup, cancel), 签到 (checkin), 确认在场 (here: the second check).
    */
-  z.object({ type: z.literal('training'), op: z.enum(['signup', 'cancel', 'checkin', 'here']), no: z.number().int().positive().max(9999) }),
+  z.object({
+    type: z.literal('training'),
+    op: z.enum(['signup', 'cancel', 'checkin', 'here', 'answer']),
+    no: z.number().int().positive().max(9999),
+    /** answer (the exam card, src/training/exam-card.ts): question `q` and choice `c`, by index. */
+    q: z.number().int().min(0).max(19).optional(),
+    c: z.number().int().min(0).max(5).optional(),
+  }),
 ]);
 export type Action = z.infer<typeof Action>;
 

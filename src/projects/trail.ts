@@ -32,6 +32,7 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
   'training-secondcheck': { zh: '课堂确认', en: 'confirmed still in the room at' },
   'training-remind': { zh: '培训提醒', en: 'reminded of' },
   'training-warn': { zh: '培训预警', en: 'warned about' },
+  'training-exam': { zh: '培训考试', en: 'exam' },
 };
 
 export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];

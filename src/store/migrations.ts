@@ -237,6 +237,18 @@ export const migrations: Migration[] = [
           'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn'));
     `,
   },
+  {
+    version: 13,
+    name: 'training exams: their start and close in the audit trail',
+    sql: `
+      -- The exam itself (bank, answers, scores) is part of the session's jsonb record (training_sessions.data).
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove', 'report', 'evidence',
+          'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist',
+          'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn', 'training-exam'));
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

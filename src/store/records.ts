@@ -107,7 +107,7 @@ export const isRoleAction = (a: string): a is RoleAction => (RoleAction.options 
  */
 export const TrainingAction = z.enum([
   'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist', 'training-unsignup', 'training-moveup', 'training-checkin',
-  'training-secondcheck', 'training-remind', 'training-warn',
+  'training-secondcheck', 'training-remind', 'training-warn', 'training-exam',
 ]);
 export type TrainingAction = z.infer<typeof TrainingAction>;
 export const isTrainingAction = (a: string): a is TrainingAction => (TrainingAction.options as string[]).includes(a);

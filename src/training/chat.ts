@@ -15,6 +15,9 @@ import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
 import { attendanceCard, checkNote, checkRefusedNote, codePageNote } from './room-card.ts';
 import { mdText } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
+import { decideAnswer, decideEndExam, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
+import { answerNote, examCard, resultsCard } from './exam-card.ts';
+import { mayPlan } from './decide.ts';
 
 /**
  * The chat edge of training sessions (decide.ts decides, card.ts renders): who asked and the
@@ -33,6 +36,8 @@ export interface TrainingEnv {
   trainingCodeSecret?: string;
   /** PUBLIC_URL: `签到码 N` answers with the code page's full address there. */
   publicUrl?: string;
+  /** The question banks of data/training/*.yaml (exam.ts loadExamBanks), loaded at start. */
+  examBanks?: readonly ExamBank[];
 }
 
 const PROCESS_SECRET = randomBytes(32).toString('hex');
@@ -78,7 +83,7 @@ export function currentCard(env: TrainingEnv, p: ProjectRecord, s: Session, now:
   });
 }
 
-const write = (d: TrainingDecision) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
+const write = <D extends TrainingDecision | ExamDecision>(d: D) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
 
 const notFound = (lang: Lang, no: number) => note(say(lang, '没有这场培训', 'No such session'), say(lang, `本项目没有培训 #${no}。「@机器人 培训列表」可查看编号。`, `This project has no session #${no}. "@bot trainings" lists the numbers.`), 'warning');
 
@@ -154,6 +159,36 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
       const path = codePagePath(p.id, s.no);
       await ctx.reply(codePageNote(s, env.publicUrl ? `${env.publicUrl.replace(/\/+$/, '')}${path}` : undefined, path, lang));
+      return;
+    }
+    case 'exam-start': {
+      const bank = pickBank(env.examBanks ?? [], cmd.module);
+      if (!('questions' in bank)) return void (await ctx.reply(note(say(lang, '考试未开始', 'Exam not started'), mdText(bank[lang]), 'warning')));
+      const st = stampOf(ctx, p.timeZone);
+      const out = await store.changeSession(p.id, cmd.no, (s) => write(decideStartExam(p, s, bank, me, st, now)));
+      if (!out) return void (await ctx.reply(notFound(lang, cmd.no)));
+      const d = out.result;
+      if (!d.ok) return void (await ctx.reply(note(say(lang, '考试未开始', 'Exam not started'), mdText(d.why[lang]), 'warning')));
+      log.info('training exam started', { projectId: p.id, no: cmd.no, by: me.id, bank: bank.module });
+      await ctx.post(examCard(out.session, out.session.exam!, lang, say(lang, `${mdText(me.name ?? me.id)} 开始了考试。`, `${mdText(me.name ?? me.id)} started the exam.`)));
+      return;
+    }
+    case 'exam-end': {
+      const st = stampOf(ctx, p.timeZone);
+      const out = await store.changeSession(p.id, cmd.no, (s) => write(decideEndExam(p, s, me, st)));
+      if (!out) return void (await ctx.reply(notFound(lang, cmd.no)));
+      const d = out.result;
+      if (!d.ok) return void (await ctx.reply(note(say(lang, '考试未结束', 'Exam not ended'), mdText(d.why[lang]), 'warning')));
+      log.info('training exam ended', { projectId: p.id, no: cmd.no, by: me.id, answered: out.session.exam?.results?.length });
+      await ctx.post(resultsCard(out.session, lang));
+      return;
+    }
+    case 'exam-results': {
+      const s = await store.getSession(p.id, cmd.no);
+      if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
+      if (!s.exam) return void (await ctx.reply(note(say(lang, '还没有考试', 'No exam yet'), say(lang, `培训 #${s.no} 还没有开始考试。`, `Session #${s.no} has no exam yet.`), 'info')));
+      // Nobody sees another's score except those who run the session.
+      await ctx.reply(resultsCard(s, lang, mayPlan(p, me.id) ? undefined : msg.user));
       return;
     }
     default: {
@@ -234,7 +269,7 @@ export function trainingCommandHandler(env: TrainingEnv): Handler {
 export function trainingButtonHandler(env: TrainingEnv): Handler {
   return async (ctx) => {
     const m = ctx.msg;
-    if (m.kind !== 'action' || m.action.type !== 'training') return false;
+    if (m.kind !== 'action' || m.action.type !== 'training' || m.action.op === 'answer') return false;
     const a = m.action;
     const p = await ctx.deps.store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
     if (!p) {
@@ -277,6 +312,39 @@ async function refresh(ctx: Ctx, env: TrainingEnv, p: ProjectRecord, s: Session,
   }
 }
 
+/** An answer button on an exam card: one write, then a note naming the question (never the choice). */
+export function examButtonHandler(): Handler {
+  return async (ctx) => {
+    const m = ctx.msg;
+    if (m.kind !== 'action' || m.action.type !== 'training' || m.action.op !== 'answer') return false;
+    const a = m.action;
+    const p = await ctx.deps.store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
+    if (!p) {
+      await ctx.reply(notBound('zh'));
+      return true;
+    }
+    const lang = p.lang;
+    const at = isoWithOffset(ctx.deps.clock.now(), p.timeZone);
+    const out = await ctx.deps.store.changeSession(p.id, a.no, (s) => {
+      const d = decideAnswer(s, personOf(m), a.q ?? -1, a.c ?? -1, at);
+      // An answer writes the session without an audit event (the close records the scores).
+      return d.ok && d.outcome !== 'same' ? { result: d, session: d.session, events: [] } : { result: d };
+    });
+    if (!out) {
+      await ctx.reply(notFound(lang, a.no));
+      return true;
+    }
+    const d = out.result;
+    if (!d.ok) {
+      await ctx.reply(note(say(lang, '答案未记录', 'Answer not kept'), mdText(d.why[lang]), 'warning'));
+      return true;
+    }
+    ctx.deps.log.info('training exam answer', { projectId: p.id, no: a.no, user: m.user.id, q: a.q, outcome: d.outcome });
+    await ctx.reply(answerNote(d.outcome === 'changed' ? 'changed' : d.outcome === 'same' ? 'same' : 'answered', out.session, a.q ?? 0, m.user, lang));
+    return true;
+  };
+}
+
 export function trainingHandlers(env: TrainingEnv): Handler[] {
-  return [trainingCommandHandler(env), trainingButtonHandler(env)];
+  return [trainingCommandHandler(env), trainingButtonHandler(env), examButtonHandler()];
 }

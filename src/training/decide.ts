@@ -92,7 +92,7 @@ const refuse = (zh: string, en: string, rule?: string): Refused => ({ ok: false,
 const notPlanner = () =>
   refuse(`只有${who(PLANNER_ROLES, 'zh')}可以安排培训。`, `Only the ${who(PLANNER_ROLES, 'en')} can plan training sessions.`);
 
-function event(p: ProjectRecord, s: Session, action: TrainingAction, actor: Person, st: Stamp, extra: { subject?: Person; detail?: string } = {}): NewSignoffEvent {
+export function trainingEvent(p: ProjectRecord, s: Session, action: TrainingAction, actor: Person, st: Stamp, extra: { subject?: Person; detail?: string } = {}): NewSignoffEvent {
   return {
     projectId: p.id,
     action,
@@ -111,6 +111,8 @@ function event(p: ProjectRecord, s: Session, action: TrainingAction, actor: Pers
     ...(st.rulebookVersion ? { rulebookVersion: st.rulebookVersion } : {}),
   };
 }
+
+const event = trainingEvent;
 
 const started = (s: Session, now: string) => now >= s.start;
 

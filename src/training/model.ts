@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Exam } from './exam-model.ts';
 
 /**
  * Training sessions (rulebook 5.2 上线前培训准备, 5.3 用户使用培训) as pure decisions: each takes
@@ -86,6 +87,8 @@ export const Session = z.strictObject({
   /** Reminders and warnings the bot posted (src/training/job.ts). */
   notices: z.array(SentNotice).default([]),
   cancelled: z.boolean().default(false),
+  /** The exam after the session (exam.ts): its bank as at the start, the answers, the scores once closed. */
+  exam: Exam.optional(),
   createdBy: z.string().optional(),
   /** ISO 8601 with the project's offset. */
   createdAt: z.string().optional(),

@@ -31,6 +31,10 @@ export type TrainingCommand =
   | { kind: 'attendance'; lang: Lang; no: number }
   /** 签到码 3 / check-in code 3: where the trainer's code page is (never the code itself). */
   | { kind: 'code-page'; lang: Lang; no: number }
+  /** 开始考试 3 [题库] / start exam 3 [bank], 结束考试 3 / end exam 3, 考试成绩 3 / exam results 3. */
+  | { kind: 'exam-start'; lang: Lang; no: number; module?: string }
+  | { kind: 'exam-end'; lang: Lang; no: number }
+  | { kind: 'exam-results'; lang: Lang; no: number }
   | { kind: 'invalid'; lang: Lang; error: string };
 
 export const USAGE = {
@@ -244,6 +248,12 @@ export function parseTrainingCommand(text: string, today: string): TrainingComma
   if (/^cancel training\b/iu.test(s)) return { kind: 'invalid', lang: 'en', error: 'usage: cancel training 3 (numbers as in "trainings")' };
   if (/^(?:培训列表|培训计划|培训安排|培训场次|所有培训|查看培训)$/u.test(s)) return { kind: 'list', lang: 'zh' };
   if (/^(?:trainings|training sessions|training list|list trainings|training plan|show trainings)$/iu.test(s)) return { kind: 'list', lang: 'en' };
+  if ((m = /^开始考试\s*#?(\d{1,4})(?:\s+(?:题库\s*)?([a-z0-9][a-z0-9-]{0,39}))?$/iu.exec(s))) return { kind: 'exam-start', lang: 'zh', no: Number(m[1]), ...(m[2] ? { module: m[2].toLowerCase() } : {}) };
+  if ((m = /^start (?:the )?exam\s*#?(\d{1,4})(?:\s+(?:bank\s+)?([a-z0-9][a-z0-9-]{0,39}))?$/iu.exec(s))) return { kind: 'exam-start', lang: 'en', no: Number(m[1]), ...(m[2] ? { module: m[2].toLowerCase() } : {}) };
+  if ((m = /^(?:结束考试|考试结束)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'exam-end', lang: 'zh', no: Number(m[1]) };
+  if ((m = /^(?:end|close) (?:the )?exam\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'exam-end', lang: 'en', no: Number(m[1]) };
+  if ((m = /^(?:考试成绩|成绩)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'exam-results', lang: 'zh', no: Number(m[1]) };
+  if ((m = /^(?:exam results|exam scores|scores)\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'exam-results', lang: 'en', no: Number(m[1]) };
   if ((m = /^(?:签到情况|签到记录|签到名单|出勤|出勤情况|考勤)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'attendance', lang: 'zh', no: Number(m[1]) };
   if ((m = /^(?:attendance|attendance of|check-ins|checkins)\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'attendance', lang: 'en', no: Number(m[1]) };
   if ((m = /^(?:签到码|签到码页面)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'code-page', lang: 'zh', no: Number(m[1]) };

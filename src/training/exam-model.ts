@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** The exam's data: the question bank file (data/training/*.yaml) and the exam as the session keeps it (exam.ts decides). */
+
+export class ExamBankError extends Error {
+  override name = 'ExamBankError';
+}
+
+const Text = z.strictObject({ zh: z.string().min(1).max(300), en: z.string().min(1).max(300) });
+export const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+
+export const ExamQuestion = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -'),
+    text: Text,
+    choices: z.array(Text).min(2).max(LETTERS.length),
+    answer: z.enum(LETTERS),
+  })
+  .refine((q) => LETTERS.indexOf(q.answer) < q.choices.length, { message: 'answer names a choice the question does not have', path: ['answer'] });
+
+export const ExamBank = z
+  .strictObject({
+    /** A sample the customer replaces (shown on the exam card). */
+    example: z.boolean().default(false),
+    module: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -'),
+    title: Text,
+    /** Percent of right answers needed to pass. */
+    passMark: z.number().int().min(1).max(100),
+    questions: z.array(ExamQuestion).min(1).max(20),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.questions.forEach((q, i) => {
+      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', message: `question id "${q.id}" is used twice`, path: ['questions', i, 'id'] });
+      seen.add(q.id);
+    });
+  });
+export type ExamBank = z.infer<typeof ExamBank>;
+
+/** The exam as kept on the session: the bank as it was at the start (so a changed file never rescores), the answers, the results once closed. */
+export const ExamResult = z.strictObject({ userId: z.string().min(1), correct: z.number().int().min(0), total: z.number().int().positive(), percent: z.number().int().min(0).max(100), passed: z.boolean() });
+export type ExamResult = z.infer<typeof ExamResult>;
+export const Exam = z.strictObject({
+  bank: ExamBank,
+  startedBy: z.string().min(1),
+  startedAt: z.string(),
+  /** userId → question id → the index of the choice. */
+  answers: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).default({}),
+  closedBy: z.string().optional(),
+  closedAt: z.string().optional(),
+  results: z.array(ExamResult).optional(),
+  /** The message the exam card was posted as. */
+  messageId: z.string().optional(),
+});
+export type Exam = z.infer<typeof Exam>;
+
