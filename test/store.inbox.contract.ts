@@ -77,6 +77,17 @@ export function inboxContract(name: string, fixture: StoreFixture): void {
       expect((await store.takeDeliveries(at(2 * LEASE), LEASE, 10, ['slack'])).map((d) => d.key)).toEqual(['slack:Ev1']);
     });
 
+    it('renewing moves only the lease: the payload and attempts stay as they were', async () => {
+      store = await fixture.open();
+      const payload = { text: '培训人数多怎么办 🙂', nested: [{ a: null, n: 3 }] };
+      await store.acceptDelivery(delivery('slack:Ev1', payload), t0, TTL);
+      await store.renewDeliveries(['slack:Ev1'], at(LEASE - 1));
+      await store.renewDeliveries(['slack:Ev1'], at(2 * LEASE - 2));
+      expect(await store.takeDeliveries(at(3 * LEASE - 3), LEASE, 10, ['slack'])).toEqual([]);
+      const [taken] = await store.takeDeliveries(at(3 * LEASE - 2), LEASE, 10, ['slack']);
+      expect(taken).toMatchObject({ key: 'slack:Ev1', payload, receivedAt: t0.getTime(), takenAt: at(3 * LEASE - 2).getTime(), attempts: 2, status: 'pending' });
+    });
+
     it('hands out only the kinds the caller can handle', async () => {
       store = await fixture.open();
       await store.acceptDelivery({ ...delivery('feishu:ev1'), platform: 'feishu', kind: 'feishu.message' }, t0, TTL);

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readJournal } from '../src/store/journal.ts';
 import { journalFiles, openLowdbStore } from '../src/store/lowdb.ts';
+import { Delivery } from '../src/store/records.ts';
 import { storeContract, type StoreFixture } from './store.contract.ts';
 import { shanghaiProject } from './support/fixtures.ts';
 import { inboxContract } from './store.inbox.contract.ts';
@@ -62,6 +64,31 @@ describe('lowdb store file', () => {
     writeFileSync(inbox, readFileSync(inbox, 'utf8') + '{"k":"slack:Ev3","v":{"key":"sl');
     const again = await openLowdbStore(f);
     expect((await again.takeDeliveries(t0, 60_000, 10, ['slack'])).map((x) => x.key)).toEqual(['slack:Ev1', 'slack:Ev2']);
+    expect(readFileSync(inbox, 'utf8').endsWith('\n')).toBe(true);
+    await again.close();
+  });
+
+  it('writes a renewal as a lease record without the payload, and replays it (also after a torn last line)', async () => {
+    const f = fresh();
+    const store = await openLowdbStore(f);
+    await store.acceptDelivery({ ...d('slack:Ev1'), payload: { text: 'kept 培训' } }, t0, TTL);
+    await store.acceptDelivery(d('slack:Ev2'), t0, TTL);
+    await store.renewDeliveries(['slack:Ev1', 'slack:nope'], new Date(t0.getTime() + 50_000));
+    await store.close();
+    const { inbox } = journalFiles(f);
+    const lines = readFileSync(inbox, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ k: 'slack:Ev1', p: { takenAt: t0.getTime() + 50_000 } });
+    expect(lines).toHaveLength(3);
+    // A crash in the middle of the next renewal's line.
+    writeFileSync(inbox, readFileSync(inbox, 'utf8') + '{"k":"slack:Ev2","p":{"taken');
+    // Replay: Ev1's lease moved and its payload is whole; the torn record is dropped, Ev2 kept its lease from t0.
+    const { map, torn } = readJournal(inbox, Delivery);
+    expect(torn).toBe(true);
+    expect(map.get('slack:Ev1')).toEqual({ key: 'slack:Ev1', platform: 'slack', kind: 'slack', payload: { text: 'kept 培训' }, receivedAt: t0.getTime(), takenAt: t0.getTime() + 50_000, attempts: 1, status: 'pending' });
+    expect(map.get('slack:Ev2')).toMatchObject({ payload: { text: 'slack:Ev2' }, takenAt: t0.getTime() });
+    // Opening repairs the file (the lock is gone, so both are handed out at once, with their payloads).
+    const again = await openLowdbStore(f);
+    expect((await again.takeDeliveries(t0, 60_000, 10, ['slack'])).map((x) => [x.key, x.payload])).toEqual([['slack:Ev1', { text: 'kept 培训' }], ['slack:Ev2', { text: 'slack:Ev2' }]]);
     expect(readFileSync(inbox, 'utf8').endsWith('\n')).toBe(true);
     await again.close();
   });

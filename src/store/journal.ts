@@ -20,12 +20,18 @@ export interface Journal<T> {
   entries(): IterableIterator<[string, T]>;
   readonly size: number;
   set(key: string, value: T): void;
+  /**
+   * Changes some fields of a record that exists (nothing if it does not): the line written
+   * holds only those fields, not the whole record (a lease renewal must not copy payloads).
+   */
+  patch(key: string, fields: Partial<T>): void;
   delete(key: string): void;
   commit(): Promise<void>;
   close(): void;
 }
 
-type Line<T> = { k: string; v: T } | { k: string; d: 1 };
+/** A whole record (v), a deletion (d), or some fields of a record already there (p, see patch()). */
+type Line<T> = { k: string; v: T } | { k: string; d: 1 } | { k: string; p: Partial<T> };
 
 /** Reads a journal file into a map, validating each record; a torn last line (a crash mid-append) is dropped. */
 export function readJournal<T>(file: string, schema: z.ZodType<T>): { map: Map<string, T>; lines: number; torn: boolean } {
@@ -47,7 +53,14 @@ export function readJournal<T>(file: string, schema: z.ZodType<T>): { map: Map<s
       map.delete(line.k);
       return;
     }
-    const r = schema.safeParse(line.v);
+    let value: unknown;
+    if ('p' in line) {
+      // patch() writes one only for a record that exists, so one without is never live.
+      const old = map.get(line.k);
+      if (old === undefined) return;
+      value = { ...old, ...(line.p as object) };
+    } else value = line.v;
+    const r = schema.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       throw new StoreError(`${file}:${i + 1}: ${issue.path.join('.') || 'record'}: ${issue.message}; fix or move the file away, it was left untouched`);
@@ -120,6 +133,12 @@ export async function openJournal<T>(file: string, schema: z.ZodType<T>, opts: {
     set(key, value) {
       map.set(key, value);
       staged.push(`${JSON.stringify({ k: key, v: value })}\n`);
+    },
+    patch(key, fields) {
+      const old = map.get(key);
+      if (old === undefined) return;
+      map.set(key, { ...old, ...fields });
+      staged.push(`${JSON.stringify({ k: key, p: fields })}\n`);
     },
     delete(key) {
       if (!map.delete(key)) return;

@@ -52,7 +52,8 @@ export function lowdbInbox(inbox: Journal<Delivery>, opts: { orphaned: boolean }
     async renewDeliveries(keys, now) {
       for (const k of keys) {
         const x = inbox.get(k);
-        if (x?.status === 'pending') inbox.set(k, { ...x, takenAt: now.getTime() });
+        // Only the lease goes into the journal line, not the whole event with its payload.
+        if (x?.status === 'pending') inbox.patch(k, { takenAt: now.getTime() });
       }
       await inbox.commit();
     },
