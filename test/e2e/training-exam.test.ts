@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { cliRun } from '../helpers/cli.ts';
+import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
+
+/**
+ * Exams (issue 15, third slice) end to end through fake Feishu with a fake clock: a session,
+ * check-ins, 开始考试 posts the questions as buttons (no key), answers by button (changed once),
+ * one who did not check in refused, 结束考试 scores against the bank's pass mark, 考试成绩 shows
+ * all to the PM and one's own to a participant; training-exam events in a trail that verifies.
+ */
+
+const ADMIN_TOKEN = 'admin-token-TEST-1234-0123456789abcdef';
+const SH = (local: string) => new Date(`${local}:00+08:00`);
+const EVIL = '**粗体** <at id=all></at> [点我](http://evil.example)';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('training exam through Feishu', () => {
+  it('start → answers by button → end with scores → results (all for the PM, own for others) → trail verifies', async () => {
+    const clock = fixedClock('2026-12-01T01:00:00Z');
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    const chatId = 'oc_exam';
+    const projectId = `feishu:${chatId}`;
+    const ts = () => Math.floor(clock.now().getTime() / 1000);
+    const say = async (text: string, senderId: string) => {
+      expect((await app.postFeishu(feishuTextEvent({ text, token, chatId, senderId }), { timestamp: ts() })).status).toBe(200);
+      await app.idle();
+    };
+    const click = async (value: object, messageId: string, userId: string) => {
+      expect((await app.postFeishu(feishuCardAction({ value, token, messageId, chatId, userId }), { timestamp: ts() })).status).toBe(200);
+      await app.idle();
+    };
+    const sent = () => app.feishu.sent();
+    const lastReply = () => JSON.stringify(sent().filter((c) => c.kind === 'reply').at(-1)!.card);
+    const posts = (title: string) => sent().filter((c) => c.kind === 'create' && JSON.stringify(c.card).includes(title));
+    for (const [id, name] of [['ou_pm', '张经理'], ['ou_a', `小A${EVIL}`], ['ou_b', '小B'], ['ou_x', '小X']] as const) app.feishu.names.set(id, name);
+
+    await say('@bot 绑定项目 ACME OA 上线日期 2026-12-20', 'ou_admin');
+    await say('@bot 设置角色 @ou_pm 项目经理', 'ou_admin');
+    await say('@bot 新建培训 12-10 14:00-16:00 普通员工 上限10 地点 三楼会议室', 'ou_pm');
+    const cardId: string = posts('培训报名 #1')[0]!.response.data.message_id;
+    for (const u of ['ou_a', 'ou_b']) await click({ type: 'training', op: 'signup', no: 1 }, cardId, u);
+
+    await say('@bot 开始考试 1', 'ou_pm');
+    expect(lastReply()).toContain('还没有开始');
+    clock.set(SH('2026-12-10T13:55'));
+    for (const u of ['ou_a', 'ou_b']) await click({ type: 'training', op: 'checkin', no: 1 }, cardId, u);
+    clock.set(SH('2026-12-10T15:40'));
+    await say('@bot 开始考试 1', 'ou_a');
+    expect(lastReply()).toContain('只有');
+    await say('@bot 开始考试 1', 'ou_pm');
+    const exam = posts('考试 · 培训 #1');
+    expect(exam).toHaveLength(1);
+    const examText = JSON.stringify(exam[0]!.card);
+    expect(examText).toContain('示例题库');
+    expect(examText).toContain(JSON.stringify({ type: 'training', op: 'answer', no: 1, q: 0, c: 0 }).slice(1, -1));
+    expect(examText).not.toContain('"answer":');
+    const examId: string = exam[0]!.response.data.message_id;
+    const answer = (q: number, c: number, u: string) => click({ type: 'training', op: 'answer', no: 1, q, c }, examId, u);
+
+    // ou_a: a wrong first answer changed, then all right (A B B A A); ou_b: two right of five.
+    await answer(0, 2, 'ou_a');
+    expect(lastReply()).toContain('答了第 1 题');
+    expect(lastReply()).not.toContain('<at id=all>');
+    await answer(0, 0, 'ou_a');
+    expect(lastReply()).toContain('改了第 1 题');
+    for (const [q, c] of [[1, 1], [2, 1], [3, 0], [4, 0]]) await answer(q!, c!, 'ou_a');
+    for (const [q, c] of [[0, 0], [1, 1], [2, 0]]) await answer(q!, c!, 'ou_b');
+    await answer(0, 0, 'ou_x');
+    expect(lastReply()).toContain('的人参加考试');
+
+    await say('@bot 考试成绩 1', 'ou_pm');
+    expect(lastReply()).toContain('结束后才有成绩');
+    await say('@bot 结束考试 1', 'ou_pm');
+    const results = JSON.stringify(posts('考试成绩 · 培训 #1').at(-1)!.card);
+    expect(results).toContain('2 人作答,**1** 人通过');
+    expect(results).toContain('5/5(100%) 通过');
+    expect(results).toContain('2/5(40%) 未通过');
+    expect(results).not.toContain('<at id=all>');
+    expect(results).not.toContain('](http');
+    await answer(1, 0, 'ou_b');
+    expect(lastReply()).toContain('考试已经结束');
+    await say('@bot 考试成绩 1', 'ou_b');
+    expect(lastReply()).toContain('2/5(40%)');
+    expect(lastReply()).not.toContain('5/5');
+
+    const trail = await cliRun(app.env, ['signoffs', '--project', projectId, '--json']);
+    const events = JSON.parse(trail.out) as { action: string; userId: string; detail?: string }[];
+    expect(events.filter((e) => e.action === 'training-exam').map((e) => `${e.userId} ${e.detail}`)).toEqual([
+      'ou_pm 开始考试:题库 oa-basics,5 题,及格线 60%',
+      'ou_pm 考试结束:题库 oa-basics,2 人作答,1 人通过(及格线 60%)',
+    ]);
+    const verify = await cliRun(app.env, ['audit', 'verify']);
+    expect(verify.code).toBe(0);
+  }, 60_000);
+});
