@@ -81,7 +81,27 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     return botOpenId;
   }
 
-  async function handleMessage(e: FeishuMessageEvent, redelivered: boolean): Promise<void> {
+  /**
+   * A reply whose event has parent_id but no root_id (older clients; the docs show both): the
+   * thread's root is the parent's root_id, or the parent itself when it has none. GET
+   * im/v1/messages/:id answers `data.items[0]` with `root_id` / `parent_id`; a failed lookup or a
+   * parent of another chat leaves the event as it came (parent_id then stands for the root).
+   */
+  async function withThreadRoot(e: FeishuMessageEvent): Promise<FeishuMessageEvent> {
+    const m = e.message;
+    if (!m?.parent_id || m.root_id) return e;
+    try {
+      const res = await client.im.message.get({ path: { message_id: m.parent_id } });
+      const item = res.code === 0 ? res.data?.items?.[0] : undefined;
+      if (!item || (item.chat_id && item.chat_id !== m.chat_id)) return e;
+      return { ...e, message: { ...m, root_id: item.root_id || m.parent_id } };
+    } catch (err) {
+      log.warn("feishu: could not look up the parent message for its thread root", { messageId: m.message_id, parentId: m.parent_id, err: (err as Error).message });
+      return e;
+    }
+  }
+  async function handleMessage(raw: FeishuMessageEvent, redelivered: boolean): Promise<void> {
+    const e = await withThreadRoot(raw);
     const msg = messageToIncoming(e, await fetchBotOpenId(), clock.now());
     if (!msg) return;
     chatTypes.set(msg.chat.chatId, msg.chat.chatType);

@@ -15,7 +15,7 @@ export class FakeFeishu extends RecordingServer {
   /** open_id → display name answered by contact.v3.user.get. */
   readonly names = new Map<string, string>();
   /** Messages people sent (files, images) that GET im/v1/messages/:id answers. */
-  readonly messages = new Map<string, { chatId: string; msgType: string; content: object }>();
+  readonly messages = new Map<string, { chatId: string; msgType: string; content: object; rootId?: string; parentId?: string }>();
   /** Resources of those messages by key, for GET im/v1/messages/:id/resources/:key?type=. */
   readonly resources = new Map<string, { mime: string; bytes: Buffer; filename?: string }>();
   /** Files uploaded with POST im/v1/files, by the file_key answered. */
@@ -113,7 +113,7 @@ export class FakeFeishu extends RecordingServer {
       const id = decodeURIComponent(get[1]!);
       const m = this.messages.get(id);
       if (!m) return { status: 400, body: { code: 230002, msg: 'The bot can not be outside the group.' } };
-      return ok({ items: [{ message_id: id, msg_type: m.msgType, chat_id: m.chatId, deleted: false, body: { content: JSON.stringify(m.content) } }] });
+      return ok({ items: [{ message_id: id, msg_type: m.msgType, chat_id: m.chatId, deleted: false, body: { content: JSON.stringify(m.content) }, ...(m.rootId ? { root_id: m.rootId } : {}), ...(m.parentId ? { parent_id: m.parentId } : {}) }] });
     }
     return undefined;
   }
