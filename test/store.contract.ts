@@ -1,3 +1,4 @@
+import { decideAnswer, decideEndExam, decideStartExam, loadExamBanks, type ExamDecision } from '../src/training/exam.ts';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shanghaiProject } from './support/fixtures.ts';
@@ -321,6 +322,31 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       await store.close();
       store = await fixture.reopen();
       expect(await store.listSessions('feishu:oc_1')).toEqual(list);
+    });
+
+    it('keeps an exam on its session (bank, answers, results) with its training-exam events, across a restart', async () => {
+      store = await fixture.open();
+      const p = project();
+      const bank = loadExamBanks('data/training')[0]!;
+      const wx = (d: ExamDecision) => (d.ok && d.events.length ? { result: d, session: d.session, events: d.events } : { result: d });
+      const made = await store.addSession(p.id, (no) => write(decideCreate(p, no, draft, { id: 'ou_admin' }, stamp('新建培训'), weekdays, NOW)));
+      const no = made.session!.no;
+      const s0 = (await store.getSession(p.id, no))!;
+      await store.changeSession(p.id, no, (s) => wx(decideStartExam(p, s, bank, { id: 'ou_admin' }, stamp('开始考试'), s0.start)));
+      await store.changeSession(p.id, no, (s) => {
+        const d = decideAnswer({ ...s, signedUp: ['ou_a'], delivery: { kind: 'recorded', link: 'https://v.example/1' } }, { id: 'ou_a' }, 0, 0, 'x');
+        return d.ok ? { result: d as ExamDecision, session: { ...d.session, signedUp: s.signedUp, delivery: s.delivery }, events: [] } : { result: d as ExamDecision };
+      });
+      await store.changeSession(p.id, no, (s) => wx(decideEndExam(p, s, { id: 'ou_admin' }, stamp('结束考试'))));
+      const kept = (await store.getSession(p.id, no))!;
+      expect(kept.exam).toMatchObject({ bank: { module: bank.module }, answers: { ou_a: { [bank.questions[0]!.id]: 0 } }, results: [{ userId: 'ou_a', correct: 1, total: 5, passed: false }] });
+      const trail = await store.listSignoffs(p.id);
+      expect(trail.filter((e) => e.action === 'training-exam')).toHaveLength(2);
+      expect(verifyChain(p.id, trail).ok).toBe(true);
+      if (!fixture.reopen) return;
+      await store.close();
+      store = await fixture.reopen();
+      expect((await store.getSession(p.id, no))?.exam).toEqual(kept.exam);
     });
 
     it('signs up to capacity and no further when many click at once, then the waitlist; a cancel moves the first waiting up', async () => {
