@@ -12,7 +12,7 @@ export async function rulebookCommand(args: string[], ctx: CliContext): Promise<
     const rb = report.rulebook;
     const noAlt = [...rb.byId.values()].filter((e) => !e.questions.zh.length || !e.questions.en.length).map((e) => e.id);
     ctx.out(`ok: chapter ${rb.chapter}, ${rb.stages.length} stages, ${rb.risks.length} risks, version ${rb.version}`);
-    ctx.out(`ok: checklist template ${report.templateItems} items; calendar files ${report.calendarYears.join(', ') || 'none'}; declared projects ${report.declaredProjects}`);
+    ctx.out(`ok: checklist template ${report.templateItems} items; calendar files ${report.calendarYears.join(', ') || 'none'}; declared projects ${report.declaredProjects}; exam banks ${report.examBanks}`);
     if (noAlt.length) ctx.out(`note: no alternate questions in one language for ${noAlt.join(', ')}`);
     return 0;
   }
