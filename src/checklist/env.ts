@@ -4,6 +4,7 @@ import type { DailyJob } from '../schedule/job.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
 import type { ProjectStatusFor } from './status.ts';
 import type { Template } from './template.ts';
+import type { ExamBank } from '../training/exam-model.ts';
 
 /** What the project and sign-off handlers need besides the bot's deps. */
 export interface ChecklistEnv {
@@ -20,7 +21,8 @@ export interface ChecklistEnv {
   trainingCodeSecret?: string;
   /** PUBLIC_URL, for links the bot gives in chat (the training code page). */
   publicUrl?: string;
-  /** The exams' question banks (data/training/*.yaml, src/training/exam.ts). */ examBanks?: readonly import('../training/exam-model.ts').ExamBank[];
+  /** The exams' question banks (data/training/*.yaml, src/training/exam.ts). */
+  examBanks?: readonly ExamBank[];
 }
 
 export type Lang = 'zh' | 'en';

@@ -112,8 +112,6 @@ export function trainingEvent(p: ProjectRecord, s: Session, action: TrainingActi
   };
 }
 
-const event = trainingEvent;
-
 const started = (s: Session, now: string) => now >= s.start;
 
 /**
@@ -172,8 +170,8 @@ export function decideCreate(p: ProjectRecord, no: number, d: SessionDraft, acto
   if (!planned.ok) return { ok: false, why: planned.why, ...(planned.rule ? { rule: planned.rule } : {}) };
   const s = planned.session;
   if (started(s, now)) return refuse(`开始时间 ${s.start.replace('T', ' ')} 已经过去。`, `The start, ${s.start.replace('T', ' ')}, is in the past.`);
-  const events = [event(p, s, 'training-create', actor, st, { detail: termsWords(s, p.lang) })];
-  if (o.fresh) events.push(event(p, s, 'training-override', actor, st, { detail: overrideDetail(s, p.lang) }));
+  const events = [trainingEvent(p, s, 'training-create', actor, st, { detail: termsWords(s, p.lang) })];
+  if (o.fresh) events.push(trainingEvent(p, s, 'training-override', actor, st, { detail: overrideDetail(s, p.lang) }));
   return { ok: true, outcome: 'created', session: s, events, warnings: [...o.warnings, ...planned.warnings], movedUp: [] };
 }
 
@@ -223,9 +221,9 @@ export function decideChange(p: ProjectRecord, s: Session, patch: SessionPatch, 
   const changes = changeWords(s, next, p.lang);
   if (!changes.length && !o.fresh) return { ok: true, outcome: 'unchanged', session: s, events: [], warnings: o.warnings, movedUp: [] };
   const events = [
-    ...(changes.length ? [event(p, next, 'training-change', actor, st, { detail: changes.join('; ') })] : []),
-    ...(o.fresh ? [event(p, next, 'training-override', actor, st, { detail: overrideDetail(next, p.lang) })] : []),
-    ...movedUp.map((u) => event(p, next, 'training-moveup', actor, st, { subject: { id: u, ...(next.names[u] ? { name: next.names[u] } : {}) }, detail: seatDetail(next, u, p.lang) })),
+    ...(changes.length ? [trainingEvent(p, next, 'training-change', actor, st, { detail: changes.join('; ') })] : []),
+    ...(o.fresh ? [trainingEvent(p, next, 'training-override', actor, st, { detail: overrideDetail(next, p.lang) })] : []),
+    ...movedUp.map((u) => trainingEvent(p, next, 'training-moveup', actor, st, { subject: { id: u, ...(next.names[u] ? { name: next.names[u] } : {}) }, detail: seatDetail(next, u, p.lang) })),
   ];
   return { ok: true, outcome: 'changed', session: next, events, warnings: [...o.warnings, ...planned.warnings], movedUp, changes };
 }
@@ -236,7 +234,7 @@ export function decideCancel(p: ProjectRecord, s: Session, actor: Person, st: St
   if (s.cancelled) return { ok: true, outcome: 'unchanged', session: s, events: [], warnings: [], movedUp: [] };
   const next = { ...s, cancelled: true, updatedAt: st.at };
   const detail = p.lang === 'zh' ? `已报名 ${s.signedUp.length} 人,候补 ${s.waitlist.length} 人` : `${s.signedUp.length} signed up, ${s.waitlist.length} waiting`;
-  return { ok: true, outcome: 'cancelled', session: next, events: [event(p, next, 'training-cancel', actor, st, { detail })], warnings: [], movedUp: [] };
+  return { ok: true, outcome: 'cancelled', session: next, events: [trainingEvent(p, next, 'training-cancel', actor, st, { detail })], warnings: [], movedUp: [] };
 }
 
 const seatDetail = (s: Session, u: string, lang: Lang) => {
@@ -261,7 +259,7 @@ export function decideSignUp(p: ProjectRecord, s: Session, actor: Person, st: St
   if (r.outcome === 'already') return { ok: true, outcome: 'already', session: s, events: [], warnings: [], movedUp: [] };
   const next: Session = { ...r.session, names: actor.name ? { ...r.session.names, [actor.id]: actor.name } : r.session.names, updatedAt: st.at };
   const action = r.outcome === 'signed-up' ? 'training-signup' : 'training-waitlist';
-  return { ok: true, outcome: r.outcome === 'signed-up' ? 'signed-up' : 'waitlisted', session: next, events: [event(p, next, action, actor, st, { detail: seatDetail(next, actor.id, p.lang) })], warnings: [], movedUp: [] };
+  return { ok: true, outcome: r.outcome === 'signed-up' ? 'signed-up' : 'waitlisted', session: next, events: [trainingEvent(p, next, action, actor, st, { detail: seatDetail(next, actor.id, p.lang) })], warnings: [], movedUp: [] };
 }
 
 /** 取消报名: frees the seat; the first on the waitlist moves up into it. */
@@ -275,9 +273,9 @@ export function decideCancelSignUp(p: ProjectRecord, s: Session, actor: Person, 
   const { [actor.id]: _gone, ...names } = r.session.names;
   const next: Session = { ...r.session, names, updatedAt: st.at };
   const from = wasWaiting ? (p.lang === 'zh' ? '退出候补' : 'left the waitlist') : p.lang === 'zh' ? '让出座位' : 'gave up a seat';
-  const events = [event(p, next, 'training-unsignup', actor, st, { detail: from })];
+  const events = [trainingEvent(p, next, 'training-unsignup', actor, st, { detail: from })];
   const movedUp = r.movedUp ? [r.movedUp] : [];
-  for (const u of movedUp) events.push(event(p, next, 'training-moveup', actor, st, { subject: { id: u, ...(next.names[u] ? { name: next.names[u] } : {}) }, detail: seatDetail(next, u, p.lang) }));
+  for (const u of movedUp) events.push(trainingEvent(p, next, 'training-moveup', actor, st, { subject: { id: u, ...(next.names[u] ? { name: next.names[u] } : {}) }, detail: seatDetail(next, u, p.lang) }));
   return { ok: true, outcome: 'unsigned', session: next, events, warnings: [], movedUp };
 }
 
@@ -305,7 +303,7 @@ export function decideCheckIn(p: ProjectRecord, s: Session, actor: Person, st: S
   const en = [kind === 'check-in' ? 'check-in' : 'second check', kind === 'check-in' ? (c.signedUp ? 'signed up' : 'not signed up (walk-in)') : '', c.manager ? 'customer-side manager (5.3-5)' : '', c.code ? 'with the code' : ''];
   const detail = (p.lang === 'zh' ? zh : en).filter(Boolean).join(p.lang === 'zh' ? ',' : ', ');
   const action = kind === 'check-in' ? 'training-checkin' : 'training-secondcheck';
-  return { ok: true, outcome: 'checked-in', session: next, events: [event(p, next, action, actor, st, { detail })], warnings: [], movedUp: [] };
+  return { ok: true, outcome: 'checked-in', session: next, events: [trainingEvent(p, next, action, actor, st, { detail })], warnings: [], movedUp: [] };
 }
 
 /** Who a 5.3-5 warning is for: the implementer's PM (the trainer's side) and the customer's lead, by the ids the project keeps. */
@@ -326,7 +324,7 @@ export function decideNotice(p: ProjectRecord, s: Session, n: DueNotice, message
   const en = n.kind === 'remind-day' ? 'reminder the day before' : n.kind === 'remind-hour' ? 'reminder an hour before' : 'no customer-side manager checked in 15 minutes after the start (5.3-5)';
   const who = p.lang === 'zh' ? `,提及 ${mentioned.length} 人` : `, ${mentioned.length} mentioned`;
   const action = n.kind === 'manager-absent' ? 'training-warn' : 'training-remind';
-  return { ok: true, outcome: 'noticed', session: next, events: [event(p, next, action, BOT_ACTOR, st, { detail: `${p.lang === 'zh' ? zh : en}${who}` })], warnings: [], movedUp: [] };
+  return { ok: true, outcome: 'noticed', session: next, events: [trainingEvent(p, next, action, BOT_ACTOR, st, { detail: `${p.lang === 'zh' ? zh : en}${who}` })], warnings: [], movedUp: [] };
 }
 
 /** Whether the warning is still true: a staff session with no customer-side manager checked in. */

@@ -53,4 +53,3 @@ export const Exam = z.strictObject({
   messageId: z.string().optional(),
 });
 export type Exam = z.infer<typeof Exam>;
-

@@ -118,5 +118,3 @@ export function decideEndExam(p: ProjectRecord, s: Session, actor: Person, st: S
       : `exam ended: bank ${e.bank.module}, ${results.length} answered, ${passed} passed (pass mark ${e.bank.passMark}%)`;
   return { ok: true, outcome: 'closed', session: next, events: [trainingEvent(p, next, 'training-exam', actor, st, { detail })] };
 }
-
-

@@ -44,6 +44,5 @@ describe('Feishu: a reply with parent_id but no root_id', () => {
     await say('确认 2', { senderId: 'ou_pm', parentId: 'om_unknown', messageId: 'om_c2' });
     expect(gets()).toContain('om_unknown');
     expect(lastReply()).not.toContain('已确认');
-
   });
 });
