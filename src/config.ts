@@ -92,7 +92,7 @@ export interface Config {
   /**
    * The secret the training check-in codes are derived from (src/training/code.ts): the same on
    * every replica. TRAINING_CODE_SECRET, else derived from ADMIN_TOKEN; absent when neither is
-   * set (each process then makes its own at start, src/checklist/feature.ts).
+   * set (each process then makes its own at start, src/readiness/index.ts).
    */
   trainingCodeSecret?: string;
   /** Where trainingCodeSecret came from, for the start-up log (never the value). */

@@ -3,9 +3,9 @@ import { createLogger } from './core/log.ts';
 import { loadEnvFile, type EnvFileRead } from './env-file.ts';
 import { RulebookError } from './rulebook/load.ts';
 import { StoreError } from './store/store-error.ts';
-import { TemplateError } from './checklist/template.ts';
-import { CalendarError } from './schedule/calendar.ts';
-import { ProjectsFileError } from './projects/declared.ts';
+import { TemplateError } from './readiness/model/template.ts';
+import { CalendarError } from './calendar/calendar.ts';
+import { ProjectsFileError } from './readiness/model/declared.ts';
 import { SHUTDOWN_GRACE_MS, StartError, startApp, type RunningApp } from './wire.ts';
 
 const SECRET_VARS = ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ADMIN_TOKEN', 'DATABASE_URL', 'TRAINING_CODE_SECRET'];

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Platform } from './core/message.ts';
-import type { JobOutcome } from './schedule/job.ts';
+import type { JobOutcome } from './readiness/schedule/outcome.ts';
 
 /**
  * What the bot counts, for GET /metrics (Prometheus text format). prom-client stays behind

@@ -9,9 +9,9 @@ import { createBot, type Bot, type Handler } from './core/bot.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { createChecklistFeature } from './checklist/feature.ts';
-import { calendarGap } from './schedule/calendar-gap.ts';
-import { localDate } from './schedule/dates.ts';
+import { createFeatures, type Features } from './features.ts';
+import { calendarGap } from './calendar/calendar-gap.ts';
+import { localDate } from './calendar/dates.ts';
 import { allHandlers } from './handlers.ts';
 import { createEngine } from './qa/engine.ts';
 import { loadRulebook } from './rulebook/load.ts';
@@ -80,7 +80,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   // From here on a failure closes what was opened, the store (and its lock) last, before it is thrown.
   let server: Server | undefined;
   let live: ReturnType<typeof createLiveRulebook> | undefined;
-  let checklists: ReturnType<typeof createChecklistFeature> | undefined;
+  let features: Features | undefined;
   let inbox: ReturnType<typeof createInbox> | undefined;
   const adapters: (PlatformAdapter & { start(): Promise<void> })[] = [];
   const mode = (a: PlatformAdapter) => ({ mode: a.platform === 'feishu' ? config.feishu?.mode : config.slack?.appToken ? 'socket' : 'http' });
@@ -90,7 +90,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   let closing: Promise<void> | undefined;
   const shutdown = (graceMs: number) => {
     phase = 'stopping';
-    return (closing ??= closeAll({ log, graceMs, server: () => server, live: () => live, checklists: () => checklists, platforms, adapters, inbox: () => inbox, store }));
+    return (closing ??= closeAll({ log, graceMs, server: () => server, live: () => live, features: () => features, platforms, adapters, inbox: () => inbox, store }));
   };
   try {
     const clock = opts.clock ?? systemClock;
@@ -104,8 +104,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     await live.refresh();
     live.start(config.reviewRefreshMs);
     const lv = live;
-    // Projects, daily checklists, sign-offs: posts go out through the bot's transports once adapters are up.
-    checklists = createChecklistFeature({
+    // Projects, daily checklists, sign-offs, reports, training: posts go out through the bot's transports once adapters are up.
+    features = createFeatures({
       dataDir: config.dataDir,
       rulebook,
       currentRulebook: () => lv.rulebook,
@@ -118,7 +118,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       evidenceMaxBytes: config.evidenceMaxBytes,
       ...(config.trainingCodeSecret ? { trainingCodeSecret: config.trainingCodeSecret } : {}),
     });
-    const calendar = checklists.env.calendar;
+    const calendar = features.calendar;
     metrics.readCalendarGaps(async () => (await store.listProjects()).filter((p) => calendarGap(calendar, p, localDate(clock.now(), p.timeZone))).length);
     const deps = {
       get rulebook() {
@@ -134,7 +134,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       metrics,
       implementerName: config.implementerName,
     };
-    const bot: Bot = createBot(deps, opts.handlers ?? allHandlers(checklists.env));
+    const bot: Bot = createBot(deps, opts.handlers ?? allHandlers(features));
 
     // Webhook events are kept here before they are acknowledged, until handled.
     inbox = createInbox({ store, clock, log, leaseMs: config.inboxLeaseMs });
@@ -148,7 +148,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       log,
       adapters,
       metrics,
-      routes: [readyRoutes({ phase: () => phase, adapters, problem: platforms.problem }), metricsRoutes(metrics), checklists.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])],
+      routes: [readyRoutes({ phase: () => phase, adapters, problem: platforms.problem }), metricsRoutes(metrics), features.routes, webRoutes(), playgroundRoutes(), ...(opts.routes ?? [])],
     });
     const port = opts.port ?? config.port;
     const listening = await listen(app, port, config.host).catch((err: NodeJS.ErrnoException) => {
@@ -165,7 +165,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     inbox.start();
     log.info('listening', { url, rulebook: rulebook.version });
     // Declared projects, catch-up of a post missed while down, then node-cron per project.
-    await checklists.start();
+    await features.start();
     phase = 'running';
 
     // Every platform event goes through the inbox: handled when it is idle.
@@ -195,7 +195,7 @@ async function closeAll(p: {
   graceMs: number;
   server(): Server | undefined;
   live(): { stop(): void } | undefined;
-  checklists(): { stop(): Promise<void> } | undefined;
+  features(): { stop(): Promise<void> } | undefined;
   platforms: { stop(): Promise<void> };
   adapters: { platform: string; stop(): Promise<void> }[];
   inbox(): { stop(): Promise<void> } | undefined;
@@ -230,8 +230,8 @@ async function closeAll(p: {
       }
     }
     p.live()?.stop();
-    const checklists = p.checklists();
-    if (checklists) await within(checklists.stop(), 'the daily checklists');
+    const features = p.features();
+    if (features) await within(features.stop(), 'the scheduled jobs');
     await within(p.platforms.stop(), 'a platform start under way');
     for (const a of p.adapters) await within(a.stop(), `the ${a.platform} connection`);
     const inbox = p.inbox();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildChecklist } from '../src/checklist/build.ts';
-import { checklistCard, finalCard, statusLine } from '../src/checklist/card.ts';
-import { makeTemplate, TemplateError } from '../src/checklist/template.ts';
+import { buildChecklist } from '../src/readiness/model/checklist.ts';
+import { checklistCard, finalCard, statusLine } from '../src/readiness/views/checklist-card.ts';
+import { makeTemplate, TemplateError } from '../src/readiness/model/template.ts';
 import { cardText } from '../src/core/card.ts';
 import type { SignoffEvent } from '../src/store/records.ts';
 import { rulebook, shanghaiProject, template } from './support/checklist-world.ts';
@@ -52,7 +52,7 @@ describe('checklist card', () => {
     const urgent = text.slice(text.indexOf('到期 / 逾期'), text.indexOf('其余'));
     expect(urgent).toMatch(/2\. ⛔ 逾期 培训活动中双方的职责/);
     expect(urgent).toMatch(/3\. ⛔ 逾期 培训方案和时间计划已由客户项目负责人签字确认 \(截止 09-29 · 需 客户项目负责人 · 来源 5\.2-17\)/);
-    expect(urgent).toMatch(/6\. ⏰ 到期 培训方案和文档已逐一检查/);
+    expect(urgent).toMatch(/6\. ⏰ 即将到期 培训方案和文档已逐一检查/);
     // In number order: the numbers people type never jump around.
     const shown = [...urgent.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
     expect(shown).toEqual([...shown].sort((a, b) => a - b));

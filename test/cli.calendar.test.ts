@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processContext, type CliContext } from '../src/cli/context.ts';
 import { runCli } from '../src/cli/main.ts';
-import { CalendarImportError, planDays, planYear, readIcs } from '../src/schedule/calendar-import.ts';
-import { createCalendar, loadCalendarFiles } from '../src/schedule/calendar.ts';
-import { dayEvents, parseIcs, unescapeText, unfold } from '../src/schedule/ics.ts';
+import { CalendarImportError, planDays, planYear, readIcs } from '../src/calendar/calendar-import.ts';
+import { createCalendar, loadCalendarFiles } from '../src/calendar/calendar.ts';
+import { dayEvents, parseIcs, unescapeText, unfold } from '../src/calendar/ics.ts';
 
 /** Invented 2027 dates in the chinese-days format (no official 2027 schedule is published yet). */
 const ICS_2027 = 'test/fixtures/calendar/2027-test-fixture-not-official.ics';
@@ -74,7 +74,7 @@ workdays:            # 调休: weekend days that are working days
   - 2027-10-09          # Saturday, 国庆节 补班
 `);
 
-    // The loader and calendar the bot uses (src/checklist/feature.ts: createCalendar({ dir: DATA_DIR/calendar })).
+    // The loader and calendar the bot uses (src/readiness/index.ts: createCalendar({ dir: DATA_DIR/calendar })).
     expect([...loadCalendarFiles(join(data, 'calendar')).keys()]).toEqual([2027]);
     const cal = createCalendar({ dir: join(data, 'calendar') });
     expect(cal.knows('2027-03-01', SH)).toBe(true);
@@ -298,7 +298,7 @@ workdays:            # 调休: weekend days that are working days
   });
 });
 
-describe('iCalendar reader (src/schedule/ics.ts)', () => {
+describe('iCalendar reader (src/calendar/ics.ts)', () => {
   it('unfolds lines on bytes, so a fold inside a UTF-8 character reads right; CRLF, LF and a BOM', () => {
     const summary = Buffer.from('SUMMARY:中秋(休)', 'utf8');
     const cut = 'SUMMARY:中'.length + 1; // inside 秋 (3 bytes)

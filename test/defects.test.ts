@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/core/log.ts';
 import { jsonTooDeep } from '../src/server/json-depth.ts';
-import { FORMULA_START, signoffsCsv } from '../src/signoff/export.ts';
+import { FORMULA_START, signoffsCsv } from '../src/readiness/views/signoffs-csv.ts';
 import { openLowdbStore } from '../src/store/lowdb.ts';
 import { StoreError } from '../src/store/store-error.ts';
 import { startTestApp, TEST_SECRETS, type TestApp } from './helpers/app.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplate } from '../src/checklist/template.ts';
+import { loadTemplate } from '../src/readiness/model/template.ts';
 import { loadRulebook } from '../src/rulebook/load.ts';
 import { openLowdbStore } from '../src/store/lowdb.ts';
 import { openPostgresStore } from '../src/store/postgres.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProjectCommand } from '../src/projects/commands.ts';
+import { parseProjectCommand } from '../src/readiness/chat/project-commands.ts';
 
 describe('project commands', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplate } from '../src/checklist/template.ts';
+import { loadTemplate } from '../src/readiness/model/template.ts';
 import { fixedClock } from '../src/core/clock.ts';
 import { loadRulebook } from '../src/rulebook/load.ts';
 import type { ProjectRecord, Role } from '../src/store/store.ts';

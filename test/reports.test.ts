@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processContext } from '../src/cli/context.ts';
 import { fixedClock } from '../src/core/clock.ts';
 import { runCli } from '../src/cli/main.ts';
-import { grantWords } from '../src/projects/trail.ts';
+import { grantWords } from '../src/readiness/views/trail-words.ts';
 import { contentDisposition, generateReport, reportData, type ReportData } from '../src/reports/index.ts';
 import { verifyChain } from '../src/store/chain.ts';
 import type { NewSignoffEvent, ProjectRecord, RoleGrant, Store } from '../src/store/store.ts';

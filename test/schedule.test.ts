@@ -5,9 +5,9 @@ import nodeCron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { cardText } from '../src/core/card.ts';
 import { silentLogger } from '../src/core/log.ts';
-import { createCalendar, loadCalendarFiles } from '../src/schedule/calendar.ts';
-import { isoWithOffset, localDate, localTime } from '../src/schedule/dates.ts';
-import { createScheduler, type CronSchedule } from '../src/schedule/scheduler.ts';
+import { createCalendar, loadCalendarFiles } from '../src/calendar/calendar.ts';
+import { isoWithOffset, localDate, localTime } from '../src/calendar/dates.ts';
+import { createScheduler, type CronSchedule } from '../src/readiness/schedule/scheduler.ts';
 import { jobWorld, recordingTransport, shanghaiProject, tempStore } from './support/checklist-world.ts';
 
 const HOUR = 3600_000;

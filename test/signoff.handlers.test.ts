@@ -2,16 +2,16 @@ import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createChecklistFeature } from '../src/checklist/feature.ts';
+import { createFeatures } from '../src/features.ts';
 import { createBot } from '../src/core/bot.ts';
 import { cardText } from '../src/core/card.ts';
 import { fixedClock } from '../src/core/clock.ts';
 import { silentLogger } from '../src/core/log.ts';
 import type { Incoming } from '../src/core/message.ts';
 import { allHandlers } from '../src/handlers.ts';
-import { loadDeclaredProjects, ProjectsFileError } from '../src/projects/declared.ts';
+import { loadDeclaredProjects, ProjectsFileError } from '../src/readiness/model/declared.ts';
 import { createEngine } from '../src/qa/engine.ts';
-import type { CronSchedule } from '../src/schedule/scheduler.ts';
+import type { CronSchedule } from '../src/readiness/schedule/scheduler.ts';
 import { isRoleAction } from '../src/store/records.ts';
 import { recordingTransport, rulebook, template, tempStore } from './support/checklist-world.ts';
 
@@ -25,16 +25,17 @@ async function world(opts: { dataDir?: string; start?: string } = {}) {
     scheduled.at(-1)?.push(`${o.name} ${expr} ${o.timezone ?? ''}`.trim());
     return { stop() {} };
   };
-  const feature = createChecklistFeature({ dataDir: opts.dataDir ?? 'data', rulebook, store, clock, log: silentLogger, transport: () => rec.t, cron });
-  const bot = createBot({ rulebook, answerer: createEngine(rulebook), store, clock, log: silentLogger }, allHandlers(feature.env));
+  const features = createFeatures({ dataDir: opts.dataDir ?? 'data', rulebook, store, clock, log: silentLogger, transport: () => rec.t, cron });
+  const bot = createBot({ rulebook, answerer: createEngine(rulebook), store, clock, log: silentLogger }, allHandlers(features));
   bot.useTransport('feishu', rec.t);
-  const origRefresh = feature.scheduler.refresh;
-  feature.scheduler.refresh = async () => {
+  const { scheduler } = features.readiness;
+  const origRefresh = scheduler.refresh;
+  scheduler.refresh = async () => {
     scheduled.push([]);
     await origRefresh();
   };
   scheduled.push([]);
-  await feature.start();
+  await features.start();
   let n = 0;
   const text = async (user: string, t: string, o: { replyTo?: string; mentionsBot?: boolean; mentions?: { id: string; name?: string }[]; name?: string } = {}) => {
     const msg: Incoming = {
@@ -67,7 +68,7 @@ async function world(opts: { dataDir?: string; start?: string } = {}) {
     await at('ou_admin', `设置角色 @{${userId}} ${role}`, [{ id: userId, ...(name ? { name } : {}) }]);
     return text(userId, '接受角色', { mentionsBot: true, ...(name ? { name } : {}) });
   };
-  return { store, clock, rec, bot, feature, scheduled, text, at, click, signoffs, give };
+  return { store, clock, rec, bot, features, scheduled, text, at, click, signoffs, give };
 }
 
 async function boundWithChecklist() {
@@ -274,7 +275,7 @@ describe('sign-off authority', () => {
     expect(finals).toHaveLength(1);
     expect(cardText(finals[0]!.card)).toContain('全部事项已确认');
     w.clock.set('2026-09-30T01:00:00Z');
-    expect(await w.feature.env.job.run()).toEqual([expect.objectContaining({ outcome: 'finished' })]);
+    expect(await w.features.readiness.env.job.run()).toEqual([expect.objectContaining({ outcome: 'finished' })]);
   });
 });
 
@@ -397,7 +398,7 @@ describe('answers that know the project', () => {
     const answer = await w.at('ou_x', '培训人数多怎么办');
     expect(answer).toContain('5.2-10');
     expect(answer).toContain(`本项目清单 第${n}项「每场培训人数不超过60人`);
-    expect(answer).toMatch(/」：⏰ 到期\(截止 09-29\),需项目经理确认/);
+    expect(answer).toMatch(/」：⏰ 即将到期\(截止 09-29\),需项目经理确认/);
     expect(actionsOf(lastReplyCard(w))).toContainEqual({ type: 'confirm', item: n });
     const answerId = w.rec.replies.at(-1)!.id;
 
@@ -420,7 +421,7 @@ describe('answers that know the project', () => {
     await w.at('ou_admin', 'bind project ACME go-live 2026-10-20');
     const answer = await w.at('ou_x', 'too many trainees in one session');
     expect(answer).toContain(`Checklist item ${n} 'Each training session has at most 60 people`);
-    expect(answer).toContain(`': ⏰ due 09-29; to be confirmed by the vendor-pm`);
+    expect(answer).toContain(`': ⏰ due soon (by 09-29); to be confirmed by the vendor-pm`);
     expect(answer).toContain(`[Confirm ${n}]`);
   });
 

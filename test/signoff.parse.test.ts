@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSignoff } from '../src/signoff/parse.ts';
+import { parseSignoff } from '../src/readiness/chat/signoff-parse.ts';
 
 const accepted: [string, ReturnType<typeof parseSignoff>][] = [
   ['确认 3', { kind: 'confirm', items: [3] }],

@@ -5,7 +5,7 @@ import { shanghaiProject } from './support/fixtures.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, Store } from '../src/store/store.ts';
 import { verifyChain } from '../src/store/chain.ts';
 import { decideCancelSignUp, decideCheckIn, decideCreate, decideSignUp, type TrainingDecision } from '../src/training/decide.ts';
-import type { Stamp } from '../src/projects/authority.ts';
+import type { Stamp } from '../src/readiness/model/authority.ts';
 
 /**
  * What every Store implementation must do. `open()` gives a fresh, empty store;

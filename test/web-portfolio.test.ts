@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readinessTrend } from '../src/checklist/trend.ts';
+import { readinessTrend } from '../src/readiness/model/trend.ts';
 import { fixedClock } from '../src/core/clock.ts';
-import { createCalendar } from '../src/schedule/calendar.ts';
+import { createCalendar } from '../src/calendar/calendar.ts';
 import type { EvidenceRecord, SignoffEvent } from '../src/store/store.ts';
 import { portfolioHref, readPortfolioQuery } from '../src/web/portfolio.ts';
 import { shownTime } from '../src/web/time.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { roleLabel, roleName, sideOf } from '../../src/projects/roles.ts';
-import { addDays, localDate } from '../../src/schedule/dates.ts';
+import { roleLabel, roleName, sideOf } from '../../src/readiness/model/roles.ts';
+import { addDays, localDate } from '../../src/calendar/dates.ts';
 import { jsonBody } from '../../src/server/body.ts';
 import type { RouteModule } from '../../src/server/routes.ts';
 import { Role } from '../../src/store/records.ts';

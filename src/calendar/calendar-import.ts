@@ -387,7 +387,7 @@ const comment = (s: string) => s.replace(/[\r\n]+/g, ' ');
 /** The year file, in the format calendar.ts loads, with a header naming where it came from. */
 export function renderYear(plan: YearPlan, header: { source: string; sha256: string; describe?: string; importedOn: string }): string {
   const out = [
-    `# ${plan.year}: holidays and 调休 make-up working days of mainland China, read by src/schedule/calendar.ts`,
+    `# ${plan.year}: holidays and 调休 make-up working days of mainland China, read by src/calendar/calendar.ts`,
     `# (for ${plan.year} this file replaces what the chinese-days package knows).`,
     `# Source: ${comment(header.source)} (sha256 ${header.sha256.slice(0, 16)}…)${header.describe ? `: ${comment(header.describe)}` : ''}`,
     `# Imported ${header.importedOn} with \`npm run cli -- calendar import\`; check it against the official notice.`,

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, u
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { CalendarImportError, describeChange, planDays, planYear, readIcs, readYaml, renderYear, type YearPlan } from '../schedule/calendar-import.ts';
-import { CalendarError, createCalendar, loadCalendarFiles } from '../schedule/calendar.ts';
-import { weekday } from '../schedule/dates.ts';
+import { CalendarImportError, describeChange, planDays, planYear, readIcs, readYaml, renderYear, type YearPlan } from '../calendar/calendar-import.ts';
+import { CalendarError, createCalendar, loadCalendarFiles } from '../calendar/calendar.ts';
+import { weekday } from '../calendar/dates.ts';
 import type { CliContext } from './context.ts';
 
 const USAGE = `usage: npm run cli -- calendar import FILE [--year YYYY] [--dry-run] [--force]

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { loadTemplate } from '../checklist/template.ts';
+import { loadTemplate } from '../readiness/model/template.ts';
 import { loadConfig } from '../config.ts';
 import { generateReport, REPORT_FORMATS, REPORT_KINDS, type ReportFormat, type ReportKind } from '../reports/index.ts';
 import { loadRulebook } from '../rulebook/load.ts';

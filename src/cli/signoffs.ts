@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.ts';
-import { eventWords } from '../projects/trail.ts';
-import { signoffsCsv } from '../signoff/export.ts';
+import { eventWords } from '../readiness/views/trail-words.ts';
+import { signoffsCsv } from '../readiness/views/signoffs-csv.ts';
 import { openStore } from '../store/open.ts';
 import type { CliContext } from './context.ts';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { loadTemplate } from '../checklist/template.ts';
-import { loadDeclaredProjects } from '../projects/declared.ts';
+import { loadTemplate } from '../readiness/model/template.ts';
+import { loadDeclaredProjects } from '../readiness/model/declared.ts';
 import { loadRulebook } from '../rulebook/load.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import { loadCalendarFiles } from '../schedule/calendar.ts';
+import { loadCalendarFiles } from '../calendar/calendar.ts';
 import { loadExamBanks } from '../training/exam.ts';
 
 export interface DataReport {

@@ -1,4 +1,4 @@
-import type { ProjectStatusFor } from '../checklist/status.ts';
+import type { ProjectStatusFor } from '../readiness/answer-status.ts';
 import type { Card } from '../core/card.ts';
 import type { Ctx, Handler } from '../core/bot.ts';
 import { languageOf } from './normalize.ts';

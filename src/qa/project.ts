@@ -1,22 +1,21 @@
-import type { ProjectItemStatus, ProjectStatus } from '../checklist/status.ts';
+import type { ProjectItemStatus, ProjectStatus } from '../readiness/answer-status.ts';
 import type { Block, Button, Card } from '../core/card.ts';
 import { mdText } from '../core/markdown.ts';
 import type { Lang } from './types.ts';
-
-/** "10-09 09:12" from an ISO time that already carries the project's offset. */
-const shortAt = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+import { shortAt, STATE_MARK, STATE_WORDS, stateChip } from '../readiness/views/item-words.ts';
 
 function stateText(s: ProjectItemStatus, lang: Lang): string {
   const due = s.dueDate.slice(5);
+  const chip = stateChip(s.state, lang);
   switch (s.state) {
     case 'confirmed':
-      return lang === 'zh' ? `✅ ${mdText(s.confirmedBy ?? '')} 已确认 ${shortAt(s.confirmedAt ?? '')}` : `✅ confirmed by ${mdText(s.confirmedBy ?? '')} ${shortAt(s.confirmedAt ?? '')}`;
+      return lang === 'zh' ? `${STATE_MARK.confirmed} ${mdText(s.confirmedBy ?? '')} ${STATE_WORDS.zh.confirmed} ${shortAt(s.confirmedAt ?? '')}` : `${chip} by ${mdText(s.confirmedBy ?? '')} ${shortAt(s.confirmedAt ?? '')}`;
+    case 'needs-evidence':
+      return lang === 'zh' ? `${chip}(${mdText(s.confirmedBy ?? '')} 已确认,须附文件或链接;截止 ${due})` : `${chip} (confirmed by ${mdText(s.confirmedBy ?? '')}; attach a file or link; due ${due})`;
     case 'overdue':
-      return lang === 'zh' ? `⛔ 逾期(截止 ${due})` : `⛔ overdue (due ${due})`;
     case 'due':
-      return lang === 'zh' ? `⏰ 到期(截止 ${due})` : `⏰ due ${due}`;
     case 'open':
-      return lang === 'zh' ? `⬜ 待办(截止 ${due})` : `⬜ open (due ${due})`;
+      return lang === 'zh' ? `${chip}(截止 ${due})` : `${chip} (by ${due})`;
     default: {
       const never: never = s.state;
       throw new Error(`unknown state ${JSON.stringify(never)}`);

@@ -1,16 +1,18 @@
 import type { ChatRef } from '../core/message.ts';
-import { projectIdOf } from '../projects/handlers.ts';
-import { roleLabel } from '../projects/roles.ts';
-import type { DailyJob } from '../schedule/job.ts';
+import { projectIdOf } from './model/project-id.ts';
+import { roleLabel } from './model/roles.ts';
+import type { DailyJob } from './schedule/daily-job.ts';
 import type { Store } from '../store/store.ts';
-import type { Template } from './template.ts';
+import type { Template } from './model/template.ts';
+import { itemState, type ItemState } from './views/item-words.ts';
 
 /** One checklist item as it stands in a project: plain data, for answers that know the project. */
 export interface ProjectItemStatus {
   /** The number on the latest checklist message (what a confirm button or "确认 n" means). */
   n: number;
   text: { zh: string; en: string };
-  state: 'confirmed' | 'overdue' | 'due' | 'open';
+  /** As every renderer shows it (views/item-words.ts). */
+  state: ItemState;
   /** YYYY-MM-DD in the project's time zone. */
   dueDate: string;
   /** Who may confirm it, as shown to people. */
@@ -45,7 +47,7 @@ export function createProjectStatus(deps: { store: Store; template: Template; jo
         (l): ProjectItemStatus => ({
           n: l.n,
           text: l.item.text,
-          state: l.state,
+          state: itemState(l),
           dueDate: l.dueDate,
           confirmBy: roleLabel[l.item.confirm],
           ...(l.confirmed ? { confirmedBy: l.confirmed.userName ?? l.confirmed.userId, confirmedAt: l.confirmed.at } : {}),

@@ -1,8 +1,10 @@
-import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
+import { note, say, type Lang } from '../core/reply.ts';
+import type { ReadinessEnv } from '../readiness/env.ts';
 import type { Handler } from '../core/bot.ts';
 import { mdText } from '../core/markdown.ts';
 import { UploadError } from '../core/transport.ts';
-import { notBound, projectIdOf } from '../projects/handlers.ts';
+import { notBound } from '../readiness/chat/project.ts';
+import { projectIdOf } from '../readiness/model/project-id.ts';
 import { generateReport, type ReportFormat, type ReportKind } from './index.ts';
 
 /**
@@ -62,7 +64,7 @@ function refusal(lang: Lang, e: UploadError, bytes: number) {
   );
 }
 
-export function reportCommandHandler(env: ChecklistEnv): Handler {
+export function reportCommandHandler(env: Pick<ReadinessEnv, 'template'>): Handler {
   return async (ctx) => {
     const msg = ctx.msg;
     if (msg.kind !== 'text' || !msg.mentionsBot) return false;

@@ -18,7 +18,7 @@ import {
 } from 'docx';
 import type { ChartPoint, ItemRow, ReportData, RiskRow } from './model.ts';
 import { DUE_SOON_DAYS } from './model.ts';
-import { ruleLine, shortAt, words, type Words } from './words.ts';
+import { ruleLine, shortAt, words, type Words, statusText } from './words.ts';
 
 /**
  * The report as a Word document (the `docx` package: editable, what customers use). Every
@@ -83,11 +83,6 @@ function facts(rows: [string, string, boolean?][]): Table {
 
 const stateColor = (s: ItemRow['state']) => COLOR[s];
 
-function statusText(i: ItemRow, w: Words): string {
-  if (i.state === 'overdue') return w.overdueBy(i.daysOverdue);
-  if (i.state === 'due') return `${w.stateWord.due} · ${w.daysLeft(-i.daysOverdue)}`;
-  return w.stateWord[i.state];
-}
 
 function header(d: ReportData, w: Words): (Paragraph | Table)[] {
   return [

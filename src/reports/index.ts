@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import type { Template } from '../checklist/template.ts';
+import type { Template } from '../readiness/model/template.ts';
 import type { Clock } from '../core/clock.ts';
-import { rolesOf } from '../projects/roles.ts';
+import { rolesOf } from '../readiness/model/roles.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import { addDays, isoWithOffset, localDate } from '../schedule/dates.ts';
+import { addDays, isoWithOffset, localDate } from '../calendar/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { REPORT_FORMATS, REPORT_KINDS, reportData, type Lang, type ReportData, type ReportFormat, type ReportKind } from './model.ts';
@@ -15,7 +15,7 @@ import { fileStem, words } from './words.ts';
  * (项目风险报告书), as DOCX or PDF. `generateReport` reads what a report needs from the store,
  * renders it, and appends a "report" event to the project's audit trail (its SHA-256 as the
  * evidence, the chain head it quotes in its text). Entry points: the CLI (src/cli/report.ts)
- * and GET /api/projects/:id/report (src/checklist/routes.ts, via `serveReport`).
+ * and GET /api/projects/:id/report (src/readiness/routes.ts, via `serveReport`).
  */
 
 export { reportData, REPORT_FORMATS, REPORT_KINDS, type ReportData, type ReportFormat, type ReportKind } from './model.ts';

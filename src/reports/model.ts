@@ -1,12 +1,13 @@
 import type { EvidenceRecord } from '../store/evidence.ts';
-import { buildChecklist, DUE_SOON_DAYS, itemStates, type ChecklistLine, type LineState } from '../checklist/build.ts';
-import { countdown } from '../checklist/card.ts';
-import type { Template } from '../checklist/template.ts';
-import { readinessTrend, type Trend, type TrendPoint } from '../checklist/trend.ts';
-import { holdersOf, nomineesOf, roleLabel } from '../projects/roles.ts';
-import { customerOrgWords, eventWords, grantWords } from '../projects/trail.ts';
+import { buildChecklist, DUE_SOON_DAYS, itemStates, type ChecklistLine, type LineState } from '../readiness/model/checklist.ts';
+import { countdown } from '../readiness/views/checklist-card.ts';
+import type { Template } from '../readiness/model/template.ts';
+import { readinessTrend, type Trend, type TrendPoint } from '../readiness/model/trend.ts';
+import { mustAct } from '../readiness/model/must-act.ts';
+import { roleLabel } from '../readiness/model/roles.ts';
+import { customerOrgWords, eventWords, grantWords } from '../readiness/views/trail-words.ts';
 import type { Rulebook, StageEntry } from '../rulebook/model.ts';
-import { daysBetween, isoWithOffset, localDate } from '../schedule/dates.ts';
+import { daysBetween, isoWithOffset, localDate } from '../calendar/dates.ts';
 import { verifyChain } from '../store/chain.ts';
 import type { ChecklistMessage, ProjectRecord, Role, SignoffEvent } from '../store/records.ts';
 
@@ -87,6 +88,8 @@ export interface ItemRow {
   mustAct: string[];
   /** Overdue items: whole days past the due date; due items: negative, days left (0 = today). */
   daysOverdue: number;
+  /** Confirmed without the evidence the template requires: still open. */
+  needsEvidence?: boolean;
 }
 
 export interface StageSection {
@@ -97,7 +100,7 @@ export interface StageSection {
   items: ItemRow[];
 }
 
-/** Readiness over time (src/checklist/trend.ts): one point per calendar day. */
+/** Readiness over time (src/readiness/model/trend.ts): one point per calendar day. */
 export type ChartPoint = TrendPoint;
 export type Chart = Trend;
 
@@ -176,16 +179,12 @@ function ruleRefs(rb: Rulebook, ids: string[], lang: Lang): RuleRef[] {
   });
 }
 
-/** Who must act on an unconfirmed item: its role's holders, or those nominated (they act by accepting), or the admin for "anyone" items. */
-function mustAct(p: ProjectRecord, line: ChecklistLine, lang: Lang): string[] {
-  const role = line.item.confirm;
+/** Who must act on an unconfirmed item (model/must-act.ts, the people the daily card mentions), as names with their role. */
+function mustActWords(p: ProjectRecord, line: ChecklistLine, lang: Lang): string[] {
   const nameOf = (id: string) => name(id, p.roles.find((r) => r.userId === id)?.name ?? (id === p.adminId ? p.adminName : undefined));
-  if (role === 'anyone') return [`${nameOf(p.adminId)} (${roleLabel.admin[lang]})`];
-  const holders = holdersOf(p, role);
-  if (holders.length) return holders.map((id) => `${nameOf(id)} (${roleLabel[role][lang]})`);
-  const nominees = nomineesOf(p, role);
-  if (nominees.length) return nominees.map((id) => `${nameOf(id)} (${roleLabel[role][lang]}${lang === 'zh' ? ',待本人接受角色' : ', to accept the role'})`);
-  return [lang === 'zh' ? `未设置${roleLabel[role].zh}(项目管理员 ${nameOf(p.adminId)} 需指定)` : `no ${roleLabel[role].en} set (the project admin ${nameOf(p.adminId)} must name one)`];
+  const { actors, unassigned } = mustAct(p, line.item.confirm);
+  if (unassigned) return [lang === 'zh' ? `未设置${roleLabel[unassigned].zh}(项目管理员 ${nameOf(p.adminId)} 需指定)` : `no ${roleLabel[unassigned].en} set (the project admin ${nameOf(p.adminId)} must name one)`];
+  return actors.map((a) => `${nameOf(a.userId)} (${roleLabel[a.as][lang]}${a.pending ? (lang === 'zh' ? ',待本人接受角色' : ', to accept the role') : ''})`);
 }
 
 function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang, evidence: EvidenceRecord[] = []): Confirmation {
@@ -230,8 +229,9 @@ export function reportData(input: ReportInput): ReportData {
       confirmBy: roleLabel[l.item.confirm][lang],
       rules: ruleRefs(rb, l.item.rules, lang),
       ...(c ? { confirmed: confirmation(p, c, lang, input.evidence) } : {}),
-      mustAct: l.state === 'confirmed' ? [] : mustAct(p, l, lang),
+      mustAct: l.state === 'confirmed' ? [] : mustActWords(p, l, lang),
       daysOverdue: daysBetween(l.dueDate, today),
+      ...(l.needsEvidence ? { needsEvidence: true } : {}),
     };
   });
   const rank: Record<LineState, number> = { overdue: 0, due: 1, open: 2, confirmed: 3 };

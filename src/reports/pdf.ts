@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { ItemRow, ReportData, RiskRow } from './model.ts';
 import { DUE_SOON_DAYS } from './model.ts';
-import { ruleLine, shortAt, words, type Words } from './words.ts';
+import { ruleLine, shortAt, words, type Words, statusText } from './words.ts';
 
 /**
  * The report as PDF (pdfkit): every text in Noto Sans SC, embedded as a subset of the glyphs
@@ -142,11 +142,6 @@ class Layout {
 
 const stateColor = (s: ItemRow['state']) => COLOR[s];
 
-function statusText(i: ItemRow, w: Words): string {
-  if (i.state === 'overdue') return w.overdueBy(i.daysOverdue);
-  if (i.state === 'due') return `${w.stateWord.due} · ${w.daysLeft(-i.daysOverdue)}`;
-  return w.stateWord[i.state];
-}
 
 function header(l: Layout, d: ReportData, w: Words) {
   l.font(true, 18).fillColor(COLOR.text).text(clean(w.title[d.kind]), l.left, l.doc.y, { width: l.width });

@@ -1,5 +1,5 @@
-import type { LineState } from '../checklist/build.ts';
-import type { Confirmation, Lang, ReportData, ReportKind, RuleRef } from './model.ts';
+import { STATE_WORDS } from '../readiness/views/item-words.ts';
+import type { Confirmation, ItemRow, Lang, ReportData, ReportKind, RuleRef } from './model.ts';
 
 /** The words both renderers put around the data, in the report's language. */
 export const WORDS = {
@@ -77,7 +77,7 @@ export const WORDS = {
         ? `每日清单提醒 ${r.count} 次(${at(r.first!)} 至 ${at(r.last!)}),其中逾期后点名提醒 ${r.afterDue} 次`
         : '尚无清单提醒记录',
     noHistory: '签字记录中没有该事项的操作。',
-    stateWord: { confirmed: '已确认', overdue: '逾期', due: '即将到期', open: '未到期' } as Record<LineState, string>,
+    stateWord: STATE_WORDS.zh,
     via: { reply: '回复', button: '按钮', web: '网页', cli: '命令行', schedule: '定时任务' } as Record<Confirmation['via'], string>,
     none: '—',
     page: (n: number, of: number) => `第 ${n} / ${of} 页`,
@@ -155,7 +155,7 @@ export const WORDS = {
     reminders: (r: { count: number; afterDue: number; first?: string; last?: string }, at: (s: string) => string) =>
       r.count ? `${r.count} daily checklist reminder${r.count === 1 ? '' : 's'} (${at(r.first!)} to ${at(r.last!)}), ${r.afterDue} naming who must act after the due date` : 'no checklist reminders recorded',
     noHistory: 'The trail has no action on this item.',
-    stateWord: { confirmed: 'confirmed', overdue: 'overdue', due: 'due soon', open: 'not yet due' } as Record<LineState, string>,
+    stateWord: STATE_WORDS.en,
     via: { reply: 'reply', button: 'button', web: 'web', cli: 'CLI', schedule: 'scheduled' } as Record<Confirmation['via'], string>,
     none: '—',
     page: (n: number, of: number) => `page ${n} of ${of}`,
@@ -177,4 +177,12 @@ export function ruleLine(r: RuleRef, w: Words): string {
 /** The title as a file name part: "上线前检查报告-ACME OA-2026-10-08". */
 export function fileStem(d: ReportData): string {
   return `${words(d.lang).title[d.kind]}-${d.project.name}-${d.today}`;
+}
+
+/** An item's status in a report's table: the state in the words chat and the dashboard use, with days overdue or left. */
+export function statusText(i: Pick<ItemRow, 'state' | 'daysOverdue' | 'needsEvidence'>, w: Words): string {
+  const evidence = i.needsEvidence ? ` · ${w.stateWord['needs-evidence']}` : '';
+  if (i.state === 'overdue') return `${w.overdueBy(i.daysOverdue)}${evidence}`;
+  if (i.state === 'due') return `${w.stateWord.due} · ${w.daysLeft(-i.daysOverdue)}${evidence}`;
+  return i.needsEvidence ? w.stateWord['needs-evidence'] : w.stateWord[i.state];
 }

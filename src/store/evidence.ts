@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { NewSignoffEvent } from './records.ts';
 
-/** Where a piece of evidence came from. */
-export const EvidenceSource = z.enum(['slack-file', 'feishu-file', 'feishu-image', 'link']);
-export type EvidenceSource = z.infer<typeof EvidenceSource>;
-
-export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+export { EvidenceFacts, EvidenceSource, Sha256 } from './evidence-facts.ts';
+import { EvidenceFacts, EvidenceSource, Sha256 } from './evidence-facts.ts';
 
 /**
  * A file, image or link attached to a sign-off. `status: 'stored'` with a file source: the
@@ -38,25 +35,6 @@ export const EvidenceRecord = z.object({
 export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
 export type NewEvidence = Omit<EvidenceRecord, 'id' | 'sha256' | 'auditSeq'>;
 
-/**
- * What an `evidence` event of the audit trail says about the evidence it records: the sign-off
- * it belongs to (its `seq` and `hash`), the file's name, type, size and SHA-256 (or the link),
- * or that it is missing and why. Hashed with the event, so `audit verify` can hold the stored
- * record and the stored bytes to it.
- */
-export const EvidenceFacts = z.object({
-  signoffSeq: z.number().int().positive(),
-  signoffHash: Sha256.optional(),
-  source: EvidenceSource,
-  name: z.string(),
-  mime: z.string(),
-  size: z.number().int().nonnegative(),
-  sha256: Sha256.optional(),
-  url: z.string().optional(),
-  status: z.enum(['stored', 'missing']),
-  reason: z.string().optional(),
-});
-export type EvidenceFacts = z.infer<typeof EvidenceFacts>;
 
 export const factsOf = (r: Omit<EvidenceRecord, 'id'>, signoffHash?: string): EvidenceFacts =>
   EvidenceFacts.parse({

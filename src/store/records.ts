@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Platform } from '../core/message.ts';
-import { EvidenceFacts } from './evidence.ts';
+import { EvidenceFacts } from './evidence-facts.ts';
 
 /** A day in a project's own time zone, never a Date: "2026-10-10". */
 export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-20');

@@ -4,11 +4,12 @@ import { mdText, mention, personMd } from '../core/markdown.ts';
 import type { UserRef } from '../core/message.ts';
 import { sourceLine } from '../qa/present.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import { weekday } from '../schedule/dates.ts';
+import { weekday } from '../calendar/dates.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { OVERRIDE_ROLES, whoMay, type Refused } from './decide.ts';
 import { audienceLabel, checkWindows, MAX_SESSION_SIZE, windowWords, type Session } from './model.ts';
 import { deliveryWords, TRAINER_LABEL, type Lang, type Said } from './words.ts';
+import { say } from '../core/reply.ts';
 
 /**
  * What the bot says about training, one renderer per concept: the session card (with its
@@ -18,7 +19,6 @@ import { deliveryWords, TRAINER_LABEL, type Lang, type Said } from './words.ts';
  * user ids the platform gave the bot (mention()), never from text.
  */
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 const WEEKDAY = { zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'], en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] };
 
 const finish = (card: Omit<Card, 'fallback'>): Card => {

@@ -1,10 +1,10 @@
 import type { Ctx, Handler } from '../core/bot.ts';
 import type { ActionMessage, TextMessage } from '../core/message.ts';
-import type { Stamp } from '../projects/authority.ts';
-import { DEFAULT_TIME_ZONE, projectIdOf } from '../projects/handlers.ts';
-import { personOf } from '../projects/role-chat.ts';
-import type { WorkCalendar } from '../schedule/calendar.ts';
-import { isoWithOffset, localDate, localTime } from '../schedule/dates.ts';
+import type { Stamp } from '../readiness/model/authority.ts';
+import { DEFAULT_TIME_ZONE, projectIdOf } from '../readiness/model/project-id.ts';
+import { personOf } from '../readiness/chat/roles.ts';
+import type { WorkCalendar } from '../calendar/calendar.ts';
+import { isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { randomBytes } from 'node:crypto';
 import { cancelledCard, clickNote, movedUpNote, note, refusalCard, saidMd, sessionCard, sessionsCard } from './card.ts';
@@ -18,6 +18,7 @@ import type { Lang } from './words.ts';
 import { decideAnswer, decideEndExam, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
 import { answerNote, examCard, resultsCard } from './exam-card.ts';
 import { mayPlan } from './decide.ts';
+import { say } from '../core/reply.ts';
 
 /**
  * The chat edge of training sessions (decide.ts decides, card.ts renders): who asked and the
@@ -46,7 +47,6 @@ export const codeSecretOf = (env: Pick<TrainingEnv, 'trainingCodeSecret'>) => en
 /** The trainer's code page, under the dashboard's access rule (src/training/routes.ts). */
 export const codePagePath = (projectId: string, no: number) => `/training/${encodeURIComponent(projectId)}/${no}/code`;
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 function stampOf(ctx: Ctx, timeZone: string): Stamp {
   const m = ctx.msg;

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
-import type { Person, Stamp } from '../projects/authority.ts';
-import { auditRole, roleLabel, rolesOf } from '../projects/roles.ts';
+import type { Person, Stamp } from '../readiness/model/authority.ts';
+import { auditRole, roleLabel, rolesOf } from '../readiness/model/roles.ts';
 import type { NewSignoffEvent, ProjectRecord, Role, TrainingAction } from '../store/records.ts';
 import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, needsManager, planSession, signUp, type Audience, type CheckKind, type CodeVerdict, type Delivery, type DueNotice, type Session } from './model.ts';
 import { changeWords, defaultTitle, sessionLabel, termsWords, type Lang, type Said } from './words.ts';
 
 /**
  * Training decisions with who may and what the audit trail records, as pure functions (like
- * src/projects/authority.ts for roles): each takes the project and the session as they are and
+ * src/readiness/model/authority.ts for roles): each takes the project and the session as they are and
  * returns the session as it must become with its audit events (the store writes both in one
  * step, under the session's lock), or why not, naming the rule a refusal keeps. Nothing here
  * reads a clock, a store or a platform: `now` is the project's local time ("2026-12-10T13:50").

@@ -6,6 +6,7 @@ import { nameMd } from './card.ts';
 import { LETTERS, type Exam } from './exam-model.ts';
 import type { Session } from './model.ts';
 import type { Lang } from './words.ts';
+import { say } from '../core/reply.ts';
 
 /**
  * The exam's one renderer: the card with the questions as buttons (never the answer key), the
@@ -13,7 +14,6 @@ import type { Lang } from './words.ts';
  * text and people's names go in through mdText / personMd.
  */
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 const finish = (card: Omit<Card, 'fallback'>): Card => {
   const c: Card = { ...card, fallback: '' };
   c.fallback = cardText(c);

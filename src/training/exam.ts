@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Exam, ExamBank, ExamBankError, LETTERS, type ExamResult } from './exam-model.ts';
 import { readDataFile } from '../data/yaml-file.ts';
-import type { Person, Stamp } from '../projects/authority.ts';
+import type { Person, Stamp } from '../readiness/model/authority.ts';
 import type { NewSignoffEvent, ProjectRecord } from '../store/records.ts';
 import { mayPlan, PLANNER_ROLES, trainingEvent, whoMay, type Refused } from './decide.ts';
 import type { Session } from './model.ts';

@@ -3,11 +3,12 @@ import { cardText } from '../core/card.ts';
 import { mdText, mention } from '../core/markdown.ts';
 import { sourceLine } from '../qa/present.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import { roleLabel } from '../projects/roles.ts';
+import { roleLabel } from '../readiness/model/roles.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { checkButtons, checksMd, nameMd, whenMd } from './card.ts';
 import { MANAGER_GRACE_MIN, type NoticeKind, type Session } from './model.ts';
 import { deliveryWords, type Lang } from './words.ts';
+import { say } from '../core/reply.ts';
 
 /**
  * What the bot posts by itself about a session (src/training/job.ts): the reminders the day
@@ -17,7 +18,6 @@ import { deliveryWords, type Lang } from './words.ts';
  * keeps (the sign-ups, the project's roles); titles, places and names through mdText.
  */
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 const finish = (c: Omit<Card, 'fallback'>): Card => {
   const card: Card = { ...c, fallback: '' };
   card.fallback = cardText(card);

@@ -1,5 +1,5 @@
 import { mdText } from '../core/markdown.ts';
-import { addDays, isValidDate } from '../schedule/dates.ts';
+import { addDays, isValidDate } from '../calendar/dates.ts';
 import type { SessionDraft, SessionPatch } from './decide.ts';
 import type { Audience, CheckKind } from './model.ts';
 import type { Lang } from './words.ts';

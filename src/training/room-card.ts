@@ -6,6 +6,7 @@ import type { ProjectRecord } from '../store/records.ts';
 import { nameMd, note, whenMd } from './card.ts';
 import { attendanceOf, checkWindows, windowWords, type CheckKind, type Session } from './model.ts';
 import type { Lang } from './words.ts';
+import { say } from '../core/reply.ts';
 
 /**
  * What the bot says in the room: the reply to a check-in or a second check, the attendance
@@ -13,7 +14,6 @@ import type { Lang } from './words.ts';
  * Titles and names go in through mdText / personMd; the code itself is never put in the chat.
  */
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 /** The reply to 签到 / 确认在场 (typed or clicked) that was taken, or was already. */
 export function checkNote(outcome: 'checked-in' | 'already', kind: CheckKind, s: Session, user: UserRef, lang: Lang): Card {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { RouteModule } from '../server/routes.ts';
-import { localDate, localTime } from '../schedule/dates.ts';
+import { localDate, localTime } from '../calendar/dates.ts';
 import { accessFor } from '../web/access.ts';
 import { codePage } from '../web/code-page.ts';
 import { guarded } from '../web/guard.ts';

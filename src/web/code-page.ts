@@ -3,6 +3,7 @@ import { deliveryWords } from '../training/words.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { html, raw } from './html.ts';
 import type { Lang } from './i18n.ts';
+import { say } from '../core/reply.ts';
 
 /**
  * The trainer's screen (GET /training/:projectId/:no/code, src/training/routes.ts): the room's
@@ -25,7 +26,6 @@ export interface CodePageView {
   refreshS: number;
 }
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 export function codePage(v: CodePageView): string {
   const { lang, project: p, session: s } = v;

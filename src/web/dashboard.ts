@@ -1,48 +1,25 @@
-import { buildChecklist, type Checklist, type LineState } from '../checklist/build.ts';
-import { countdown } from '../checklist/card.ts';
-import type { Template } from '../checklist/template.ts';
+import { buildChecklist, type Checklist, type LineState } from '../readiness/model/checklist.ts';
+import { countdown } from '../readiness/views/checklist-card.ts';
+import type { Template } from '../readiness/model/template.ts';
 import type { Clock } from '../core/clock.ts';
-import { roleName } from '../projects/roles.ts';
-import type { WorkCalendar } from '../schedule/calendar.ts';
-import { CALENDAR_WARN_DAYS, calendarGap } from '../schedule/calendar-gap.ts';
-import { daysBetween, localDate } from '../schedule/dates.ts';
-import { actionWord, customerOrgWords, evidenceFactWords, grantWords } from '../projects/trail.ts';
+import { roleName } from '../readiness/model/roles.ts';
+import type { WorkCalendar } from '../calendar/calendar.ts';
+import { CALENDAR_WARN_DAYS, calendarGap } from '../calendar/calendar-gap.ts';
+import { daysBetween, localDate } from '../calendar/dates.ts';
+import { actionWord, customerOrgWords, evidenceFactWords, grantWords } from '../readiness/views/trail-words.ts';
 import type { AuditCheck } from '../store/audit-check.ts';
 import { verifyChain } from '../store/chain.ts';
 import { isRoleAction, isTrainingAction, RoleAction, TrainingAction, type EvidenceRecord, type ProjectRecord, type RoleHolder, type SignoffEvent, type Store } from '../store/store.ts';
-import type { Trend } from '../checklist/trend.ts';
+import type { Trend } from '../readiness/model/trend.ts';
 import { demoUser } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang, type Strings } from './i18n.ts';
 import { shownTime } from './time.ts';
+import { personName, type ProjectOverview } from './project-overview.ts';
+import { itemState, STATE_WORDS } from '../readiness/views/item-words.ts';
 import { trendSection } from './trend-chart.ts';
 
-/** A person as shown: the stored name, a playground demo name, or the id. */
-export function personName(p: ProjectRecord, id: string, lang: Lang, stored?: string): string {
-  return stored ?? (p.platform === 'web' ? demoUser(id)?.name[lang] : undefined) ?? id;
-}
-
-/** One project's readiness, computed with the checklist code the bot posts with. */
-export interface ProjectStatus {
-  project: ProjectRecord;
-  checklist: Checklist;
-  signoffs: SignoffEvent[];
-  lastPost?: string;
-  /** Overdue items' responsible people (names), and roles nobody holds. */
-  responsible: string[];
-  unassigned: string[];
-  /**
-   * The go-live year's holidays are not known (data/calendar/ has no such year) and the daily
-   * posts reach it within CALENDAR_WARN_DAYS: they would fall on Monday–Friday regardless of 调休.
-   */
-  calendarUnknown?: { year: number; inDays: number };
-  /** Evidence kept with the project's sign-offs, oldest first. */
-  evidence: EvidenceRecord[];
-  /** Readiness over time (trend-chart.ts projectTrend): set for the project page only. */
-  trend?: Trend;
-  /** The audit check `cli audit verify` runs (chain and evidence, files hashed again): set for the project page only. */
-  audit?: AuditCheck;
-}
+export { personName, type ProjectOverview } from './project-overview.ts';
 
 export { CALENDAR_WARN_DAYS, calendarGap };
 
@@ -52,7 +29,7 @@ export const evidenceHref = (projectId: string, id: number) => `${projectHref(pr
 const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 /** The evidence table: files with download links, links as they were given, missing ones with the reason. */
-function evidenceSection(lang: Lang, r: ProjectStatus): Raw {
+function evidenceSection(lang: Lang, r: ProjectOverview): Raw {
   const zh = lang === 'zh';
   const item = new Map(r.signoffs.map((e) => [e.seq, e]));
   const head = html`<h2 id="evidence">${zh ? '证据' : 'Evidence'}</h2>`;
@@ -72,7 +49,7 @@ ${r.evidence.map((e) => {
 </tbody></table></div>`;
 }
 
-/** The address of a report of the project (GET /api/projects/:id/report: a dashboard session is enough, src/checklist/routes.ts). */
+/** The address of a report of the project (GET /api/projects/:id/report: a dashboard session is enough, src/readiness/routes.ts). */
 export const reportHref = (projectId: string, kind: 'check' | 'risk', format: 'pdf' | 'docx') => `/api/projects/${encodeURIComponent(projectId)}/report?kind=${kind}&format=${format}`;
 
 /** Download buttons for the two reports, in the project's language; generating one is an audit event. */
@@ -87,26 +64,6 @@ function reportsSection(lang: Lang, p: ProjectRecord): Raw {
 <p class="muted">${zh ? '报告按项目语言生成;每次下载都会作为「生成报告」记入审计链。群里 @机器人 生成报告 / 风险报告 也可以。' : "In the project's language; each download is recorded in the audit trail as \"generated report\". In the group: @bot report / risk report."}</p>`;
 }
 
-export async function projectStatus(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectStatus> {
-  const [signoffs, latest, evidence] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id), store.listEvidence(project.id)]);
-  // Numbered as in the last posted checklist, so "#3" here is "确认 3" there.
-  const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), latest?.items, evidence);
-  const responsible = new Set<string>();
-  const unassigned = new Set<string>();
-  for (const l of checklist.lines) {
-    if (l.state !== 'overdue') continue;
-    if (l.item.confirm === 'anyone') responsible.add(personName(project, project.adminId, lang, project.adminName));
-    else {
-      // A nomination not yet accepted is someone who must act (by accepting), shown as such.
-      const holders = project.roles.filter((r) => r.role === l.item.confirm);
-      if (holders.length) holders.forEach((h) => responsible.add(`${personName(project, h.userId, lang, h.name)} (${roleName[h.role][lang]}${h.pending ? `, ${t(lang).dbPending}` : ''})`));
-      else unassigned.add(roleName[l.item.confirm][lang]);
-    }
-  }
-  const gap = calendar && calendarGap(calendar, project, checklist.today);
-  return { project, checklist, signoffs, evidence, lastPost: latest?.postedAt, responsible: [...responsible], unassigned: [...unassigned], ...(gap ? { calendarUnknown: gap } : {}) };
-}
-
 const ACTIONS = ['confirm', 'undo', 'evidence', ...RoleAction.options, ...TrainingAction.options, 'report'] as const;
 
 /**
@@ -115,7 +72,7 @@ const ACTIONS = ['confirm', 'undo', 'evidence', ...RoleAction.options, ...Traini
  * evidence problem names the record (#id, file name, sign-off) or the event; evidence kept by an
  * older version before evidence had its own event is said as such, not as tampering.
  */
-function chainLine(lang: Lang, r: ProjectStatus): Raw | string {
+function chainLine(lang: Lang, r: ProjectOverview): Raw | string {
   if (!r.signoffs.length && !r.evidence.length) return '';
   const c = r.audit?.chain ?? verifyChain(r.project.id, r.signoffs);
   const ev = r.audit?.evidence;
@@ -152,7 +109,6 @@ function detail(p: ProjectRecord, e: SignoffEvent, lang: Lang): string {
   return grantWords(e.roleGrant, lang, who, (x) => x, (iso) => shownTime(iso, p.timeZone)) ?? '';
 }
 
-const stateLabel = (s: Strings, st: LineState) => ({ confirmed: s.stConfirmed, overdue: s.stOverdue, due: s.stDue, open: s.stOpen })[st];
 export const projectHref = (id: string) => `/dashboard/projects/${encodeURIComponent(id)}`;
 
 export function platformTag(s: Strings, p: ProjectRecord): Raw {
@@ -192,7 +148,7 @@ export function filterSignoffs(events: SignoffEvent[], f: AuditFilter): SignoffE
   );
 }
 
-export function projectBody(lang: Lang, r: ProjectStatus, f: AuditFilter, query: URLSearchParams): Raw {
+export function projectBody(lang: Lang, r: ProjectOverview, f: AuditFilter, query: URLSearchParams): Raw {
   const s = t(lang);
   const p = r.project;
   const cl = r.checklist;
@@ -211,7 +167,7 @@ ${r.trend ? trendSection(lang, p, r.trend) : ''}
 <h2>${s.dbChecklist}</h2>
 <div class="scroll"><table id="checklist" class="stack"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>
 ${cl.lines.map((l) => html`<tr data-item="${l.item.id}"><td class="num" data-label="${s.dbNo}">${l.n}</td><td data-label="${s.dbItem}">${l.item.text[lang]}</td><td data-label="${s.dbStage}">${l.item.stage}</td><td class="nowrap" data-label="${s.dbDue}">${l.dueDate}</td><td data-label="${s.dbWho}">${roleName[l.item.confirm][lang]}</td>
-  <td data-label="${s.dbStatus}"><span class="state state-${l.state}">${stateLabel(s, l.state)}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shownTime(l.confirmed.at, p.timeZone)}</span>` : ''}</td>
+  <td data-label="${s.dbStatus}"><span class="state state-${itemState(l)}">${STATE_WORDS[lang][itemState(l)]}</span>${l.confirmed ? html`<br><span class="muted">${l.confirmed.userName ?? l.confirmed.userId} ${shownTime(l.confirmed.at, p.timeZone)}</span>` : ''}</td>
   <td data-label="${s.dbSource}">${l.item.rules.map((id) => html`<a href="/rulebook#${id.includes('-') ? 'r' : 's'}-${id}">${id}</a> `)}</td></tr>`)}
 </tbody></table></div>
 ${evidenceSection(lang, r)}

@@ -1,4 +1,4 @@
-import { roleName as roleNames, ROLES } from '../projects/roles.ts';
+import { roleName as roleNames, ROLES } from '../readiness/model/roles.ts';
 import { CHAT_ID, DEMO_USERS } from './demo.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang } from './i18n.ts';

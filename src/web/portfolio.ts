@@ -1,6 +1,7 @@
-import { DUE_SOON_DAYS } from '../checklist/build.ts';
-import { countdown } from '../checklist/card.ts';
-import { platformTag, progress, projectHref, type ProjectStatus } from './dashboard.ts';
+import { DUE_SOON_DAYS } from '../readiness/model/checklist.ts';
+import { countdown } from '../readiness/views/checklist-card.ts';
+import { platformTag, progress, projectHref } from './dashboard.ts';
+import type { ProjectOverview } from './project-overview.ts';
 import { html, type Raw } from './html.ts';
 import { t, type Lang } from './i18n.ts';
 import { shownTime } from './time.ts';
@@ -70,15 +71,15 @@ const W = {
 
 /** English plural ending (the Chinese strings have no {s}). */
 const plural = (n: number) => (n === 1 ? '' : 's');
-const overdueCount = (r: ProjectStatus) => r.checklist.lines.filter((l) => l.state === 'overdue').length;
-const dueCount = (r: ProjectStatus) => r.checklist.lines.filter((l) => l.state === 'due').length;
+const overdueCount = (r: ProjectOverview) => r.checklist.lines.filter((l) => l.state === 'overdue').length;
+const dueCount = (r: ProjectOverview) => r.checklist.lines.filter((l) => l.state === 'due').length;
 
 /**
  * A project's standing, from its readiness status: overdue when an item is overdue; at risk when
  * none is but an unconfirmed item is due within DUE_SOON_DAYS, or the go-live year has no calendar
- * (ProjectStatus.calendarUnknown); on track otherwise.
+ * (ProjectOverview.calendarUnknown); on track otherwise.
  */
-export function portfolioStatus(r: Pick<ProjectStatus, 'checklist' | 'calendarUnknown'>): PortfolioStatus {
+export function portfolioStatus(r: Pick<ProjectOverview, 'checklist' | 'calendarUnknown'>): PortfolioStatus {
   const lines = r.checklist.lines;
   if (lines.some((l) => l.state === 'overdue')) return 'overdue';
   if (lines.some((l) => l.state === 'due') || r.calendarUnknown) return 'at-risk';
@@ -86,7 +87,7 @@ export function portfolioStatus(r: Pick<ProjectStatus, 'checklist' | 'calendarUn
 }
 
 /** How many projects stand where. */
-export function portfolioSummary(rows: Pick<ProjectStatus, 'checklist' | 'calendarUnknown'>[]): Record<PortfolioStatus, number> {
+export function portfolioSummary(rows: Pick<ProjectOverview, 'checklist' | 'calendarUnknown'>[]): Record<PortfolioStatus, number> {
   const out: Record<PortfolioStatus, number> = { overdue: 0, 'at-risk': 0, 'on-track': 0 };
   for (const r of rows) out[portfolioStatus(r)]++;
   return out;
@@ -118,9 +119,9 @@ export function portfolioHref(v: PortfolioView): string {
 const STATUS_RANK: Record<PortfolioStatus, number> = { overdue: 0, 'at-risk': 1, 'on-track': 2 };
 
 /** The rows the view shows, in its order; ties by go-live date, then name. */
-export function portfolioRows(all: ProjectStatus[], v: PortfolioView): ProjectStatus[] {
+export function portfolioRows(all: ProjectOverview[], v: PortfolioView): ProjectOverview[] {
   const rows = all.filter((r) => (!v.platform || r.project.platform === v.platform) && (!v.status || portfolioStatus(r) === v.status));
-  const key = (r: ProjectStatus): number | string => {
+  const key = (r: ProjectOverview): number | string => {
     switch (v.sort) {
       case 'golive':
         return r.project.goLive;
@@ -143,7 +144,7 @@ export function portfolioRows(all: ProjectStatus[], v: PortfolioView): ProjectSt
 const platformWord = (lang: Lang, p: PlatformFilter) => (p === 'web' ? t(lang).dbPlayground : p === 'feishu' ? 'Feishu' : 'Slack');
 
 /** Counts of on track / at risk / overdue, each a link that filters the list to it, and what the words mean. */
-export function portfolioSummarySection(lang: Lang, all: ProjectStatus[], v: PortfolioView): Raw {
+export function portfolioSummarySection(lang: Lang, all: ProjectOverview[], v: PortfolioView): Raw {
   const w = W[lang];
   const scope = v.platform ? all.filter((r) => r.project.platform === v.platform) : all;
   const counts = portfolioSummary(scope);
@@ -172,7 +173,7 @@ function sortHeading(lang: Lang, v: PortfolioView, key: SortKey, label: string, 
 }
 
 /** Why a project stands where it does, in a few words. */
-function statusCell(lang: Lang, r: ProjectStatus): Raw {
+function statusCell(lang: Lang, r: ProjectOverview): Raw {
   const w = W[lang];
   const st = portfolioStatus(r);
   const why: string[] = [];
@@ -192,7 +193,7 @@ function sortLabel(lang: Lang, k: SortKey): string {
 }
 
 /** The front page: summary, filters (with the sort, for a phone, where the headings are hidden), and the sorted list. */
-export function portfolioBody(lang: Lang, all: ProjectStatus[], v: PortfolioView = DEFAULT_VIEW): Raw {
+export function portfolioBody(lang: Lang, all: ProjectOverview[], v: PortfolioView = DEFAULT_VIEW): Raw {
   const s = t(lang);
   const w = W[lang];
   if (!all.length) return html`<h1>${s.dbTitle}</h1><p class="muted">${s.dbNone}</p>`;

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'koa';
-import { loadTemplate } from '../checklist/template.ts';
-import { createCalendar } from '../schedule/calendar.ts';
+import { loadTemplate } from '../readiness/model/template.ts';
+import { createCalendar } from '../calendar/calendar.ts';
 import { formBody } from '../server/body.ts';
 import type { RouteModule } from '../server/routes.ts';
-import { signoffsCsv } from '../signoff/export.ts';
+import { signoffsCsv } from '../readiness/views/signoffs-csv.ts';
 import { accessFor } from './access.ts';
-import { filterSignoffs, projectBody, projectStatus, readFilter } from './dashboard.ts';
+import { filterSignoffs, projectBody, readFilter } from './dashboard.ts';
+import { projectOverview } from './project-overview.ts';
 import { portfolioBody, readPortfolioQuery } from './portfolio.ts';
 import { projectTrend } from './trend-chart.ts';
 import { guarded, safeNext } from './guard.ts';
@@ -117,7 +118,7 @@ export function webRoutes(): RouteModule {
     router.get('/dashboard', guarded(access, 'page', async (ctx) => {
       const lang = pickLang(ctx);
       const projects = await store.listProjects();
-      const rows = await Promise.all(projects.map((p) => projectStatus(store, template, clock, p, lang, calendar)));
+      const rows = await Promise.all(projects.map((p) => projectOverview(store, template, clock, p, lang, calendar)));
       // Sorting and filtering are query parameters (portfolio.ts), so the page works without script.
       render(ctx, 'dashboard', t(lang).dbTitle, portfolioBody(lang, rows, readPortfolioQuery(ctx.query)));
     }));
@@ -130,7 +131,7 @@ export function webRoutes(): RouteModule {
 
     router.get('/dashboard/projects/:id', guarded(access, 'page', async (ctx) => {
       const lang = pickLang(ctx);
-      const status = await projectStatus(store, template, clock, await projectOr404(ctx), lang, calendar);
+      const status = await projectOverview(store, template, clock, await projectOr404(ctx), lang, calendar);
       status.trend = projectTrend(status, calendar); // readiness over time, per working day of the project's calendar
       status.audit = await checkAudit(store, status.project.id, { events: status.signoffs, records: status.evidence }); // the check `audit verify` runs
       render(ctx, 'dashboard', status.project.name, projectBody(lang, status, readFilter(ctx.query), new URLSearchParams(ctx.querystring)));

@@ -1,4 +1,4 @@
-import { isValidTimeZone, localDate, localTime } from '../schedule/dates.ts';
+import { isValidTimeZone, localDate, localTime } from '../calendar/dates.ts';
 
 /**
  * A moment as the dashboard shows it: in the project's time zone, one format everywhere:

@@ -1,19 +1,19 @@
-import { readinessTrend, type Trend } from '../checklist/trend.ts';
-import type { WorkCalendar } from '../schedule/calendar.ts';
+import { readinessTrend, type Trend } from '../readiness/model/trend.ts';
+import type { WorkCalendar } from '../calendar/calendar.ts';
 import type { ProjectRecord } from '../store/records.ts';
-import type { ProjectStatus } from './dashboard.ts';
+import type { ProjectOverview } from './project-overview.ts';
 import { html, raw, type Raw } from './html.ts';
 import type { Lang } from './i18n.ts';
 
 /**
  * The project page's readiness-over-time chart: items confirmed by each working day against
- * items due by then (src/checklist/trend.ts, the numbers the pre-launch check report draws too),
+ * items due by then (src/readiness/model/trend.ts, the numbers the pre-launch check report draws too),
  * as inline SVG: no script, no request, colours from the page's light style (app.css). The
  * same numbers are in a table beneath it, and the SVG has a title and a description.
  */
 
 /** The trend of a project as the dashboard shows it: from its first day, one point per working day of its calendar. */
-export function projectTrend(r: Pick<ProjectStatus, 'project' | 'checklist' | 'signoffs' | 'evidence'>, calendar?: Pick<WorkCalendar, 'isWorkingDay'>): Trend {
+export function projectTrend(r: Pick<ProjectOverview, 'project' | 'checklist' | 'signoffs' | 'evidence'>, calendar?: Pick<WorkCalendar, 'isWorkingDay'>): Trend {
   const tz = r.project.timeZone;
   return readinessTrend({
     project: r.project,

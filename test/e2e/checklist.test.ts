@@ -67,7 +67,7 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(posted).toContain('上线准备清单 · ACME OA');
     expect(posted).toContain('T-21');
     expect(posted).toContain('im:message.group_msg');
-    expect(posted).toMatch(/3\.\*\* ⏰ 到期 培训方案和时间计划已由客户项目负责人签字确认.*5\.2-17/);
+    expect(posted).toMatch(/3\.\*\* ⏰ 即将到期 培训方案和时间计划已由客户项目负责人签字确认.*5\.2-17/);
 
     // A member's 确认 of the 5.2-17 item: refused, naming the role, nothing recorded.
     await say('确认 3', { senderId: 'ou_member', parentId: checklistId, messageId: 'om_member_reply' });
@@ -177,7 +177,7 @@ describe('checklists and sign-offs through Feishu', () => {
     expect(patches()).toHaveLength(2);
     const patched = patches().at(-1)!;
     expect(patched.messageId).toBe(checklistId);
-    expect(JSON.stringify(patched.card)).toMatch(/3\.\*\* (⏰ 到期|⬜ 待办) 培训方案和时间计划/);
+    expect(JSON.stringify(patched.card)).toMatch(/3\.\*\* (⏰ 即将到期|⬜ 待办) 培训方案和时间计划/);
     expect(JSON.stringify(patched.card)).not.toContain(undoValue);
     expect(JSON.stringify(patched.card)).toContain('"type":"confirm","item":3');
     const rows = (await json(await fetch(`${app.url}/api/projects/feishu:oc_undo/signoffs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).signoffs;

@@ -4,7 +4,7 @@ import { slackMrkdwn } from '../../adapters/slack/render.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { mdText } from '../../src/core/markdown.ts';
 import { loadRulebook } from '../../src/rulebook/load.ts';
-import { createCalendar } from '../../src/schedule/calendar.ts';
+import { createCalendar } from '../../src/calendar/calendar.ts';
 import { verifyChain } from '../../src/store/chain.ts';
 import { openLowdbStore } from '../../src/store/lowdb.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';

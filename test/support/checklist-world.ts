@@ -8,9 +8,9 @@ import { silentLogger } from '../../src/core/log.ts';
 import type { ChatRef, Platform } from '../../src/core/message.ts';
 import type { Transport } from '../../src/core/transport.ts';
 import { loadRulebook } from '../../src/rulebook/load.ts';
-import { loadTemplate } from '../../src/checklist/template.ts';
-import { createCalendar } from '../../src/schedule/calendar.ts';
-import { createDailyJob } from '../../src/schedule/job.ts';
+import { loadTemplate } from '../../src/readiness/model/template.ts';
+import { createCalendar } from '../../src/calendar/calendar.ts';
+import { createDailyJob } from '../../src/readiness/schedule/daily-job.ts';
 import { openLowdbStore } from '../../src/store/lowdb.ts';
 import type { ProjectRecord, Store } from '../../src/store/store.ts';
 

@@ -1,11 +1,10 @@
-import type { Ctx } from '../core/bot.ts';
-import { mdText } from '../core/markdown.ts';
-import type { Attachment } from '../core/message.ts';
-import { AttachmentError } from '../core/transport.ts';
-import type { Lang } from '../checklist/env.ts';
-import { say } from '../checklist/env.ts';
-import type { EvidenceAudit, EvidenceRecord, EvidenceSource } from '../store/evidence.ts';
-import type { SignoffEvent } from '../store/records.ts';
+import type { Ctx } from '../../core/bot.ts';
+import { mdText } from '../../core/markdown.ts';
+import type { Attachment } from '../../core/message.ts';
+import { AttachmentError } from '../../core/transport.ts';
+import { say, type Lang } from '../../core/reply.ts';
+import type { EvidenceAudit, EvidenceRecord, EvidenceSource } from '../../store/evidence.ts';
+import type { SignoffEvent } from '../../store/records.ts';
 
 /** EVIDENCE_MAX_BYTES when unset: 20 MB. */
 export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;

@@ -1,7 +1,7 @@
-import type { Role } from '../store/records.ts';
-import { mdText } from '../core/markdown.ts';
-import { isValidDate, isValidTimeZone } from '../schedule/dates.ts';
-import { parseRole } from './roles.ts';
+import type { Role } from '../../store/records.ts';
+import { mdText } from '../../core/markdown.ts';
+import { isValidDate, isValidTimeZone } from '../../calendar/dates.ts';
+import { parseRole } from '../model/roles.ts';
 
 type Lang = 'zh' | 'en';
 

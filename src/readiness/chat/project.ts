@@ -1,18 +1,17 @@
-import type { Ctx, Handler } from '../core/bot.ts';
-import { mdText } from '../core/markdown.ts';
-import type { TextMessage } from '../core/message.ts';
-import { signoffsCard, statusLine, countdown } from '../checklist/card.ts';
-import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
-import { daysBetween, isoWithOffset, localDate } from '../schedule/dates.ts';
-import type { ProjectRecord } from '../store/records.ts';
-import { parseProjectCommand, type ProjectCommand } from './commands.ts';
-import { mayConfigure } from './roles.ts';
-import { answerRole, changeRoles, personOf, roleReply } from './role-chat.ts';
-import { decideSetRole } from './authority.ts';
+import type { Ctx, Handler } from '../../core/bot.ts';
+import { mdText } from '../../core/markdown.ts';
+import type { TextMessage } from '../../core/message.ts';
+import { signoffsCard, statusLine, countdown } from '../views/checklist-card.ts';
+import { note, say, type Lang } from '../../core/reply.ts';
+import type { ReadinessEnv } from '../env.ts';
+import { DEFAULT_POST_TIME, DEFAULT_TIME_ZONE, projectIdOf } from '../model/project-id.ts';
+import { daysBetween, isoWithOffset, localDate } from '../../calendar/dates.ts';
+import type { ProjectRecord } from '../../store/records.ts';
+import { parseProjectCommand, type ProjectCommand } from './project-commands.ts';
+import { mayConfigure } from '../model/roles.ts';
+import { answerRole, changeRoles, personOf, roleReply } from './roles.ts';
+import { decideSetRole } from '../model/authority.ts';
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-export const DEFAULT_POST_TIME = '09:00';
-export const projectIdOf = (platform: string, chatId: string) => `${platform}:${chatId}`;
 
 /** The reply to a project command in a group with no project. */
 export const notBound = (lang: Lang) =>
@@ -28,7 +27,7 @@ const notAllowed = (lang: Lang, p: ProjectRecord) =>
 const scheduleLine = (p: ProjectRecord) =>
   say(p.lang, `每个工作日 ${p.postTime}(${p.timeZone})发布上线准备清单`, `The readiness checklist is posted every working day at ${p.postTime} (${p.timeZone})`);
 
-async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: ChecklistEnv): Promise<void> {
+async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: ReadinessEnv): Promise<void> {
   const { store, clock, log } = ctx.deps;
   const lang = cmd.lang;
   const id = projectIdOf(msg.chat.platform, msg.chat.chatId);
@@ -134,7 +133,7 @@ async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: Checkli
 }
 
 /** Project commands, by @mention in a group: bind, set role, set time/zone, checklist, status, sign-offs. */
-export function commandHandler(env: ChecklistEnv): Handler {
+export function commandHandler(env: ReadinessEnv): Handler {
   return async (ctx) => {
     const msg = ctx.msg;
     if (msg.kind !== 'text' || !msg.mentionsBot) return false;

@@ -1,13 +1,13 @@
-import type { Ctx, Handler } from '../core/bot.ts';
-import type { Card } from '../core/card.ts';
-import { cardText } from '../core/card.ts';
-import { mdText, mention, personMd } from '../core/markdown.ts';
-import type { Incoming, UserRef } from '../core/message.ts';
-import { note, say, type Lang } from '../checklist/env.ts';
-import { isoWithOffset } from '../schedule/dates.ts';
-import type { ProjectRecord, Role } from '../store/records.ts';
-import { decideAcceptRole, decideDeclineRole, type Person, type RoleDecision, type Stamp } from './authority.ts';
-import { roleLabel, sideOf } from './roles.ts';
+import type { Ctx, Handler } from '../../core/bot.ts';
+import type { Card } from '../../core/card.ts';
+import { cardText } from '../../core/card.ts';
+import { mdText, mention, personMd } from '../../core/markdown.ts';
+import type { Incoming, UserRef } from '../../core/message.ts';
+import { note, say, type Lang } from '../../core/reply.ts';
+import { isoWithOffset } from '../../calendar/dates.ts';
+import type { ProjectRecord, Role } from '../../store/records.ts';
+import { decideAcceptRole, decideDeclineRole, type Person, type RoleDecision, type Stamp } from '../model/authority.ts';
+import { roleLabel, sideOf } from '../model/roles.ts';
 
 /**
  * The chat edge of role authority (authority.ts decides): who asked, the audit stamp of the

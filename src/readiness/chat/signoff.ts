@@ -1,17 +1,19 @@
-import type { Ctx, Handler } from '../core/bot.ts';
-import { mdText, personMd } from '../core/markdown.ts';
-import { evidencedSeqs, itemStates } from '../checklist/build.ts';
-import { note, say, type ChecklistEnv, type Lang } from '../checklist/env.ts';
-import type { TemplateItem } from '../checklist/template.ts';
-import { projectIdOf } from '../projects/handlers.ts';
-import { auditRole, rolesOf, roleLabel } from '../projects/roles.ts';
-import { roleGrantOf } from '../projects/authority.ts';
-import { grantWords } from '../projects/trail.ts';
-import type { SignoffOutcome } from '../metrics.ts';
-import { isoWithOffset } from '../schedule/dates.ts';
-import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../store/records.ts';
-import { parseSignoff, type SignoffRequest } from './parse.ts';
-import type { Attachment } from '../core/message.ts';
+import type { Ctx, Handler } from '../../core/bot.ts';
+import { mdText, personMd } from '../../core/markdown.ts';
+import { evidencedSeqs, itemStates } from '../model/checklist.ts';
+import { note, say, type Lang } from '../../core/reply.ts';
+import type { ReadinessEnv } from '../env.ts';
+import type { TemplateItem } from '../model/template.ts';
+import { projectIdOf } from '../model/project-id.ts';
+import { auditRole, rolesOf, roleLabel } from '../model/roles.ts';
+import { roleGrantOf } from '../model/authority.ts';
+import { grantWords } from '../views/trail-words.ts';
+import type { SignoffOutcome } from '../../metrics.ts';
+import { isoWithOffset } from '../../calendar/dates.ts';
+import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../../store/records.ts';
+import { parseSignoff, type SignoffRequest } from './signoff-parse.ts';
+import { decideSignoff, type ItemDecision } from '../model/signoff-decision.ts';
+import type { Attachment } from '../../core/message.ts';
 import { alreadyKept, DEFAULT_EVIDENCE_MAX_BYTES, keepEvidence, linksIn, withoutLinks } from './evidence.ts';
 
 interface Target {
@@ -28,7 +30,7 @@ interface Request {
   /** The literal reply text, or what was clicked. */
   text: string;
   evidenceMessageId: string;
-  /** What came with a confirm, kept as evidence (src/signoff/evidence.ts). */
+  /** What came with a confirm, kept as evidence (src/readiness/chat/evidence.ts). */
   attachments?: Attachment[];
   links?: string[];
   /** Said in the receipt about evidence looked for and not taken (a file in the thread too old). */
@@ -75,12 +77,34 @@ async function threadEvidence(ctx: Ctx, t: Target, lang: Lang): Promise<{ attach
 
 const itemLine = (n: number, item: TemplateItem, lang: Lang) => `- **${n}.** ${item.text[lang]} (${item.rules.join(', ')})`;
 
+/** Why an item was skipped or refused, as the reply says it. */
+function whyWords(x: ItemDecision, lang: Lang): string {
+  const { n, item } = x;
+  const who = (e: SignoffEvent) => personMd({ id: e.userId, name: e.userName });
+  switch (x.kind) {
+    case 'skip':
+      if (x.why === 'not-confirmed') return say(lang, `第 ${n} 项尚未确认`, `item ${n} is not confirmed`);
+      if (x.why === 'needs-evidence') return say(lang, `第 ${n} 项已由 ${who(x.event)} 确认,但仍待补证据:请附上文件、图片或链接回复「确认 ${n}」`, `item ${n} was confirmed by ${who(x.event)} but still needs evidence: reply "confirm ${n}" with a file, image or link`);
+      return say(lang, `第 ${n} 项已由 ${who(x.event)} 确认`, `item ${n} was already confirmed by ${who(x.event)}`);
+    case 'refuse':
+      if (x.why === 'not-yours') return say(lang, `第 ${n} 项只能由确认人 ${who(x.event)} 或项目管理员撤销`, `item ${n} can only be undone by ${who(x.event)}, who confirmed it, or the project admin`);
+      return item.confirm === 'anyone' ? '' : say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`);
+    case 'write':
+    case 'attach':
+      return '';
+    default: {
+      const never: never = x;
+      throw new Error(`unknown item decision ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /**
  * Which checklist a message refers to: the one it replies to or was clicked on, else the latest
  * when @-mentioned in the group or clicked on another card there (the confirm button of an
  * answer that knows the project carries the latest checklist's number).
  */
-async function findTarget(ctx: Ctx, env: ChecklistEnv): Promise<Target | undefined> {
+async function findTarget(ctx: Ctx, env: ReadinessEnv): Promise<Target | undefined> {
   const { store } = ctx.deps;
   const m = ctx.msg;
   const ref = m.kind === 'action' ? m.messageId : m.replyTo;
@@ -97,7 +121,7 @@ async function findTarget(ctx: Ctx, env: ChecklistEnv): Promise<Target | undefin
 }
 
 /** Re-renders the checklist message(s) in place after a change; a failed update never undoes a sign-off. */
-async function refreshCards(ctx: Ctx, env: ChecklistEnv, t: Target): Promise<void> {
+async function refreshCards(ctx: Ctx, env: ReadinessEnv, t: Target): Promise<void> {
   const latest = await ctx.deps.store.latestChecklistMessage(t.project.id);
   const msgs = [t.message, latest].filter((m, i, a): m is ChecklistMessage => !!m && m.kind !== 'final' && a.findIndex((x) => x?.messageId === m.messageId) === i);
   for (const m of msgs) {
@@ -113,74 +137,61 @@ async function refreshCards(ctx: Ctx, env: ChecklistEnv, t: Target): Promise<voi
 /** What came of one sign-off request, for /metrics. */
 const count = (ctx: Ctx, r: Request, outcome: SignoffOutcome) => ctx.deps.metrics?.signoffs.inc({ action: r.req.kind, outcome });
 
-async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promise<void> {
+async function apply(ctx: Ctx, env: ReadinessEnv, t: Target, r: Request): Promise<void> {
   const { store, clock, log } = ctx.deps;
   const { project } = t;
   const lang = project.lang;
   const user = ctx.msg.user;
-  const items = t.order.map((id) => env.template.byId.get(id));
-  const valid = items.flatMap((it, i) => (it ? [i + 1] : []));
-  const wanted = r.req.items === 'all' ? valid : r.req.items;
-  const unknown = wanted.filter((n) => !items[n - 1]);
-  if (unknown.length) {
-    count(ctx, r, 'unknown-item');
-    const range = valid.length ? `${valid[0]}–${valid.at(-1)}` : '-';
-    await ctx.reply(note(say(lang, '没有这个编号', 'No such item'), say(lang, `清单里没有第 ${unknown.join('、')} 项;有效编号为 ${range}。未记录任何确认。`, `The checklist has no item ${unknown.join(', ')}; valid numbers are ${range}. Nothing was recorded.`), 'warning'));
-    return;
-  }
-  const states = itemStates(await store.listSignoffs(project.id));
-  const myRoles = rolesOf(project, user.id);
-  const mine = auditRole(project, user.id);
-  const toWrite: { n: number; item: TemplateItem }[] = [];
-  /** Confirmed items that require evidence and have none: this confirm brings it. */
-  const attach: { n: number; item: TemplateItem; event: SignoffEvent }[] = [];
   const keptBefore = await store.listEvidence(project.id);
-  const evidenced = evidencedSeqs(keptBefore);
   const carries = !!(r.attachments?.length || r.links?.length);
-  /**
-   * This very message confirmed the item already, and some of what it carries is not kept: the
-   * bot stopped between the sign-off and its evidence, and the platform (or the inbox) handed the
-   * message over again. The evidence goes to that confirm now, as if nothing had happened.
-   */
-  const unfinished = (state: SignoffEvent) =>
-    carries &&
-    state.evidenceMessageId === r.evidenceMessageId &&
-    [...(r.attachments ?? []).map((a) => [a.messageId ?? r.evidenceMessageId, a.name] as const), ...(r.links ?? []).map((u) => [r.evidenceMessageId, u] as const)].some(([id, name]) => !alreadyKept(keptBefore, state.seq, id, name));
-  const skipped: string[] = [];
-  const refused: string[] = [];
-
-  for (const n of wanted) {
-    const item = items[n - 1]!;
-    const state = states.get(item.id);
-    if (r.req.kind === 'confirm') {
-      const pending = !!state && item.evidence === 'required' && !evidenced.has(state.seq);
-      if (state && !(pending && carries) && !unfinished(state)) {
-        if (pending) skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认,但仍待补证据:请附上文件、图片或链接回复「确认 ${n}」`, `item ${n} was confirmed by ${personMd({ id: state.userId, name: state.userName })} but still needs evidence: reply "confirm ${n}" with a file, image or link`));
-        else skipped.push(say(lang, `第 ${n} 项已由 ${personMd({ id: state.userId, name: state.userName })} 确认`, `item ${n} was already confirmed by ${personMd({ id: state.userId, name: state.userName })}`));
-      } else if (item.confirm !== 'anyone' && !myRoles.includes(item.confirm)) refused.push(say(lang, `第 ${n} 项「${item.text.zh}」需由 **${roleLabel[item.confirm].zh}** 确认`, `item ${n} "${item.text.en}" must be confirmed by the **${roleLabel[item.confirm].en}**`));
-      else if (state) attach.push({ n, item, event: state });
-      else toWrite.push({ n, item });
-    } else {
-      if (!state) skipped.push(say(lang, `第 ${n} 项尚未确认`, `item ${n} is not confirmed`));
-      else if (state.userId !== user.id && project.adminId !== user.id) refused.push(say(lang, `第 ${n} 项只能由确认人 ${personMd({ id: state.userId, name: state.userName })} 或项目管理员撤销`, `item ${n} can only be undone by ${personMd({ id: state.userId, name: state.userName })}, who confirmed it, or the project admin`));
-      else toWrite.push({ n, item });
+  const mine = auditRole(project, user.id);
+  const d = decideSignoff({
+    kind: r.req.kind,
+    items: r.req.items,
+    order: t.order.map((id) => env.template.byId.get(id)),
+    states: itemStates(await store.listSignoffs(project.id)),
+    userId: user.id,
+    roles: rolesOf(project, user.id),
+    adminId: project.adminId,
+    evidenced: evidencedSeqs(keptBefore),
+    carriesEvidence: carries,
+    // The bot stopped between the sign-off and its evidence and the message came again: the evidence goes to that confirm now.
+    unfinished: (state) =>
+      carries &&
+      state.evidenceMessageId === r.evidenceMessageId &&
+      [...(r.attachments ?? []).map((a) => [a.messageId ?? r.evidenceMessageId, a.name] as const), ...(r.links ?? []).map((u) => [r.evidenceMessageId, u] as const)].some(([id, name]) => !alreadyKept(keptBefore, state.seq, id, name)),
+  });
+  switch (d.outcome) {
+    case 'unknown-item': {
+      count(ctx, r, 'unknown-item');
+      const range = d.valid.length ? `${d.valid[0]}–${d.valid.at(-1)}` : '-';
+      await ctx.reply(note(say(lang, '没有这个编号', 'No such item'), say(lang, `清单里没有第 ${d.unknown.join('、')} 项;有效编号为 ${range}。未记录任何确认。`, `The checklist has no item ${d.unknown.join(', ')}; valid numbers are ${range}. Nothing was recorded.`), 'warning'));
+      return;
+    }
+    case 'refused': {
+      count(ctx, r, 'refused');
+      const yours =
+        r.req.kind === 'confirm' ? say(lang, `你的角色:${roleLabel[mine].zh}。未记录任何确认。`, `Your role: ${roleLabel[mine].en}. Nothing was recorded.`) : say(lang, '未撤销任何确认。', 'Nothing was undone.');
+      await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '无权确认', 'Not allowed') : say(lang, '无权撤销', 'Not allowed'), [...d.refused.map((x) => `- ${whyWords(x, lang)}`), yours].join('\n'), 'warning'));
+      return;
+    }
+    case 'unchanged': {
+      count(ctx, r, d.refused.length ? 'refused' : 'unchanged');
+      const why = [...d.skipped, ...d.refused].map((x) => `- ${whyWords(x, lang)}`).join('\n') || say(lang, '没有可确认的事项。', 'Nothing to confirm.');
+      await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), why, 'info'));
+      return;
+    }
+    case 'record':
+      break;
+    default: {
+      const never: never = d;
+      throw new Error(`unknown decision ${JSON.stringify(never)}`);
     }
   }
-
-  // An explicit list is all or nothing; "全部确认" confirms what this person may and names the rest.
-  if (refused.length && r.req.items !== 'all') {
-    count(ctx, r, 'refused');
-    const yours =
-      r.req.kind === 'confirm' ? say(lang, `你的角色:${roleLabel[mine].zh}。未记录任何确认。`, `Your role: ${roleLabel[mine].en}. Nothing was recorded.`) : say(lang, '未撤销任何确认。', 'Nothing was undone.');
-    await ctx.reply(note(r.req.kind === 'confirm' ? say(lang, '无权确认', 'Not allowed') : say(lang, '无权撤销', 'Not allowed'), [...refused.map((x) => `- ${x}`), yours].join('\n'), 'warning'));
-    return;
-  }
-  if (!toWrite.length && !attach.length) {
-    count(ctx, r, refused.length ? 'refused' : 'unchanged');
-    const why = [...skipped, ...refused].map((x) => `- ${x}`).join('\n') || say(lang, '没有可确认的事项。', 'Nothing to confirm.');
-    await ctx.reply(note(say(lang, '没有变化', 'Nothing changed'), why, 'info'));
-    return;
-  }
+  const toWrite = d.write;
+  const attach = d.attach;
+  const skipped = d.skipped.map((x) => whyWords(x, lang));
+  const refused = d.refused.map((x) => whyWords(x, lang));
 
   const at = isoWithOffset(clock.now(), project.timeZone);
   // How the signer holds the role they sign with, frozen into the trail (a later change does not rewrite it).
@@ -254,7 +265,7 @@ async function apply(ctx: Ctx, env: ChecklistEnv, t: Target, r: Request): Promis
  * Sign-offs: a reply to a checklist message (no mention needed), a confirm/undo button
  * on it, or "@bot 确认 3" in the group (the latest checklist). Anything else is left alone.
  */
-export function signoffHandler(env: ChecklistEnv): Handler {
+export function signoffHandler(env: ReadinessEnv): Handler {
   return async (ctx) => {
     const m = ctx.msg;
     let r: Request;

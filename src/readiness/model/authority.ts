@@ -1,5 +1,5 @@
-import type { NewSignoffEvent, ProjectRecord, Role, RoleAction, RoleGrant, RoleHolder } from '../store/records.ts';
-import { mdText } from '../core/markdown.ts';
+import type { NewSignoffEvent, ProjectRecord, Role, RoleAction, RoleGrant, RoleHolder } from '../../store/records.ts';
+import { mdText } from '../../core/markdown.ts';
 import { auditRole, roleLabel, sideOf } from './roles.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { addDays, daysBetween } from '../schedule/dates.ts';
-import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
+import { addDays, daysBetween } from '../../calendar/dates.ts';
+import type { ProjectRecord, SignoffEvent } from '../../store/records.ts';
 import type { Template, TemplateItem } from './template.ts';
-import type { EvidenceRecord } from '../store/evidence.ts';
+import type { EvidenceRecord } from '../../store/evidence.ts';
 
 /** An open item is "due" when its due date is at most this many days away. */
 export const DUE_SOON_DAYS = 3;

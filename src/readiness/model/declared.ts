@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDataFile } from '../data/yaml-file.ts';
+import { parseDataFile } from '../../data/yaml-file.ts';
 import { z } from 'zod';
-import type { Clock } from '../core/clock.ts';
-import { Platform } from '../core/message.ts';
-import { isValidDate, isValidTimeZone, isoWithOffset } from '../schedule/dates.ts';
-import { LocalTime, Role, type ProjectRecord, type Store } from '../store/store.ts';
-import { DEFAULT_POST_TIME, DEFAULT_TIME_ZONE, projectIdOf } from './handlers.ts';
+import type { Clock } from '../../core/clock.ts';
+import { Platform } from '../../core/message.ts';
+import { isValidDate, isValidTimeZone, isoWithOffset } from '../../calendar/dates.ts';
+import { LocalTime, Role, type ProjectRecord, type Store } from '../../store/store.ts';
+import { DEFAULT_POST_TIME, DEFAULT_TIME_ZONE, projectIdOf } from './project-id.ts';
 
 export class ProjectsFileError extends Error {
   override name = 'ProjectsFileError';

@@ -1,4 +1,4 @@
-import type { ProjectRecord, Role } from '../store/records.ts';
+import type { ProjectRecord, Role } from '../../store/records.ts';
 
 export const ROLES: readonly Role[] = ['customer-lead', 'vendor-pm', 'it-lead'];
 

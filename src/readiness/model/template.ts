@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseDataFile } from '../data/yaml-file.ts';
-import type { Rulebook } from '../rulebook/model.ts';
-import { Role } from '../store/records.ts';
+import { parseDataFile } from '../../data/yaml-file.ts';
+import type { Rulebook } from '../../rulebook/model.ts';
+import { Role } from '../../store/records.ts';
 
 export class TemplateError extends Error {
   override name = 'TemplateError';

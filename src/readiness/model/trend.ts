@@ -1,6 +1,6 @@
-import { addDays, localDate } from '../schedule/dates.ts';
-import type { EvidenceRecord } from '../store/evidence.ts';
-import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
+import { addDays, localDate } from '../../calendar/dates.ts';
+import type { EvidenceRecord } from '../../store/evidence.ts';
+import type { ProjectRecord, SignoffEvent } from '../../store/records.ts';
 import type { TemplateItem } from './template.ts';
 
 /**

@@ -1,15 +1,15 @@
-import type { Card } from '../core/card.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Logger } from '../core/log.ts';
-import type { Platform } from '../core/message.ts';
-import type { Transport } from '../core/transport.ts';
-import type { Metrics } from '../metrics.ts';
-import { buildChecklist, type Checklist } from '../checklist/build.ts';
-import { checklistCard, finalCard } from '../checklist/card.ts';
-import type { Template } from '../checklist/template.ts';
-import type { ChecklistMessage, ProjectRecord, Store } from '../store/store.ts';
-import type { WorkCalendar } from './calendar.ts';
-import { isoWithOffset, localDate, localTime } from './dates.ts';
+import type { Card } from '../../core/card.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Platform } from '../../core/message.ts';
+import type { Transport } from '../../core/transport.ts';
+import type { Metrics } from '../../metrics.ts';
+import { buildChecklist, type Checklist } from '../model/checklist.ts';
+import { checklistCard, finalCard } from '../views/checklist-card.ts';
+import type { Template } from '../model/template.ts';
+import type { ChecklistMessage, ProjectRecord, Store } from '../../store/store.ts';
+import type { WorkCalendar } from '../../calendar/calendar.ts';
+import { isoWithOffset, localDate, localTime } from '../../calendar/dates.ts';
 
 /** A claim whose send has not completed after this long is taken to have died and is retried. */
 export const STALE_CLAIM_MS = 10 * 60 * 1000;
@@ -21,7 +21,8 @@ export const STALE_CLAIM_MS = 10 * 60 * 1000;
  */
 export const RUN_CONCURRENCY = 16;
 
-export type JobOutcome = 'posted' | 'final' | 'already-posted' | 'busy' | 'not-working-day' | 'before-time' | 'finished' | 'failed';
+export type { JobOutcome } from './outcome.ts';
+import type { JobOutcome } from './outcome.ts';
 export interface JobResult {
   projectId: string;
   outcome: JobOutcome;

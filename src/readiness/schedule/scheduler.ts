@@ -1,7 +1,8 @@
 import nodeCron from 'node-cron';
-import type { Logger } from '../core/log.ts';
-import type { Store } from '../store/store.ts';
-import type { DailyJob } from './job.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Store } from '../../store/store.ts';
+import type { ScheduledJob } from '../../feature.ts';
+import type { DailyJob } from './daily-job.ts';
 
 export interface CronTask {
   stop(): void | Promise<void>;
@@ -29,14 +30,7 @@ export interface Scheduler {
  * node-cron never runs a slot that passed while we were down, so start() runs the job
  * once itself; the store's post claim keeps all of these from posting twice.
  */
-/** Another job on a fixed schedule beside the checklists' (the training notices, every minute). */
-export interface ExtraJob {
-  name: string;
-  expr: string;
-  run(): Promise<unknown>;
-}
-
-export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger; cron?: CronSchedule; also?: ExtraJob[] }): Scheduler {
+export function createScheduler(deps: { store: Store; job: DailyJob; log: Logger; cron?: CronSchedule; also?: ScheduledJob[] }): Scheduler {
   const cron = deps.cron ?? realCron;
   const tasks = new Map<string, { task: CronTask; desc: string }>();
   const stopAll = async () => {

@@ -1,12 +1,14 @@
-import type { Block, Button, Card } from '../core/card.ts';
-import { mdText, mention, personMd } from '../core/markdown.ts';
-import { cardText } from '../core/card.ts';
-import { holdersOf, nomineesOf, roleLabel } from '../projects/roles.ts';
-import { pendingRoles } from '../projects/authority.ts';
-import { eventWords } from '../projects/trail.ts';
-import { verifyChain } from '../store/chain.ts';
-import type { ProjectRecord, SignoffEvent } from '../store/records.ts';
-import type { Checklist, ChecklistLine } from './build.ts';
+import type { Block, Button, Card } from '../../core/card.ts';
+import { mdText, mention, personMd } from '../../core/markdown.ts';
+import { cardText } from '../../core/card.ts';
+import { mustAct } from '../model/must-act.ts';
+import { roleLabel } from '../model/roles.ts';
+import { shortAt, STATE_MARK, STATE_WORDS, stateChip } from './item-words.ts';
+import { pendingRoles } from '../model/authority.ts';
+import { eventWords } from './trail-words.ts';
+import { verifyChain } from '../../store/chain.ts';
+import type { ProjectRecord, SignoffEvent } from '../../store/records.ts';
+import type { Checklist, ChecklistLine } from '../model/checklist.ts';
 
 type Lang = 'zh' | 'en';
 const T = {
@@ -19,11 +21,8 @@ const T = {
     todayHead: '**今天已确认**',
     rest: (open: number, done: number, ns: number[], url?: string) =>
       `其余:${open} 项待办${ns.length ? `(第 ${ns.join('、')} 项${open > ns.length ? '等' : ''})` : ''},${done} 项此前已确认。回复「确认 N」可确认任一项,编号不变。${url ? `全部事项:${url}` : '全部事项:@机器人 进度,或在仪表板查看。'}`,
-    overdue: '⛔ 逾期',
-    due: '⏰ 到期',
-    open: '⬜ 待办',
-    confirmed: (who: string, at: string) => `✅ ${who} 已确认 ${at}`,
-    needsEvidence: (who: string, at: string) => `📎 待补证据(${who} 已确认 ${at},须附文件或链接)`,
+    confirmed: (who: string, at: string) => `${who} ${STATE_WORDS.zh.confirmed} ${at}`,
+    needsEvidence: (who: string, at: string) => `(${who} 已确认 ${at},须附文件或链接)`,
     needs: '需',
     source: '来源',
     deadline: '截止',
@@ -52,11 +51,8 @@ const T = {
     todayHead: '**Confirmed today**',
     rest: (open: number, done: number, ns: number[], url?: string) =>
       `The rest: ${open} open${ns.length ? ` (items ${ns.join(', ')}${open > ns.length ? ', …' : ''})` : ''}, ${done} confirmed before. Reply "confirm N" for any item; numbers never change. ${url ? `All items: ${url}` : 'All items: @bot status, or the dashboard.'}`,
-    overdue: '⛔ overdue',
-    due: '⏰ due',
-    open: '⬜ open',
-    confirmed: (who: string, at: string) => `✅ confirmed by ${who} ${at}`,
-    needsEvidence: (who: string, at: string) => `📎 needs evidence (confirmed by ${who} ${at}; attach a file or link)`,
+    confirmed: (who: string, at: string) => `${STATE_WORDS.en.confirmed} by ${who} ${at}`,
+    needsEvidence: (who: string, at: string) => `(confirmed by ${who} ${at}; attach a file or link)`,
     needs: 'by',
     source: 'source',
     deadline: 'due',
@@ -83,14 +79,12 @@ const bar = (done: number, total: number) => {
   const full = total ? Math.round((done / total) * 10) : 0;
   return `${'█'.repeat(full)}${'░'.repeat(10 - full)} ${done}/${total} (${total ? Math.round((done / total) * 100) : 0}%)`;
 };
-/** "10-09 09:12" from an ISO time that already carries the project's offset. */
-const shortAt = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
-
 function lineMd(l: ChecklistLine, lang: Lang): string {
   const t = T[lang];
+  const by = l.confirmed && personMd({ id: l.confirmed.userId, name: l.confirmed.userName });
   const status = l.needsEvidence
-    ? `${l.state === 'overdue' ? `${t.overdue} ` : ''}${t.needsEvidence(personMd({ id: l.confirmed!.userId, name: l.confirmed!.userName }), shortAt(l.confirmed!.at))}`
-    : l.state === 'confirmed' ? t.confirmed(personMd({ id: l.confirmed!.userId, name: l.confirmed!.userName }), shortAt(l.confirmed!.at)) : l.state === 'overdue' ? t.overdue : l.state === 'due' ? t.due : t.open;
+    ? `${l.state === 'overdue' ? `${stateChip('overdue', lang)} ` : ''}${stateChip('needs-evidence', lang)}${t.needsEvidence(by!, shortAt(l.confirmed!.at))}`
+    : l.state === 'confirmed' ? `${STATE_MARK.confirmed} ${t.confirmed(by!, shortAt(l.confirmed!.at))}` : stateChip(l.state, lang);
   const who = l.item.confirm === 'anyone' ? '' : ` · ${t.needs} ${roleLabel[l.item.confirm][lang]}`;
   return `- **${l.n}.** ${status} ${l.item.text[lang]} (${t.deadline} ${l.dueDate.slice(5)}${who} · ${t.source} ${l.item.rules.join(', ')})`;
 }
@@ -118,14 +112,9 @@ function attentionMd(cl: Checklist, lang: Lang): string | undefined {
   const who = new Set<string>();
   const missing = new Set<string>();
   for (const l of overdue) {
-    if (l.item.confirm === 'anyone') who.add(cl.project.adminId);
-    else {
-      const h = holdersOf(cl.project, l.item.confirm);
-      const nominees = nomineesOf(cl.project, l.item.confirm);
-      if (h.length) h.forEach((u) => who.add(u));
-      else if (nominees.length) nominees.forEach((u) => who.add(u)); // they act by accepting
-      else missing.add(roleLabel[l.item.confirm][lang]);
-    }
+    const { actors, unassigned } = mustAct(cl.project, l.item.confirm);
+    actors.forEach((a) => who.add(a.userId));
+    if (unassigned) missing.add(roleLabel[unassigned][lang]);
   }
   const t = T[lang];
   return [t.attention([...who].map((u) => `@{${u}}`).join(' ')), ...[...missing].map(t.unassigned)].join('\n');

@@ -1,6 +1,6 @@
-import { grantWords } from '../projects/trail.ts';
-import type { EvidenceRecord } from '../store/evidence.ts';
-import type { SignoffEvent } from '../store/records.ts';
+import { grantWords } from './trail-words.ts';
+import type { EvidenceRecord } from '../../store/evidence.ts';
+import type { SignoffEvent } from '../../store/records.ts';
 
 /**
  * Role changes fill subjectId/subjectName (whose role) and org; sign-offs fill roleGrant (how the

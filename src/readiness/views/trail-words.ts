@@ -1,6 +1,6 @@
-import type { EvidenceFacts } from '../store/evidence.ts';
-import { isRoleAction, isTrainingAction, type ProjectRecord, type RoleGrant, type SignoffEvent } from '../store/records.ts';
-import { roleLabel } from './roles.ts';
+import type { EvidenceFacts } from '../../store/evidence.ts';
+import { isRoleAction, isTrainingAction, type ProjectRecord, type RoleGrant, type SignoffEvent } from '../../store/records.ts';
+import { roleLabel } from '../model/roles.ts';
 
 type Lang = 'zh' | 'en';
 

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { WorkCalendar } from '../calendar/calendar.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Platform } from '../core/message.ts';
+import type { Transport } from '../core/transport.ts';
+import type { Feature } from '../feature.ts';
+import type { Rulebook } from '../rulebook/model.ts';
+import type { Store } from '../store/store.ts';
+import { trainingHandlers, type TrainingEnv } from './chat.ts';
+import { loadExamBanks } from './exam.ts';
+import { createTrainingJob, type TrainingJob } from './job.ts';
+import { trainingRoutes } from './routes.ts';
+
+export interface TrainingFeatureDeps {
+  dataDir: string;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  calendar: WorkCalendar;
+  transport(platform: Platform): Transport;
+  /** The rulebook in force now (the 5.3-5 warning quotes it). */
+  rulebook(): Rulebook;
+  /** The check-in codes' secret (Config.trainingCodeSecret); absent: this process makes its own, with a warning. */
+  trainingCodeSecret?: string;
+  /** PUBLIC_URL, for the code page's address in chat. */
+  publicUrl?: string;
+}
+
+export interface TrainingFeature extends Feature {
+  env: TrainingEnv;
+  /** Reminders and the 5.3-5 warning (scheduled every minute). */
+  job: TrainingJob;
+}
+
+/** Check-ins are checked against codes from this: the same on every replica, or a warning that it is not. */
+function codeSecret(deps: TrainingFeatureDeps): string {
+  if (deps.trainingCodeSecret) return deps.trainingCodeSecret;
+  deps.log.warn('TRAINING_CODE_SECRET and ADMIN_TOKEN are unset: training check-in codes come from a secret of this process (they change at a restart and differ between replicas); set TRAINING_CODE_SECRET');
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * Training sessions (plan, sign-up, check-in, exams): their chat commands and buttons, the
+ * trainer's code page, and the notices job. Loading the exam banks throws naming the broken file.
+ */
+export function createTrainingFeature(deps: TrainingFeatureDeps): TrainingFeature {
+  const secret = codeSecret(deps);
+  const env: TrainingEnv = {
+    calendar: deps.calendar,
+    trainingCodeSecret: secret,
+    examBanks: loadExamBanks(join(deps.dataDir, 'training')),
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+  };
+  const job = createTrainingJob({ store: deps.store, clock: deps.clock, log: deps.log, calendar: deps.calendar, transport: deps.transport, rulebook: deps.rulebook });
+  return {
+    name: 'training',
+    env,
+    job,
+    commands: trainingHandlers(env),
+    routes: trainingRoutes({ job, codeSecret: secret }),
+    // Reminders (the day before, an hour before) and the 5.3-5 warning, to the minute; claims keep them once.
+    schedules: [{ name: 'training:notices', expr: '* * * * *', run: () => job.run() }],
+  };
+}
