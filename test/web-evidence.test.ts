@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardText } from '../src/core/card.ts';
 import { fixedClock } from '../src/core/clock.ts';
+import { signoffsCard } from '../src/readiness/views/checklist-card.ts';
+import { checkAudit } from '../src/store/audit-check.ts';
 import type { ProjectRecord } from '../src/store/store.ts';
 import { startWebApp } from './web/harness.ts';
 
@@ -116,5 +120,21 @@ describe('the project page holds the evidence to the audit chain, with the check
     // The older record is still said as older, not as tampering.
     expect(body).toContain('id="evidence-older"');
     expect(body).not.toContain(`evidence #${ids.older} (old.pdf`);
+  });
+
+  it('the 签字记录 reply and both reports say the same of the evidence (after the tampering above)', async () => {
+    const store = s.app.bot.deps.store;
+    const events = await store.listSignoffs(p2.id);
+    const card = cardText(signoffsCard(p2, events, { audit: await checkAudit(store, p2.id, { events }) }));
+    expect(card).toContain('⛔ 证据与审计链不符(2 处)');
+    expect(card).toContain(`evidence #${ids.chained} (plan.pdf, sign-off #${ids.signoff})`);
+    const docx = join(mkdtempSync(join(tmpdir(), 'web-evrep-')), 'check.docx');
+    const res = await fetch(`${s.url}/api/projects/${encodeURIComponent(p2.id)}/report?kind=check&format=docx`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    writeFileSync(docx, Buffer.from(await res.arrayBuffer()));
+    const xml = execFileSync('unzip', ['-p', docx, 'word/document.xml'], { encoding: 'utf8' });
+    expect(xml).toContain('证据与审计链不符(2 处)');
+    expect(xml).toContain(`evidence #${ids.chained} (plan.pdf, sign-off #${ids.signoff})`);
+    expect(xml).toContain('1 条证据由旧版本保存');
   });
 });

@@ -18,7 +18,7 @@ import {
 } from 'docx';
 import type { ChartPoint, ItemRow, ReportData, RiskRow } from './model.ts';
 import { DUE_SOON_DAYS } from './model.ts';
-import { ruleLine, shortAt, words, type Words, statusText } from './words.ts';
+import { ruleLine, shortAt, words, type Words, statusText, evidenceLines } from './words.ts';
 
 /**
  * The report as a Word document (the `docx` package: editable, what customers use). Every
@@ -196,6 +196,7 @@ function audit(d: ReportData, w: Words, recorded: boolean): (Paragraph | Table)[
     facts([
       [w.chainHead, c.head ?? w.none, true],
       ['', `${chain} · ${w.chainCheck}`],
+      ...evidenceLines(c, w).map((line, i): [string, string] => [i ? '' : w.evidenceCheck, line]),
       [w.rulebookVersion, d.rulebookVersion, true],
     ]),
     ...(recorded ? [p(w.recorded, { color: COLOR.muted, size: 16 })] : []),

@@ -8,6 +8,7 @@ import { roleLabel } from '../readiness/model/roles.ts';
 import { customerOrgWords, eventWords, grantWords } from '../readiness/views/trail-words.ts';
 import type { Rulebook, StageEntry } from '../rulebook/model.ts';
 import { daysBetween, isoWithOffset, localDate } from '../calendar/dates.ts';
+import type { AuditCheck } from '../store/audit-check.ts';
 import { verifyChain } from '../store/chain.ts';
 import type { ChecklistMessage, ProjectRecord, Role, SignoffEvent } from '../store/records.ts';
 
@@ -40,6 +41,8 @@ export interface ReportInput {
   order?: string[];
   /** Default: the project's language. */
   lang?: Lang;
+  /** The audit check of the project's trail and evidence (checkAudit), when the caller ran it. */
+  audit?: AuditCheck;
   /** The project's evidence (store.listEvidence): what each sign-off carried, and what required evidence still lacks. */
   evidence?: EvidenceRecord[];
 }
@@ -112,6 +115,12 @@ export interface ChainWords {
   /** Where it breaks, when it does. */
   brokenAt?: number;
   why?: string;
+  /**
+   * The evidence held to the chain (src/store/audit-check.ts, what `cli audit verify` runs):
+   * each problem names the record or event; `unchained`: records an older version kept before
+   * evidence had its own event (hashed again, not tampering). Absent when it was not checked.
+   */
+  evidence?: { problems: string[]; unchained: number; files: number };
 }
 
 export interface Reminders {
@@ -273,7 +282,10 @@ export function reportData(input: ReportInput): ReportData {
     });
 
   const chain = verifyChain(p.id, events);
-  const chainWords: ChainWords = chain.ok ? { ok: true, events: chain.events, ...(chain.events ? { head: chain.head } : {}) } : { ok: false, events: chain.events, brokenAt: chain.seq, why: chain.why };
+  const ev = input.audit?.evidence;
+  // Said only where there is evidence to check (or a problem with it).
+  const evidenceWords = ev && (ev.records || ev.problems.length) ? { evidence: { problems: ev.problems, unchained: ev.unchained, files: ev.files } } : {};
+  const chainWords: ChainWords = chain.ok ? { ok: true, events: chain.events, ...(chain.events ? { head: chain.head } : {}), ...evidenceWords } : { ok: false, events: chain.events, brokenAt: chain.seq, why: chain.why, ...evidenceWords };
 
   const count = (s: LineState) => items.filter((i) => i.state === s).length;
   const signatures = (['customer-lead', 'vendor-pm'] as const).map((role): SignatureLine => ({

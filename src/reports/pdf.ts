@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { ItemRow, ReportData, RiskRow } from './model.ts';
 import { DUE_SOON_DAYS } from './model.ts';
-import { ruleLine, shortAt, words, type Words, statusText } from './words.ts';
+import { ruleLine, shortAt, words, type Words, statusText, evidenceLines } from './words.ts';
 
 /**
  * The report as PDF (pdfkit): every text in Noto Sans SC, embedded as a subset of the glyphs
@@ -287,6 +287,7 @@ function audit(l: Layout, d: ReportData, w: Words, recorded: boolean) {
   l.facts([
     [w.chainHead, c.head ?? w.none],
     ['', `${chain} · ${w.chainCheck}`],
+    ...evidenceLines(c, w).map((line, i): [string, string] => [i ? '' : w.evidenceCheck, line]),
     [w.rulebookVersion, d.rulebookVersion],
   ]);
   if (recorded) l.para(w.recorded, { size: 7.5, color: COLOR.muted });

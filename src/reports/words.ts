@@ -60,6 +60,10 @@ export const WORDS = {
     chainEmpty: '尚无记录',
     chainBroken: (seq: number, why: string) => `在第 #${seq} 条记录处断开:${why}`,
     chainCheck: '核验:npm run cli -- audit verify',
+    evidenceCheck: '证据核验',
+    evidenceOk: (files: number) => `证据与审计链相符,${files} 个文件已重新计算哈希`,
+    evidenceBroken: (n: number) => `证据与审计链不符(${n} 处):`,
+    evidenceOlder: (n: number) => `${n} 条证据由旧版本保存(当时证据还没有单独的审计事件),文件哈希已核对;这不是篡改`,
     rulebookVersion: '规则库版本',
     recorded: '本报告的生成已记入审计链(操作「生成报告」)。',
     signatures: '签字确认',
@@ -140,6 +144,10 @@ export const WORDS = {
     chainEmpty: 'no events yet',
     chainBroken: (seq: number, why: string) => `broken at event #${seq}: ${why}`,
     chainCheck: 'check: npm run cli -- audit verify',
+    evidenceCheck: 'Evidence check',
+    evidenceOk: (files: number) => `evidence matches the audit chain; ${files} files hashed again`,
+    evidenceBroken: (n: number) => `evidence does not match the audit chain (${n} problems):`,
+    evidenceOlder: (n: number) => `${n} evidence records were kept by an older version, before evidence had its own event; their files were hashed again. This is not tampering`,
     rulebookVersion: 'Rulebook version',
     recorded: 'Generating this report was recorded in the audit chain (action "generated report").',
     signatures: 'Sign-off',
@@ -185,4 +193,13 @@ export function statusText(i: Pick<ItemRow, 'state' | 'daysOverdue' | 'needsEvid
   if (i.state === 'overdue') return `${w.overdueBy(i.daysOverdue)}${evidence}`;
   if (i.state === 'due') return `${w.stateWord.due} · ${w.daysLeft(-i.daysOverdue)}${evidence}`;
   return i.needsEvidence ? w.stateWord['needs-evidence'] : w.stateWord[i.state];
+}
+
+/** The evidence check's lines for a report's audit section (none when it was not run). */
+export function evidenceLines(c: ReportData['chain'], w: Words): string[] {
+  const ev = c.evidence;
+  if (!ev) return [];
+  const out = ev.problems.length ? [w.evidenceBroken(ev.problems.length), ...ev.problems.map((p) => `- ${p}`)] : [w.evidenceOk(ev.files)];
+  if (ev.unchained) out.push(w.evidenceOlder(ev.unchained));
+  return out;
 }

@@ -6,6 +6,7 @@ import { note, say, type Lang } from '../../core/reply.ts';
 import type { ReadinessEnv } from '../env.ts';
 import { DEFAULT_POST_TIME, DEFAULT_TIME_ZONE, projectIdOf } from '../model/project-id.ts';
 import { daysBetween, isoWithOffset, localDate } from '../../calendar/dates.ts';
+import { checkAudit } from '../../store/audit-check.ts';
 import type { ProjectRecord } from '../../store/records.ts';
 import { parseProjectCommand, type ProjectCommand } from './project-commands.ts';
 import { mayConfigure } from '../model/roles.ts';
@@ -122,7 +123,8 @@ async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: Readine
     }
     case 'signoffs': {
       if (!project) return void (await ctx.reply(notBound(lang)));
-      await ctx.reply(signoffsCard(project, await store.listSignoffs(id)));
+      const events = await store.listSignoffs(id);
+      await ctx.reply(signoffsCard(project, events, { audit: await checkAudit(store, id, { events }) }));
       return;
     }
     default: {

@@ -6,6 +6,7 @@ import { roleLabel } from '../model/roles.ts';
 import { shortAt, STATE_MARK, STATE_WORDS, stateChip } from './item-words.ts';
 import { pendingRoles } from '../model/authority.ts';
 import { eventWords } from './trail-words.ts';
+import type { AuditCheck } from '../../store/audit-check.ts';
 import { verifyChain } from '../../store/chain.ts';
 import type { ProjectRecord, SignoffEvent } from '../../store/records.ts';
 import type { Checklist, ChecklistLine } from '../model/checklist.ts';
@@ -41,6 +42,8 @@ const T = {
     moreRows: (n: number) => `…另有 ${n} 条,完整记录请用 CLI 或 /api 导出。`,
     chainOk: (n: number, head: string) => `🔗 审计链完整:${n} 条记录,链头 ${head}…(核验:npm run cli -- audit verify)`,
     chainBroken: (seq: number) => `⛔ 审计链在第 #${seq} 条记录处断开:存储被机器人之外的人改动过,请联系管理员核对备份。`,
+    evidenceOk: (files: number) => `📎 证据与审计链相符(${files} 个文件已重新核对哈希)`,
+    evidenceBroken: (n: number) => `⛔ 证据与审计链不符(${n} 处),请联系管理员运行 npm run cli -- audit verify 核对:`,
   },
   en: {
     title: (n: string) => `Go-live readiness · ${n}`,
@@ -71,6 +74,8 @@ const T = {
     moreRows: (n: number) => `…${n} more; export the full trail with the CLI or /api.`,
     chainOk: (n: number, head: string) => `🔗 Audit chain intact: ${n} events, head ${head}… (check: npm run cli -- audit verify)`,
     chainBroken: (seq: number) => `⛔ The audit chain breaks at event #${seq}: the store was changed outside the bot; ask the admin to compare with a backup.`,
+    evidenceOk: (files: number) => `📎 Evidence matches the audit chain (${files} files hashed again)`,
+    evidenceBroken: (n: number) => `⛔ Evidence does not match the audit chain (${n} problems); ask the admin to run npm run cli -- audit verify:`,
   },
 } as const;
 
@@ -182,8 +187,12 @@ export function statusLine(cl: Checklist): string {
     : `${mdText(cl.project.name)} · ${countdown(cl.daysToGoLive)} (go-live ${cl.project.goLive}) · confirmed ${cl.done}/${cl.total} · overdue ${overdue} · due soon ${due}`;
 }
 
-/** `签字记录` / `sign-offs`: the latest rows of the audit trail as a message. */
-export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], limit = 20): Card {
+/**
+ * `签字记录` / `sign-offs`: the latest rows of the audit trail as a message, with whether the chain
+ * holds and, given the audit check (src/store/audit-check.ts), whether the evidence matches it.
+ */
+export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], opts: { limit?: number; audit?: AuditCheck } = {}): Card {
+  const limit = opts.limit ?? 20;
   const lang = project.lang;
   const t = T[lang];
   const shown = events.slice(-limit);
@@ -193,6 +202,9 @@ export function signoffsCard(project: ProjectRecord, events: SignoffEvent[], lim
   if (events.length) {
     const chain = verifyChain(project.id, events);
     blocks.push({ type: 'context', md: chain.ok ? t.chainOk(chain.events, chain.head.slice(0, 12)) : t.chainBroken(chain.seq) });
+    const ev = opts.audit?.evidence;
+    if (ev?.problems.length) blocks.push({ type: 'text', md: [t.evidenceBroken(ev.problems.length), ...ev.problems.slice(0, 5).map((p) => `- ${mdText(p)}`)].join('\n') });
+    else if (ev?.records) blocks.push({ type: 'context', md: t.evidenceOk(ev.files) });
   }
   const card: Card = { title: t.signoffs(project.name), tone: 'neutral', blocks, fallback: '' };
   card.fallback = cardText(card);
