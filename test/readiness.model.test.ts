@@ -9,7 +9,11 @@ import { statusText, words } from '../src/reports/words.ts';
 import type { NewSignoffEvent, SignoffEvent } from '../src/store/records.ts';
 import { projectBody, readFilter } from '../src/web/dashboard.ts';
 import { projectOverview } from '../src/web/project-overview.ts';
-import { rulebook, shanghaiProject, template, tempStore } from './support/checklist-world.ts';
+import { createCalendar } from '../src/calendar/calendar.ts';
+import { silentLogger } from '../src/core/log.ts';
+import { makeTemplate, type Template } from '../src/readiness/model/template.ts';
+import { createDailyJob } from '../src/readiness/schedule/daily-job.ts';
+import { recordingTransport, rulebook, shanghaiProject, template, tempStore } from './support/checklist-world.ts';
 
 const item = (id: string) => template.byId.get(id)!;
 const confirmOf = (itemId: string, seq: number, userId = 'ou_lead'): SignoffEvent => ({
@@ -105,5 +109,43 @@ describe('one readiness, said alike by the daily card, the dashboard and the rep
     const row = report.items.find((i) => i.id === 'training-plan-signed')!;
     expect(row.needsEvidence).toBe(true);
     expect(statusText(row, words('zh'))).toContain('待补证据');
+  });
+});
+
+describe('item numbers are the project\'s for life', () => {
+  it('a template change keeps every number: a removed item leaves its number unused, a new one comes after the rest', async () => {
+    const { store } = await tempStore();
+    const project = shanghaiProject({});
+    await store.putProject(project);
+    const rec = recordingTransport();
+    const clock = fixedClock('2026-09-28T02:00:00Z'); // a Monday, 10:00 in Shanghai
+    const calendar = createCalendar({});
+    const jobWith = (t: Template) => createDailyJob({ store, clock, log: silentLogger, template: t, calendar, transport: () => rec.t });
+
+    await jobWith(template).runProject(project.id);
+    const first = (await store.latestChecklistMessage(project.id))!;
+    expect(first.items).toEqual(template.items.map((i) => i.id));
+
+    // Item 2 is dropped from the template and a new item is added at the top.
+    const [one, two, ...rest] = template.items;
+    const added = { ...one!, id: 'new-item-at-the-top', text: { zh: '新增的检查事项', en: 'An item added later' } };
+    const changed = makeTemplate([added, one!, ...rest], 'changed.yaml', rulebook);
+    clock.set('2026-09-29T02:00:00Z');
+    await jobWith(changed).runProject(project.id);
+    const second = (await store.latestChecklistMessage(project.id))!;
+    expect(second.messageId).not.toBe(first.messageId);
+    expect(second.items).toEqual([...first.items, added.id]);
+
+    const { checklist } = await jobWith(changed).card(project);
+    const numberOf = (id: string) => checklist.lines.find((l) => l.item.id === id)?.n;
+    expect(numberOf(one!.id)).toBe(1);
+    expect(numberOf(two!.id)).toBeUndefined();
+    expect(numberOf(rest[0]!.id)).toBe(3);
+    expect(numberOf(added.id)).toBe(template.items.length + 1);
+    // The dashboard numbers it the same way.
+    const overview = await projectOverview(store, changed, clock, project, 'zh');
+    expect(overview.checklist.lines.map((l) => l.n)).toEqual(checklist.lines.map((l) => l.n));
+    // "确认 2" now names no item, rather than another one.
+    expect(decideSignoff({ kind: 'confirm', items: [2], order: second.items.map((id) => changed.byId.get(id)), states: new Map(), userId: 'ou_admin', roles: [], adminId: 'ou_admin', evidenced: new Set(), carriesEvidence: false, unfinished: () => false })).toMatchObject({ outcome: 'unknown-item', unknown: [2] });
   });
 });

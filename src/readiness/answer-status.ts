@@ -38,9 +38,8 @@ export function createProjectStatus(deps: { store: Store; template: Template; jo
     if (chat.chatType !== 'group' || !template.items.some((i) => i.rules.includes(ruleId))) return undefined;
     const project = await store.getProject(projectIdOf(chat.platform, chat.chatId));
     if (!project) return undefined;
-    // Numbered as on the latest checklist, which is what a bare "@bot 确认 n" or a button off a checklist refers to.
-    const latest = await store.latestChecklistMessage(project.id);
-    const { checklist } = await job.card(project, latest?.items);
+    // The project's numbers (as on the latest checklist), which a bare "@bot 确认 n" or a button off a checklist refers to.
+    const { checklist } = await job.card(project);
     const items = checklist.lines
       .filter((l) => l.item.rules.includes(ruleId))
       .map(

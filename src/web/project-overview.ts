@@ -2,7 +2,7 @@ import type { WorkCalendar } from '../calendar/calendar.ts';
 import { calendarGap } from '../calendar/calendar-gap.ts';
 import { localDate } from '../calendar/dates.ts';
 import type { Clock } from '../core/clock.ts';
-import { buildChecklist, type Checklist } from '../readiness/model/checklist.ts';
+import { buildChecklist, numberingFor, type Checklist } from '../readiness/model/checklist.ts';
 import { mustAct } from '../readiness/model/must-act.ts';
 import { roleName } from '../readiness/model/roles.ts';
 import type { Template } from '../readiness/model/template.ts';
@@ -43,7 +43,7 @@ export interface ProjectOverview {
 export async function projectOverview(store: Store, template: Template, clock: Clock, project: ProjectRecord, lang: Lang, calendar?: Pick<WorkCalendar, 'knows'>): Promise<ProjectOverview> {
   const [signoffs, latest, evidence] = await Promise.all([store.listSignoffs(project.id), store.latestChecklistMessage(project.id), store.listEvidence(project.id)]);
   // Numbered as in the last posted checklist, so "#3" here is "确认 3" there.
-  const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), latest?.items, evidence);
+  const checklist = buildChecklist(template, project, signoffs, localDate(clock.now(), project.timeZone), numberingFor(template, latest?.items), evidence);
   const responsible = new Set<string>();
   const unassigned = new Set<string>();
   for (const l of checklist.lines) {

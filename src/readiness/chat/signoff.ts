@@ -1,6 +1,6 @@
 import type { Ctx, Handler } from '../../core/bot.ts';
 import { mdText, personMd } from '../../core/markdown.ts';
-import { evidencedSeqs, itemStates } from '../model/checklist.ts';
+import { evidencedSeqs, itemStates, numberingFor } from '../model/checklist.ts';
 import { note, say, type Lang } from '../../core/reply.ts';
 import type { ReadinessEnv } from '../env.ts';
 import type { TemplateItem } from '../model/template.ts';
@@ -111,13 +111,14 @@ async function findTarget(ctx: Ctx, env: ReadinessEnv): Promise<Target | undefin
   const message = ref ? await store.findChecklistMessage(m.chat.platform, m.chat.chatId, ref) : undefined;
   if (message) {
     const project = await store.getProject(message.projectId);
-    return project && { project, message, order: message.items };
+    // Its numbers, and any item the template gained since (numbered as the next checklist will).
+    return project && { project, message, order: numberingFor(env.template, message.items) };
   }
   if (m.chat.chatType !== 'group' || (m.kind === 'text' && !m.mentionsBot)) return undefined;
   const project = await store.getProject(projectIdOf(m.chat.platform, m.chat.chatId));
   if (!project) return undefined;
   const latest = await store.latestChecklistMessage(project.id);
-  return latest ? { project, message: latest, order: latest.items } : { project, order: env.template.items.map((i) => i.id) };
+  return latest ? { project, message: latest, order: numberingFor(env.template, latest.items) } : { project, order: numberingFor(env.template) };
 }
 
 /** Re-renders the checklist message(s) in place after a change; a failed update never undoes a sign-off. */

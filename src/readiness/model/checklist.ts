@@ -48,6 +48,17 @@ export const evidencedSeqs = (evidence: Pick<EvidenceRecord, 'signoffSeq' | 'sta
 export const confirmCounts = (item: TemplateItem, c: SignoffEvent, withEvidence: Set<number> | undefined): boolean => item.evidence !== 'required' || !withEvidence || withEvidence.has(c.seq);
 
 /**
+ * A project's numbering, for life: the order of its last checklist (an item since removed from
+ * the template keeps its number, unused, so "确认 5" never comes to mean another item), then the
+ * items the template gained since, numbered after the rest. Template order for a first checklist.
+ */
+export function numberingFor(template: Template, previous?: string[]): string[] {
+  if (!previous?.length) return template.items.map((i) => i.id);
+  const known = new Set(previous);
+  return [...previous, ...template.items.filter((i) => !known.has(i.id)).map((i) => i.id)];
+}
+
+/**
  * The checklist of `project` on its local date `today`. `order` (item ids) fixes the
  * numbering of an earlier message; by default items are numbered in template order.
  * With `evidence` (the project's evidence records), an item marked `evidence: required` whose
@@ -55,14 +66,19 @@ export const confirmCounts = (item: TemplateItem, c: SignoffEvent, withEvidence:
  */
 export function buildChecklist(template: Template, project: ProjectRecord, signoffs: SignoffEvent[], today: string, order?: string[], evidence?: Pick<EvidenceRecord, 'signoffSeq' | 'status'>[]): Checklist {
   const withEvidence = evidence && evidencedSeqs(evidence);
-  const items = order ? order.map((id) => template.byId.get(id)).filter((x): x is TemplateItem => !!x) : template.items;
+  const ids = order ?? template.items.map((i) => i.id);
+  // Item n is ids[n - 1]; an id the template no longer has leaves its number unused.
+  const numbered = ids.flatMap((id, i) => {
+    const item = template.byId.get(id);
+    return item ? [{ item, n: i + 1 }] : [];
+  });
   const confirmed = itemStates(signoffs.filter((e) => e.projectId === project.id));
-  const lines = items.map((item, i): ChecklistLine => {
+  const lines = numbered.map(({ item, n }): ChecklistLine => {
     const dueDate = addDays(project.goLive, item.due);
     const c = confirmed.get(item.id);
     const counts = !!c && confirmCounts(item, c, withEvidence);
     const state: LineState = counts ? 'confirmed' : dueDate < today ? 'overdue' : daysBetween(today, dueDate) <= DUE_SOON_DAYS ? 'due' : 'open';
-    return { n: i + 1, item, state, dueDate, ...(c ? { confirmed: { userId: c.userId, userName: c.userName, at: c.at } } : {}), ...(c && !counts ? { needsEvidence: true } : {}) };
+    return { n, item, state, dueDate, ...(c ? { confirmed: { userId: c.userId, userName: c.userName, at: c.at } } : {}), ...(c && !counts ? { needsEvidence: true } : {}) };
   });
   const done = lines.filter((l) => l.state === 'confirmed').length;
   return {
@@ -73,6 +89,6 @@ export function buildChecklist(template: Template, project: ProjectRecord, signo
     done,
     total: lines.length,
     allConfirmed: lines.length > 0 && done === lines.length,
-    order: items.map((i) => i.id),
+    order: ids,
   };
 }

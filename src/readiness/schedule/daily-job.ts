@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log.ts';
 import type { Platform } from '../../core/message.ts';
 import type { Transport } from '../../core/transport.ts';
 import type { Metrics } from '../../metrics.ts';
-import { buildChecklist, type Checklist } from '../model/checklist.ts';
+import { buildChecklist, numberingFor, type Checklist } from '../model/checklist.ts';
 import { checklistCard, finalCard } from '../views/checklist-card.ts';
 import type { Template } from '../model/template.ts';
 import type { ChecklistMessage, ProjectRecord, Store } from '../../store/store.ts';
@@ -64,8 +64,9 @@ export function createDailyJob(deps: JobDeps): DailyJob {
 
   const card = async (project: ProjectRecord, order?: string[]) => {
     const today = localDate(clock.now(), project.timeZone);
-    const [signoffs, evidence] = await Promise.all([store.listSignoffs(project.id), store.listEvidence(project.id)]);
-    const checklist = buildChecklist(template, project, signoffs, today, order, evidence);
+    const [signoffs, evidence, latest] = await Promise.all([store.listSignoffs(project.id), store.listEvidence(project.id), order ? undefined : store.latestChecklistMessage(project.id)]);
+    // A new checklist keeps the project's numbers (numberingFor); one being redrawn keeps its own.
+    const checklist = buildChecklist(template, project, signoffs, today, order ?? numberingFor(template, latest?.items), evidence);
     const beyond = calendar.knows(project.goLive, project.timeZone) ? undefined : calendar.knownYears().at(-1);
     const dashboardUrl = deps.publicUrl && `${deps.publicUrl}/dashboard/projects/${encodeURIComponent(project.id)}`;
     return { checklist, card: checklistCard(checklist, { ...(beyond === undefined ? {} : { beyondCalendar: beyond }), ...(dashboardUrl ? { dashboardUrl } : {}) }) };
