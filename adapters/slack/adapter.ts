@@ -84,7 +84,7 @@ export function createSlackAdapter(opts: { config: SlackConfig; bot: Bot; log: L
         const r = await client.users.info({ user });
         return r.user?.profile?.display_name || r.user?.real_name || r.user?.name || undefined;
       });
-      bot.useTransport('slack', slackTransport(client, log, opts.retry, config.rate, who.bot_id));
+      bot.useTransport('slack', slackTransport(client, log, opts.retry, config.rate, who.bot_id, botUserId));
 
       // The listeners finish their work before they return: the inbox marks the event handled then.
       app.event('app_mention', async ({ event, body }) => handleMessage(event as SlackMessageEvent, true, body));

@@ -24,7 +24,7 @@ export interface Where {
 }
 
 interface Page {
-  messages?: { ts?: string; bot_id?: string; metadata?: { event_type?: string; event_payload?: unknown } }[];
+  messages?: { ts?: string; bot_id?: string; user?: string; files?: { id?: string; name?: string; title?: string }[]; metadata?: { event_type?: string; event_payload?: unknown } }[];
   has_more?: boolean;
   response_metadata?: { next_cursor?: string };
 }
@@ -57,6 +57,35 @@ export async function findEarlierSend(client: webApi.WebClient, log: Logger, bot
     return undefined;
   } catch (err) {
     log.warn('slack could not look for an earlier send; sending again (it may show twice)', { platform: 'slack', channel, key, err });
+    return undefined;
+  }
+}
+
+/**
+ * The id of a file this bot already shared under `name` in the thread after `where.after`, or
+ * undefined. files.completeUploadExternal takes no key and no metadata, so an upload that is
+ * tried again (the share's answer never came, or the event is handled again after a crash)
+ * looks for the share message first: by this bot (its bot id or bot user), with that file name.
+ * Like findEarlierSend, a lookup that fails is logged and answers undefined.
+ */
+export async function findEarlierShare(client: webApi.WebClient, log: Logger, bot: { botId?: string; userId?: string }, where: Where & { thread: string }, name: string): Promise<string | undefined> {
+  const { channel, thread, after } = where;
+  const mine = (m: NonNullable<Page['messages']>[number]) => (bot.botId && m.bot_id === bot.botId) || (bot.userId && m.user === bot.userId) || (!bot.botId && !bot.userId && !!m.bot_id);
+  try {
+    let cursor: string | undefined;
+    for (let page = 0; page < THREAD_PAGES; page++) {
+      const res: Page = await client.conversations.replies({ channel, ts: thread, limit: PAGE, ...(after ? { oldest: after } : {}), ...(cursor ? { cursor } : {}) });
+      const file = (res.messages ?? []).filter(mine).flatMap((m) => m.files ?? []).find((f) => f.id && (f.name === name || f.title === name));
+      if (file?.id) {
+        log.info('slack upload skipped: an earlier attempt already shared it', { platform: 'slack', channel, thread, fileId: file.id });
+        return file.id;
+      }
+      cursor = res.response_metadata?.next_cursor;
+      if (!res.has_more || !cursor) return undefined;
+    }
+    return undefined;
+  } catch (err) {
+    log.warn('slack could not look for an earlier share; uploading again (it may show twice)', { platform: 'slack', channel, thread, err });
     return undefined;
   }
 }

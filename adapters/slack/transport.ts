@@ -5,7 +5,7 @@ import { readLimited } from '../download.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import { createRateLimiter, paced, windows, type Pause, type Priority } from '../rate-limit.ts';
 import { defaultRetryPolicy, headerDelayMs, withRetry, type RetryPolicy, type Verdict } from '../retry.ts';
-import { findEarlierSend, sendMetadata, type Where } from './earlier-send.ts';
+import { findEarlierSend, findEarlierShare, sendMetadata, type Where } from './earlier-send.ts';
 import { renderSlackBlocks, slackFallback } from './render.ts';
 import { slackFiles, type SlackMessageEvent } from './translate.ts';
 import { slackUpload } from './upload.ts';
@@ -46,7 +46,7 @@ export function slackPauses(err: unknown): Pause[] {
  * to people go before the daily fan-out's posts. chat.update is another method with its own
  * limits and is not paced.
  */
-export function slackTransport(client: webApi.WebClient, log: Logger, policy?: RetryPolicy, rate: SlackConfig['rate'] = { perSecond: 0, chatPerSecond: 0 }, botId?: string): Transport {
+export function slackTransport(client: webApi.WebClient, log: Logger, policy?: RetryPolicy, rate: SlackConfig['rate'] = { perSecond: 0, chatPerSecond: 0 }, botId?: string, botUserId?: string): Transport {
   const limiter = createRateLimiter({ app: windows(rate.perSecond), chat: windows(rate.chatPerSecond) });
   const maxPauseMs = (policy ?? defaultRetryPolicy).maxDelayMs;
   // A rate limit is retried at once: the wait happens in the limiter, behind the pause.
@@ -89,7 +89,11 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
       return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread, after: to.messageId }, 'interactive', opts, args);
     },
     /** files.uploadV2's steps (upload.ts), scope files:write; the share is paced as a reply. */
-    upload: (to, file) => slackUpload({ client, log, policy, call, shared }, to, file),
+    upload: (to, file, opts = {}) => {
+      const where = { channel: to.chat.chatId, thread: to.replyTo ?? to.messageId, after: to.messageId };
+      const findShared = () => findEarlierShare(client, log, { ...(botId ? { botId } : {}), ...(botUserId ? { userId: botUserId } : {}) }, where, file.name);
+      return slackUpload({ client, log, policy, call, shared, findShared, ...(opts.retry ? { retry: true } : {}) }, to, file);
+    },
     /** files.info for the private download address, then GET with the bot token (scope files:read). */
     async fetchAttachment(ref, maxBytes) {
       let file: { name?: string; mimetype?: string; size?: number; url_private_download?: string; url_private?: string } | undefined;

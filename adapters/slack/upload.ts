@@ -15,6 +15,10 @@ export interface SlackUploadDeps {
   call<T>(what: string, fields: Record<string, unknown>, fn: () => Promise<T>): Promise<T>;
   /** The call that shows the file in the channel, in the channel's paced slot, with the transport's retries (as chat.postMessage). */
   shared<T>(what: string, fields: Record<string, unknown>, channel: string, fn: () => Promise<T>): Promise<T>;
+  /** The id of the same file shared in the thread by an earlier attempt, if any (earlier-send.ts findEarlierShare). */
+  findShared?(): Promise<string | undefined>;
+  /** This is earlier work done again (SendOptions.retry): look for the share before uploading. */
+  retry?: boolean;
 }
 
 class UploadHttpError extends Error {
@@ -52,8 +56,8 @@ function reason(step: string, err: unknown): string {
  * files:write), POST of the bytes to the address it gives (raw bytes, as Slack documents),
  * files.completeUploadExternal with channel_id and thread_ts, which shares the file in the
  * thread. Only the last is seen by people, so only it is paced like a message. Slack has no
- * idempotency key for it: an event handled again after a crash between the share and the end of
- * its handling shares the file again.
+ * idempotency key for it, so work done again (an event handled again after a crash) and a share
+ * tried again after its answer never came look for the share in the thread first (findShared).
  */
 export async function slackUpload(d: SlackUploadDeps, to: ReplyTarget, file: OutgoingFile): Promise<{ messageId: string }> {
   const channel = to.chat.chatId;
@@ -62,6 +66,10 @@ export async function slackUpload(d: SlackUploadDeps, to: ReplyTarget, file: Out
   if (size > SLACK_FILE_MAX) throw new UploadError('too-large', `${size} bytes`, SLACK_FILE_MAX);
   if (size === 0) throw new UploadError('failed', 'the file is empty');
   const fields = { channel, thread, bytes: size };
+  if (d.retry && d.findShared) {
+    const earlier = await d.findShared();
+    if (earlier) return { messageId: earlier };
+  }
   let got: { upload_url?: string; file_id?: string };
   try {
     got = await d.call('slack files.getUploadURLExternal', fields, () => d.client.files.getUploadURLExternal({ filename: file.name, length: size }));
@@ -84,10 +92,21 @@ export async function slackUpload(d: SlackUploadDeps, to: ReplyTarget, file: Out
   } catch (err) {
     throw new UploadError('failed', err instanceof UploadHttpError ? `the upload was refused (HTTP ${err.status})` : 'the upload did not get through (no answer)');
   }
+  // A try whose answer never came (timeout, dropped connection) may have shared the file.
+  let look = false;
   try {
-    await d.shared('slack files.completeUploadExternal', { ...fields, fileId: id }, channel, () =>
-      d.client.files.completeUploadExternal({ files: [{ id, title: file.name }], channel_id: channel, thread_ts: thread, ...(file.comment ? { initial_comment: slackText(file.comment) } : {}) }),
-    );
+    const earlier = await d.shared('slack files.completeUploadExternal', { ...fields, fileId: id }, channel, async () => {
+      const found = look && d.findShared ? await d.findShared() : undefined;
+      if (found) return found;
+      try {
+        await d.client.files.completeUploadExternal({ files: [{ id, title: file.name }], channel_id: channel, thread_ts: thread, ...(file.comment ? { initial_comment: slackText(file.comment) } : {}) });
+        return undefined;
+      } catch (err) {
+        look = (err as { code?: string }).code === 'slack_webapi_request_error';
+        throw err;
+      }
+    });
+    if (earlier) return { messageId: earlier };
   } catch (err) {
     throw new UploadError('failed', reason('files.completeUploadExternal', err));
   }

@@ -99,3 +99,42 @@ it('posts the daily checklist once when the send that reached Slack failed and t
   expect(second.messageId).toBe(posted[0]!.response.ts);
   expect((await runJob()).outcome).toBe('already-posted');
 });
+
+/** `@bot report` in a channel it binds first. */
+async function askReport(app: TestApp, ts: string): Promise<void> {
+  expect((await app.postSlack(slackEvent({ text: '@bot bind project ACME OA go-live 2026-10-20 tz Asia/Shanghai', channel: 'C0UP', user: 'U0ADMIN', ts: '1700000070.000100' }))).status).toBe(200);
+  await app.idle();
+  expect((await app.postSlack(slackEvent({ text: '@bot report', channel: 'C0UP', user: 'U0ADMIN', ts }))).status).toBe(200);
+}
+const isShare = (c: RecordedCall) => c.path === '/api/files.completeUploadExternal';
+
+it('shares a report once when the connection drops after Slack shared it: the next try finds the share in the thread', { timeout: 30_000 }, async () => {
+  t = await startTestApp({ clock: fixedClock('2026-09-29T01:00:00Z'), env: { ...NO_FEISHU, ADMIN_TOKEN } });
+  const app = t;
+  app.slack.hold(isShare, { afterAnswer: true });
+  await askReport(app, '1700000071.000100');
+  await app.slack.waitFor(isShare, 1, 20_000);
+  app.slack.dropHeld();
+  await app.idle();
+  expect(app.slack.uploads).toHaveLength(1);
+  expect(app.slack.calls.filter(isShare)).toHaveLength(1);
+  expect(app.logs.some((l) => l.includes('an earlier attempt already shared it'))).toBe(true);
+  // Recorded as delivered, and no "upload failed" note in the thread.
+  const notes = app.slack.sent().filter((c) => c.body.thread_ts === '1700000071.000100').map((c) => String(c.body.text));
+  expect(notes.some((n) => /could not|failed|未能/i.test(n))).toBe(false);
+});
+
+it('an upload done again (SendOptions.retry: the event handled again after a crash) finds the earlier share instead of sharing twice', async () => {
+  t = await startTestApp({ env: NO_FEISHU });
+  const slack = t.app.bot.transport('slack');
+  const to = { chat: { platform: 'slack' as const, chatId: 'C0UP', chatType: 'group' as const }, messageId: '1700000072.000100' };
+  const file = { name: '上线前检查报告-ACME-2026-09-29.pdf', bytes: Buffer.from('%PDF-1.4 first'), mime: 'application/pdf' };
+  const first = await slack.upload!(to, file, { key: 'k' });
+  const again = await slack.upload!(to, file, { key: 'k', retry: true });
+  expect(again.messageId).toBe(first.messageId);
+  expect(t.slack.uploads).toHaveLength(1);
+  // Another file, or the same name asked for in another request, is shared.
+  await slack.upload!(to, { ...file, name: '项目风险报告书-ACME-2026-09-29.pdf' }, { key: 'k2', retry: true });
+  await slack.upload!({ ...to, messageId: '1700000199.000100' }, file, { key: 'k3', retry: true });
+  expect(t.slack.uploads).toHaveLength(3);
+});

@@ -177,6 +177,11 @@ export class FakeSlack extends RecordingServer {
           this.pending.delete(f.id);
           this.uploads.push({ fileId: f.id, filename: p.filename, title: f.title, bytes: p.bytes!, channel: b.channel_id, ...(b.thread_ts ? { threadTs: b.thread_ts } : {}), ...(b.initial_comment ? { initialComment: b.initial_comment } : {}) });
         }
+        // As Slack: the share is a message in the channel (the thread), by the bot, with the files.
+        const ts = `1700000100.${String(++this.n).padStart(6, '0')}`;
+        const list = this.posted.get(b.channel_id) ?? [];
+        list.push({ ts, ...(b.thread_ts ? { thread_ts: b.thread_ts } : {}), text: b.initial_comment ?? '', bot_id: FAKE_BOT_ID, user: FAKE_BOT_USER_ID, files: files.map((f) => ({ id: f.id, name: this.uploads.find((u) => u.fileId === f.id)?.filename, title: f.title })) });
+        this.posted.set(b.channel_id, list);
         return { body: { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) } };
       }
       case 'chat.update':
