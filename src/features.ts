@@ -63,6 +63,8 @@ export function createFeatures(deps: FeaturesDeps): Features {
     transport: deps.transport,
     // One scheduler runs every feature's jobs beside the checklists' (src/readiness/schedule/scheduler.ts).
     schedules: training.schedules ?? [],
+    // The training plan's live status under the checklist items it speaks to.
+    ruleFacts: (p) => training.ruleFacts(p),
     ...(deps.cron ? { cron: deps.cron } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     ...(deps.evidenceMaxBytes ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}),

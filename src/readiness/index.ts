@@ -18,7 +18,8 @@ import type { Transport } from '../core/transport.ts';
 import type { Feature, ScheduledJob } from '../feature.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import type { Store } from '../store/store.ts';
+import type { ProjectRecord, Store } from '../store/store.ts';
+import type { RuleFacts } from './views/checklist-card.ts';
 import { createProjectStatus } from './answer-status.ts';
 import { commandHandler } from './chat/project.ts';
 import { roleButtonHandler } from './chat/roles.ts';
@@ -58,6 +59,8 @@ export interface ReadinessFeatureDeps {
   evidenceMaxBytes?: number;
   /** Daily posts are counted here by outcome. */
   metrics?: Pick<Metrics, 'dailyPosts'>;
+  /** What other features say of the rules behind items (the training plan), shown under them on the daily card. */
+  ruleFacts?: (project: ProjectRecord) => Promise<RuleFacts>;
 }
 
 /**
@@ -68,7 +71,7 @@ export function createReadinessFeature(deps: ReadinessFeatureDeps): ReadinessFea
   const template = loadTemplate(deps.dataDir, deps.rulebook);
   const declared = loadDeclaredProjects(deps.dataDir);
   const { calendar } = deps;
-  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport, metrics: deps.metrics, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  const job = createDailyJob({ store: deps.store, clock: deps.clock, log: deps.log, template, calendar, transport: deps.transport, metrics: deps.metrics, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}), ...(deps.ruleFacts ? { ruleFacts: deps.ruleFacts } : {}) });
   const scheduler = createScheduler({ store: deps.store, job, log: deps.log, ...(deps.cron ? { cron: deps.cron } : {}), also: deps.schedules ?? [] });
   let started = false;
   const env: ReadinessEnv = {

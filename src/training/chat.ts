@@ -17,6 +17,8 @@ import { mdText } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
 import { decideAnswer, decideEndExam, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
 import { answerNote, examCard, resultsCard } from './exam-card.ts';
+import { trainingReportCard } from './report-card.ts';
+import { trainingReport } from './report-model.ts';
 import { mayPlan } from './decide.ts';
 import { say } from '../core/reply.ts';
 
@@ -133,6 +135,9 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
     }
     case 'list':
       await ctx.reply(sessionsCard(p, await store.listSessions(p.id), lang));
+      return;
+    case 'report':
+      await ctx.reply(trainingReportCard(p, trainingReport(await store.listSessions(p.id), now), lang));
       return;
     case 'show': {
       const s = await store.getSession(p.id, cmd.no);

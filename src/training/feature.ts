@@ -7,7 +7,9 @@ import type { Platform } from '../core/message.ts';
 import type { Transport } from '../core/transport.ts';
 import type { Feature } from '../feature.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import type { Store } from '../store/store.ts';
+import type { ProjectRecord, Store } from '../store/store.ts';
+import { localDate, localTime } from '../calendar/dates.ts';
+import { ruleFacts, trainingReport, type TrainingReport } from './report-model.ts';
 import { trainingHandlers, type TrainingEnv } from './chat.ts';
 import { loadExamBanks } from './exam.ts';
 import { createTrainingJob, type TrainingJob } from './job.ts';
@@ -32,6 +34,10 @@ export interface TrainingFeature extends Feature {
   env: TrainingEnv;
   /** Reminders and the 5.3-5 warning (scheduled every minute). */
   job: TrainingJob;
+  /** The training report of a project now (report-model.ts). */
+  report(project: ProjectRecord): Promise<TrainingReport>;
+  /** What the plan says of the rules behind checklist items (5.2-10, 5.2-15, 5.3-4, 5.3-5), in the project's language. */
+  ruleFacts(project: ProjectRecord): Promise<Map<string, string>>;
 }
 
 /** Check-ins are checked against codes from this: the same on every replica, or a warning that it is not. */
@@ -54,10 +60,13 @@ export function createTrainingFeature(deps: TrainingFeatureDeps): TrainingFeatur
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
   };
   const job = createTrainingJob({ store: deps.store, clock: deps.clock, log: deps.log, calendar: deps.calendar, transport: deps.transport, rulebook: deps.rulebook });
+  const report = async (p: ProjectRecord) => trainingReport(await deps.store.listSessions(p.id), `${localDate(deps.clock.now(), p.timeZone)}T${localTime(deps.clock.now(), p.timeZone)}`);
   return {
     name: 'training',
     env,
     job,
+    report,
+    ruleFacts: async (p) => ruleFacts(await report(p), p.lang),
     commands: trainingHandlers(env),
     routes: trainingRoutes({ job, codeSecret: secret }),
     // Reminders (the day before, an hour before) and the 5.3-5 warning, to the minute; claims keep them once.

@@ -10,7 +10,7 @@ import type { Lang } from './words.ts';
  *   新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室 [讲师 客户] [标题 …] [部门 …] [超额原因 …]
  *   new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3 [trainer customer] [title …] [dept …] [override …]
  *   修改培训 3 上限50 / change training 3 cap 50     (any of the fields above)
- *   取消培训 3 / cancel training 3 · 培训列表 / trainings · 培训 3 / training 3
+ *   取消培训 3 / cancel training 3 · 培训列表 / trainings · 培训 3 / training 3 · 培训报告 / training report
  *   签到 3 [1234] / check in 3 [1234] · 确认在场 3 [1234] / still here 3 [1234]
  *   签到情况 3 / attendance 3 · 签到码 3 / check-in code 3 (the code page's address)
  *
@@ -25,6 +25,8 @@ export type TrainingCommand =
   | { kind: 'change'; lang: Lang; no: number; patch: SessionPatch }
   | { kind: 'cancel'; lang: Lang; no: number }
   | { kind: 'list'; lang: Lang }
+  /** 培训报告 / training report: the project's training figures (report-model.ts). */
+  | { kind: 'report'; lang: Lang }
   | { kind: 'show'; lang: Lang; no: number }
   /** 签到 / check in, 确认在场 / still here: `no` absent = the one session whose check is open now; `code` as typed. */
   | { kind: 'check'; lang: Lang; check: CheckKind; no?: number; code?: string; maybeCode?: string }
@@ -246,6 +248,8 @@ export function parseTrainingCommand(text: string, today: string): TrainingComma
   if (/^取消培训/u.test(s)) return { kind: 'invalid', lang: 'zh', error: '用法:取消培训 3(编号见「培训列表」)' };
   if ((m = /^cancel training\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'cancel', lang: 'en', no: Number(m[1]) };
   if (/^cancel training\b/iu.test(s)) return { kind: 'invalid', lang: 'en', error: 'usage: cancel training 3 (numbers as in "trainings")' };
+  if (/^(?:培训报告|培训情况|培训统计|培训汇总)$/u.test(s)) return { kind: 'report', lang: 'zh' };
+  if (/^(?:training report|training summary|training figures|training stats)$/iu.test(s)) return { kind: 'report', lang: 'en' };
   if (/^(?:培训列表|培训计划|培训安排|培训场次|所有培训|查看培训)$/u.test(s)) return { kind: 'list', lang: 'zh' };
   if (/^(?:trainings|training sessions|training list|list trainings|training plan|show trainings)$/iu.test(s)) return { kind: 'list', lang: 'en' };
   if ((m = /^开始考试\s*#?(\d{1,4})(?:\s+(?:题库\s*)?([a-z0-9][a-z0-9-]{0,39}))?$/iu.exec(s))) return { kind: 'exam-start', lang: 'zh', no: Number(m[1]), ...(m[2] ? { module: m[2].toLowerCase() } : {}) };

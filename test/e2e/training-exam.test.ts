@@ -92,6 +92,24 @@ describe('training exam through Feishu', () => {
     expect(lastReply()).toContain('2/5(40%)');
     expect(lastReply()).not.toContain('5/5');
 
+    // The training report: the session's counts, the exam, the rules the plan keeps or not.
+    await say('@bot 培训报告', 'ou_b');
+    const report = lastReply();
+    expect(report).toContain('培训报告 · ACME OA');
+    expect(report).toContain('**合计** 1 场(已开始 1)· 报名 2 · 签到 2 · 坚持到最后 0(0%) · 考试通过 1/2(50%)');
+    expect(report).toContain('报名 2/10 · 签到 2 · 坚持到最后 0 · 考试通过 1/2');
+    expect(report).toContain('普通员工 1 场 · 2/2/0');
+    expect(report).toContain('5.2-10: ✅ 1 场培训,最大一场 10 人(不超过60人)');
+    expect(report).toContain('5.2-15: ⚠️ 尚未安排高层领导和中层管理的培训场次');
+    expect(report).toContain('5.3-5: ⚠️ 第 1 场员工培训没有客户管理人员在场');
+    // ... and under the checklist items those rules are behind, on the daily card.
+    const job = await fetch(`${app.url}/admin/jobs/daily-checklists`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(job.status).toBe(200);
+    const daily = JSON.stringify(posts('上线准备清单').at(-1)!.card);
+    expect(daily).toContain('每场培训人数不超过60人');
+    expect(daily).toContain('📊 ✅ 1 场培训,最大一场 10 人(不超过60人)');
+    expect(daily).toContain('📊 ⚠️ 尚未安排高层领导和中层管理的培训场次');
+
     const trail = await cliRun(app.env, ['signoffs', '--project', projectId, '--json']);
     const events = JSON.parse(trail.out) as { action: string; userId: string; detail?: string }[];
     expect(events.filter((e) => e.action === 'training-exam').map((e) => `${e.userId} ${e.detail}`)).toEqual([

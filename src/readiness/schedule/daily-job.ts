@@ -5,7 +5,7 @@ import type { Platform } from '../../core/message.ts';
 import type { Transport } from '../../core/transport.ts';
 import type { Metrics } from '../../metrics.ts';
 import { buildChecklist, numberingFor, type Checklist } from '../model/checklist.ts';
-import { checklistCard, finalCard } from '../views/checklist-card.ts';
+import { checklistCard, finalCard, type RuleFacts } from '../views/checklist-card.ts';
 import type { Template } from '../model/template.ts';
 import type { ChecklistMessage, ProjectRecord, Store } from '../../store/store.ts';
 import type { WorkCalendar } from '../../calendar/calendar.ts';
@@ -43,6 +43,8 @@ export interface JobDeps {
   metrics?: Pick<Metrics, 'dailyPosts'>;
   /** PUBLIC_URL: the card links to the project's dashboard page there. */
   publicUrl?: string;
+  /** What other features say of the rules behind items (the training plan), shown under them on the card. */
+  ruleFacts?: (project: ProjectRecord) => Promise<RuleFacts>;
 }
 
 /** The final summary's slot: one per go-live date, so rebinding to a later date starts again. */
@@ -69,7 +71,9 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     const checklist = buildChecklist(template, project, signoffs, today, order ?? numberingFor(template, latest?.items), evidence);
     const beyond = calendar.knows(project.goLive, project.timeZone) ? undefined : calendar.knownYears().at(-1);
     const dashboardUrl = deps.publicUrl && `${deps.publicUrl}/dashboard/projects/${encodeURIComponent(project.id)}`;
-    return { checklist, card: checklistCard(checklist, { ...(beyond === undefined ? {} : { beyondCalendar: beyond }), ...(dashboardUrl ? { dashboardUrl } : {}) }) };
+    // A feature that cannot say (its store read failed) leaves the card as it is.
+    const facts = deps.ruleFacts && (await deps.ruleFacts(project).catch((err) => (log.warn('rule facts unavailable for the checklist', { projectId: project.id, err }), undefined)));
+    return { checklist, card: checklistCard(checklist, { ...(beyond === undefined ? {} : { beyondCalendar: beyond }), ...(dashboardUrl ? { dashboardUrl } : {}), ...(facts ? { facts } : {}) }) };
   };
 
   /** Claim, send, record. The claim makes it exactly once; a failed send releases it for the next run. */

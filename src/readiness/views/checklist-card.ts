@@ -84,21 +84,25 @@ const bar = (done: number, total: number) => {
   const full = total ? Math.round((done / total) * 10) : 0;
   return `${'█'.repeat(full)}${'░'.repeat(10 - full)} ${done}/${total} (${total ? Math.round((done / total) * 100) : 0}%)`;
 };
-function lineMd(l: ChecklistLine, lang: Lang): string {
+/** What another feature says of the rules behind items (the training plan: 5.2-10 every session within 60, …), by rule id, in the project's language. */
+export type RuleFacts = ReadonlyMap<string, string>;
+
+function lineMd(l: ChecklistLine, lang: Lang, facts?: RuleFacts): string {
   const t = T[lang];
   const by = l.confirmed && personMd({ id: l.confirmed.userId, name: l.confirmed.userName });
   const status = l.needsEvidence
     ? `${l.state === 'overdue' ? `${stateChip('overdue', lang)} ` : ''}${stateChip('needs-evidence', lang)}${t.needsEvidence(by!, shortAt(l.confirmed!.at))}`
     : l.state === 'confirmed' ? `${STATE_MARK.confirmed} ${t.confirmed(by!, shortAt(l.confirmed!.at))}` : stateChip(l.state, lang);
   const who = l.item.confirm === 'anyone' ? '' : ` · ${t.needs} ${roleLabel[l.item.confirm][lang]}`;
-  return `- **${l.n}.** ${status} ${l.item.text[lang]} (${t.deadline} ${l.dueDate.slice(5)}${who} · ${t.source} ${l.item.rules.join(', ')})`;
+  const said = l.state === 'confirmed' ? [] : l.item.rules.flatMap((r) => (facts?.get(r) ? [`  📊 ${facts.get(r)}`] : []));
+  return [`- **${l.n}.** ${status} ${l.item.text[lang]} (${t.deadline} ${l.dueDate.slice(5)}${who} · ${t.source} ${l.item.rules.join(', ')})`, ...said].join('\n');
 }
 
 /** Slack caps a section at 3,000 characters: long lists go out in chunks. */
-function listBlocks(lines: ChecklistLine[], lang: Lang, head: string): Block[] {
+function listBlocks(lines: ChecklistLine[], lang: Lang, head: string, facts?: RuleFacts): Block[] {
   const out: Block[] = [];
   for (let i = 0; i < lines.length; i += 8) {
-    const md = lines.slice(i, i + 8).map((l) => lineMd(l, lang)).join('\n');
+    const md = lines.slice(i, i + 8).map((l) => lineMd(l, lang, facts)).join('\n');
     out.push({ type: 'text', md: i === 0 ? `${head}\n${md}` : md });
   }
   return out;
@@ -132,7 +136,7 @@ function attentionMd(cl: Checklist, lang: Lang): string | undefined {
  * confirmed today, with its undo button; everything else in one line. Every item keeps its
  * number (the message stores the whole numbering), so `确认 N` works for items not shown.
  */
-export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number; dashboardUrl?: string } = {}): Card {
+export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number; dashboardUrl?: string; facts?: RuleFacts } = {}): Card {
   const lang = cl.project.lang;
   const t = T[lang];
   // Confirmed but waiting for the evidence the template requires: shown with the urgent ones.
@@ -145,7 +149,7 @@ export function checklistCard(cl: Checklist, opts: { beyondCalendar?: number; da
   if (attention) blocks.push({ type: 'text', md: attention });
   const pending = pendingRoles(cl.project);
   if (pending.length) blocks.push({ type: 'text', md: t.pending(pending.map((r) => `${mention(r.userId)}${lang === 'zh' ? `(${roleLabel[r.role].zh})` : ` (${roleLabel[r.role].en})`}`).join(lang === 'zh' ? '、' : ', ')) });
-  if (urgent.length) blocks.push(...listBlocks(urgent, lang, t.dueHead));
+  if (urgent.length) blocks.push(...listBlocks(urgent, lang, t.dueHead, opts.facts));
   if (today.length) blocks.push(...listBlocks(today, lang, t.todayHead));
   blocks.push({ type: 'text', md: t.rest(open.length, cl.done - today.length, open.slice(0, 12).map((l) => l.n), opts.dashboardUrl) });
   const buttons: Button[] = urgent.map((l) => ({ label: t.confirmBtn(l.n), action: { type: 'confirm', item: l.n }, style: l.state === 'overdue' ? 'primary' : 'default' }));

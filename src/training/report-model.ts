@@ -1,0 +1,157 @@
+import { attendanceOf, AUDIENCES, MAX_SESSION_SIZE, needsManager, type Audience, type Session } from './model.ts';
+
+/**
+ * The training report's figures (issue 15, "The training report"), pure: what the sessions of a
+ * project came to at local time `now`. Counts are of people by user id; a session's departments
+ * are the ones it was planned for (people carry no department of their own). Cancelled sessions
+ * are counted apart and left out of everything else.
+ */
+
+export interface SessionFigures {
+  no: number;
+  title: string;
+  audience: Audience;
+  departments: string[];
+  delivery: Session['delivery']['kind'];
+  trainer: Session['trainer'];
+  start: string;
+  end: string;
+  capacity: number;
+  /** The session's start has passed (local time). */
+  held: boolean;
+  signedUp: number;
+  waitlist: number;
+  checkedIn: number;
+  walkIns: number;
+  /** Confirmed at the second check (课堂确认). */
+  stayed: number;
+  /** Checked in and not confirmed at the end, once the second check closed (5.3-5). */
+  left: number;
+  /** Sessions that need one (staff, not a recording: 5.3-5): whether a customer-side manager checked in. */
+  managerPresent?: boolean;
+  exam?: { closed: boolean; taken: number; passed: number };
+}
+
+export interface GroupFigures {
+  sessions: number;
+  signedUp: number;
+  checkedIn: number;
+  stayed: number;
+}
+
+export interface TrainingReport {
+  sessions: SessionFigures[];
+  cancelled: number;
+  totals: GroupFigures & { held: number; left: number; examined: number; passed: number };
+  /** Per audience level, in AUDIENCES order, only levels with a session. */
+  byAudience: ({ audience: Audience } & GroupFigures)[];
+  /** Per department a session was planned for, most people first. */
+  byDepartment: ({ department: string } & GroupFigures)[];
+  /** 5.2-15: sessions for senior leaders and for middle managers. */
+  leaders: { leaderSessions: number; middleSessions: number; stayed: number };
+  /** 5.3-4: sessions given by the customer's own administrators. */
+  customerTrainer: { sessions: number; percent: number };
+  /** Remote staff (5.2 / 5.3 work points): video meetings and recordings. */
+  remote: { video: number; recorded: number; checkedIn: number };
+  /** 5.2-10: the largest session planned, and whether every one keeps to 60. */
+  largest: { capacity: number; withinLimit: boolean; overrides: number[] };
+  /** 5.3-5: held sessions for staff without a customer-side manager checked in. */
+  managerMissing: number[];
+}
+
+const sum = (xs: SessionFigures[], k: 'signedUp' | 'checkedIn' | 'stayed'): number => xs.reduce((a, s) => a + s[k], 0);
+const group = (xs: SessionFigures[]): GroupFigures => ({ sessions: xs.length, signedUp: sum(xs, 'signedUp'), checkedIn: sum(xs, 'checkedIn'), stayed: sum(xs, 'stayed') });
+const pct = (n: number, of: number) => (of ? Math.round((n / of) * 100) : 0);
+
+export function sessionFigures(s: Session, now: string): SessionFigures {
+  const a = attendanceOf(s, now);
+  const held = s.start <= now;
+  const results = s.exam?.results;
+  return {
+    no: s.no,
+    title: s.title,
+    audience: s.audience,
+    departments: s.departments,
+    delivery: s.delivery.kind,
+    trainer: s.trainer,
+    start: s.start,
+    end: s.end,
+    capacity: s.capacity,
+    held,
+    signedUp: s.signedUp.length,
+    waitlist: s.waitlist.length,
+    checkedIn: a.checkedIn.length,
+    walkIns: a.walkIns.length,
+    stayed: a.stayed.length,
+    left: a.phase === 'over' ? a.unconfirmed.length : 0,
+    ...(needsManager(s) ? { managerPresent: a.managers.length > 0 } : {}),
+    ...(s.exam ? { exam: { closed: !!results, taken: results ? results.length : Object.keys(s.exam.answers).length, passed: results ? results.filter((r) => r.passed).length : 0 } } : {}),
+  };
+}
+
+export function trainingReport(all: Session[], now: string): TrainingReport {
+  const live = all.filter((s) => !s.cancelled).sort((a, b) => a.no - b.no);
+  const sessions = live.map((s) => sessionFigures(s, now));
+  const departments = new Map<string, SessionFigures[]>();
+  for (const f of sessions) for (const d of f.departments) departments.set(d, [...(departments.get(d) ?? []), f]);
+  const byCustomer = sessions.filter((f) => f.trainer === 'customer-admin').length;
+  const largest = Math.max(0, ...sessions.map((f) => f.capacity));
+  return {
+    sessions,
+    cancelled: all.length - live.length,
+    totals: {
+      ...group(sessions),
+      held: sessions.filter((f) => f.held).length,
+      left: sessions.reduce((a, f) => a + f.left, 0),
+      examined: sessions.reduce((a, f) => a + (f.exam?.closed ? f.exam.taken : 0), 0),
+      passed: sessions.reduce((a, f) => a + (f.exam?.passed ?? 0), 0),
+    },
+    byAudience: AUDIENCES.flatMap((audience) => {
+      const xs = sessions.filter((f) => f.audience === audience);
+      return xs.length ? [{ audience, ...group(xs) }] : [];
+    }),
+    byDepartment: [...departments].map(([department, xs]) => ({ department, ...group(xs) })).sort((a, b) => b.signedUp - a.signedUp || a.department.localeCompare(b.department)),
+    leaders: {
+      leaderSessions: sessions.filter((f) => f.audience === 'leaders').length,
+      middleSessions: sessions.filter((f) => f.audience === 'middle').length,
+      stayed: sum(sessions.filter((f) => f.audience === 'leaders' || f.audience === 'middle'), 'stayed'),
+    },
+    customerTrainer: { sessions: byCustomer, percent: pct(byCustomer, sessions.length) },
+    remote: {
+      video: sessions.filter((f) => f.delivery === 'video').length,
+      recorded: sessions.filter((f) => f.delivery === 'recorded').length,
+      checkedIn: sum(sessions.filter((f) => f.delivery !== 'onsite'), 'checkedIn'),
+    },
+    largest: { capacity: largest, withinLimit: largest <= MAX_SESSION_SIZE, overrides: sessions.filter((f) => f.capacity > MAX_SESSION_SIZE).map((f) => f.no) },
+    managerMissing: sessions.filter((f) => f.held && f.managerPresent === false).map((f) => f.no),
+  };
+}
+
+/**
+ * What the training plan says of the rules behind checklist items, one line per rule it can
+ * speak to (shown under the item on the daily card and the dashboard): 5.2-10 whether every
+ * session keeps to 60, 5.2-15 whether leaders and middle managers have sessions, 5.3-4 the share
+ * the customer's admins give, 5.3-5 held staff sessions without a manager. Nothing for a project
+ * with no sessions, so an item never looks met because nothing was planned.
+ */
+export function ruleFacts(r: TrainingReport, lang: 'zh' | 'en'): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!r.sessions.length) return out;
+  const zh = lang === 'zh';
+  out.set(
+    '5.2-10',
+    r.largest.withinLimit
+      ? zh ? `✅ ${r.sessions.length} 场培训,最大一场 ${r.largest.capacity} 人(不超过60人)` : `✅ ${r.sessions.length} sessions, the largest for ${r.largest.capacity} (at most 60)`
+      : zh ? `⚠️ 第 ${r.largest.overrides.join('、')} 场超过60人(经批准)` : `⚠️ session ${r.largest.overrides.join(', ')} above 60 (overridden)`,
+  );
+  const { leaderSessions, middleSessions } = r.leaders;
+  out.set(
+    '5.2-15',
+    leaderSessions && middleSessions
+      ? zh ? `✅ 已安排高层领导 ${leaderSessions} 场、中层管理 ${middleSessions} 场` : `✅ ${leaderSessions} sessions for senior leaders, ${middleSessions} for middle managers`
+      : zh ? `⚠️ 尚未安排${leaderSessions ? '' : '高层领导'}${!leaderSessions && !middleSessions ? '和' : ''}${middleSessions ? '' : '中层管理'}的培训场次` : `⚠️ no session yet for ${[leaderSessions ? '' : 'senior leaders', middleSessions ? '' : 'middle managers'].filter(Boolean).join(' or ')}`,
+  );
+  out.set('5.3-4', zh ? `客户管理员主讲 ${r.customerTrainer.sessions}/${r.sessions.length} 场(${r.customerTrainer.percent}%)` : `${r.customerTrainer.sessions} of ${r.sessions.length} sessions given by the customer's admins (${r.customerTrainer.percent}%)`);
+  if (r.managerMissing.length) out.set('5.3-5', zh ? `⚠️ 第 ${r.managerMissing.join('、')} 场员工培训没有客户管理人员在场` : `⚠️ staff session ${r.managerMissing.join(', ')} held without a customer-side manager`);
+  return out;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Session, type CheckIn } from '../src/training/model.ts';
+import { parseTrainingCommand } from '../src/training/parse.ts';
+import { ruleFacts, trainingReport } from '../src/training/report-model.ts';
+
+const P = 'feishu:oc_1';
+const ci = (userId: string, kind: CheckIn['kind'], at: string, over: Partial<CheckIn> = {}): CheckIn => ({ userId, kind, at: `${at}:00+08:00`, signedUp: true, ...over });
+const session = (no: number, over: Partial<Session>): Session =>
+  Session.parse({ id: `${P}#${no}`, projectId: P, no, title: `S${no}`, audience: 'staff', delivery: { kind: 'onsite', place: 'A' }, start: '2026-12-10T14:00', end: '2026-12-10T16:00', trainer: 'vendor', capacity: 40, ...over });
+
+describe('the training report (report-model.ts)', () => {
+  const sessions = [
+    // Held: three signed up, two came, one stayed to the second check, one walk-in; a manager came.
+    session(1, { departments: ['财务部', '人事部'], signedUp: ['a', 'b', 'c'], checkIns: [ci('a', 'check-in', '2026-12-10T13:50'), ci('b', 'check-in', '2026-12-10T13:55', { manager: true }), ci('w', 'check-in', '2026-12-10T14:05', { signedUp: false }), ci('a', 'second-check', '2026-12-10T15:52')] }),
+    // Held, staff, no manager came (5.3-5), given by the customer's admin (5.3-4), its exam closed.
+    session(2, { departments: ['财务部'], trainer: 'customer-admin', signedUp: ['d', 'e'], checkIns: [ci('d', 'check-in', '2026-12-10T13:58')], exam: { bank: { example: false, module: 'm', title: { zh: 't', en: 't' }, passMark: 60, questions: [{ id: 'q', text: { zh: 'q', en: 'q' }, choices: [{ zh: 'a', en: 'a' }, { zh: 'b', en: 'b' }], answer: 'A' }] }, startedBy: 'pm', startedAt: 'x', answers: {}, results: [{ userId: 'd', correct: 1, total: 1, percent: 100, passed: true }] } }),
+    // Not yet held: leaders, over 60 with an audited override; remote by video.
+    session(3, { audience: 'leaders', start: '2026-12-11T09:00', end: '2026-12-11T10:00', capacity: 80, override: { by: 'pm', reason: '全体高管一次讲完' }, delivery: { kind: 'video', link: 'https://meet.example/1' }, signedUp: ['l1'] }),
+    session(4, { cancelled: true, signedUp: ['x', 'y'] }),
+  ];
+  const r = trainingReport(sessions, '2026-12-10T17:00');
+
+  it('counts sessions, people, who stayed and who signed in and left, leaving cancelled ones out', () => {
+    expect(r.cancelled).toBe(1);
+    expect(r.totals).toEqual({ sessions: 3, held: 2, signedUp: 6, checkedIn: 4, stayed: 1, left: 3, examined: 1, passed: 1 });
+    expect(r.sessions.map((f) => [f.no, f.checkedIn, f.walkIns, f.stayed, f.left, f.managerPresent])).toEqual([
+      [1, 3, 1, 1, 2, true],
+      [2, 1, 0, 0, 1, false],
+      [3, 0, 0, 0, 0, undefined],
+    ]);
+  });
+
+  it('per level and per department, the leaders, the customer-admin share, remote, the largest, the manager gaps', () => {
+    expect(r.byAudience).toEqual([
+      { audience: 'leaders', sessions: 1, signedUp: 1, checkedIn: 0, stayed: 0 },
+      { audience: 'staff', sessions: 2, signedUp: 5, checkedIn: 4, stayed: 1 },
+    ]);
+    expect(r.byDepartment).toEqual([
+      { department: '财务部', sessions: 2, signedUp: 5, checkedIn: 4, stayed: 1 },
+      { department: '人事部', sessions: 1, signedUp: 3, checkedIn: 3, stayed: 1 },
+    ]);
+    expect(r.leaders).toEqual({ leaderSessions: 1, middleSessions: 0, stayed: 0 });
+    expect(r.customerTrainer).toEqual({ sessions: 1, percent: 33 });
+    expect(r.remote).toEqual({ video: 1, recorded: 0, checkedIn: 0 });
+    expect(r.largest).toEqual({ capacity: 80, withinLimit: false, overrides: [3] });
+    expect(r.managerMissing).toEqual([2]);
+  });
+
+  it('says what the plan keeps of 5.2-10, 5.2-15, 5.3-4 and 5.3-5, and nothing when nothing is planned', () => {
+    const zh = ruleFacts(r, 'zh');
+    expect(zh.get('5.2-10')).toBe('⚠️ 第 3 场超过60人(经批准)');
+    expect(zh.get('5.2-15')).toBe('⚠️ 尚未安排中层管理的培训场次');
+    expect(zh.get('5.3-4')).toBe('客户管理员主讲 1/3 场(33%)');
+    expect(zh.get('5.3-5')).toBe('⚠️ 第 2 场员工培训没有客户管理人员在场');
+    expect(ruleFacts(r, 'en').get('5.2-15')).toBe('⚠️ no session yet for middle managers');
+    expect(ruleFacts(trainingReport([sessions[3]!], '2026-12-10T17:00'), 'zh').size).toBe(0);
+    const fine = trainingReport([session(5, { audience: 'leaders' }), session(6, { audience: 'middle' })], '2026-12-01T09:00');
+    expect(ruleFacts(fine, 'zh').get('5.2-15')).toBe('✅ 已安排高层领导 1 场、中层管理 1 场');
+    expect(ruleFacts(fine, 'zh').get('5.2-10')).toBe('✅ 2 场培训,最大一场 40 人(不超过60人)');
+    expect(ruleFacts(fine, 'zh').has('5.3-5')).toBe(false);
+  });
+});
+
+it('reads 培训报告 / training report, and leaves the pre-launch reports and questions alone', () => {
+  expect(parseTrainingCommand('培训报告', '2026-12-01')).toEqual({ kind: 'report', lang: 'zh' });
+  expect(parseTrainingCommand('Training report', '2026-12-01')).toEqual({ kind: 'report', lang: 'en' });
+  for (const q of ['报告', 'risk report', '培训报告怎么写']) expect(parseTrainingCommand(q, '2026-12-01')?.kind).not.toBe('report');
+});
