@@ -13,6 +13,7 @@ import type { NewSignoffEvent, ProjectRecord, RoleGrant, Store } from '../src/st
 import { rulebook, shanghaiProject, template, tempStore } from './support/checklist-world.ts';
 import { startWebApp } from './web/harness.ts';
 import { docxText, docxXml, pdfText } from './helpers/report-files.ts';
+import { Session } from '../src/training/model.ts';
 
 /**
  * Both reports in both formats and both languages, opened as a reader would: the DOCX as the
@@ -66,6 +67,11 @@ async function world(p: ProjectRecord, file?: string): Promise<Store> {
   const { store } = await tempStore(file);
   await store.putProject(p);
   await store.appendSignoffs(trail(p));
+  // One training session for middle managers, held, with check-ins: the check report's training section.
+  await store.addSession(p.id, (no) => ({
+    result: no,
+    session: Session.parse({ id: `${p.id}#${no}`, projectId: p.id, no, title: '报销 <审批> & "流程"', audience: 'middle', departments: ['财务部'], delivery: { kind: 'onsite', place: '三楼' }, start: '2026-10-08T14:00', end: '2026-10-08T16:00', trainer: 'customer-admin', capacity: 30, signedUp: ['a', 'b'], checkIns: [{ userId: 'a', kind: 'check-in', at: '2026-10-08T13:55:00+08:00', signedUp: true }] }),
+  }));
   for (let d = 25; d <= 38; d++) {
     const date = d <= 30 ? `2026-09-${d}` : `2026-10-${String(d - 30).padStart(2, '0')}`;
     await store.claimPost(p.id, date, new Date(`${date}T09:00:00+08:00`), 60_000);
@@ -261,7 +267,16 @@ describe('the files, as a reader opens them', () => {
       }
       for (const i of d.open) for (const rule of i.rules) if (rule.kind === 'risk') has(rule.countermeasure);
       has(lang === 'zh' ? '签字' : 'Signature');
+      // The training report: the session, its counts and what the plan keeps of the rules.
+      expect(d.training?.rows).toHaveLength(1);
+      has(lang === 'zh' ? '培训' : 'Training');
+      has('报销 <审批> & "流程"');
+      has(d.training!.summary);
+      for (const f of d.training!.facts) has(f);
+      has(lang === 'zh' ? '5.2-10: 【已满足】1 场培训,最大一场 30 人(不超过60人)' : '5.2-10: [kept] 1 sessions, the largest for 30 (at most 60)');
+      has(lang === 'zh' ? '5.2-15: 【需关注】尚未安排高层领导的培训场次' : '5.2-15: [attention] no session yet for senior leaders');
     } else {
+      expect(d.training).toBeUndefined();
       expect(d.risks.length).toBeGreaterThan(0);
       for (const x of d.risks) {
         has(x.text);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Session, type CheckIn } from '../src/training/model.ts';
 import { parseTrainingCommand } from '../src/training/parse.ts';
-import { ruleFacts, trainingReport } from '../src/training/report-model.ts';
+import { factLine, ruleFacts, trainingReport } from '../src/training/report-model.ts';
 
 const P = 'feishu:oc_1';
 const ci = (userId: string, kind: CheckIn['kind'], at: string, over: Partial<CheckIn> = {}): CheckIn => ({ userId, kind, at: `${at}:00+08:00`, signedUp: true, ...over });
@@ -47,16 +47,17 @@ describe('the training report (report-model.ts)', () => {
   });
 
   it('says what the plan keeps of 5.2-10, 5.2-15, 5.3-4 and 5.3-5, and nothing when nothing is planned', () => {
-    const zh = ruleFacts(r, 'zh');
+    const zh = new Map([...ruleFacts(r, 'zh')].map(([k, f]) => [k, factLine(f)]));
     expect(zh.get('5.2-10')).toBe('⚠️ 第 3 场超过60人(经批准)');
     expect(zh.get('5.2-15')).toBe('⚠️ 尚未安排中层管理的培训场次');
     expect(zh.get('5.3-4')).toBe('客户管理员主讲 1/3 场(33%)');
     expect(zh.get('5.3-5')).toBe('⚠️ 第 2 场员工培训没有客户管理人员在场');
-    expect(ruleFacts(r, 'en').get('5.2-15')).toBe('⚠️ no session yet for middle managers');
+    expect(factLine(ruleFacts(r, 'en').get('5.2-15')!)).toBe('⚠️ no session yet for middle managers');
+    expect(ruleFacts(r, 'zh').get('5.3-4')).toEqual({ text: '客户管理员主讲 1/3 场(33%)' });
     expect(ruleFacts(trainingReport([sessions[3]!], '2026-12-10T17:00'), 'zh').size).toBe(0);
     const fine = trainingReport([session(5, { audience: 'leaders' }), session(6, { audience: 'middle' })], '2026-12-01T09:00');
-    expect(ruleFacts(fine, 'zh').get('5.2-15')).toBe('✅ 已安排高层领导 1 场、中层管理 1 场');
-    expect(ruleFacts(fine, 'zh').get('5.2-10')).toBe('✅ 2 场培训,最大一场 40 人(不超过60人)');
+    expect(ruleFacts(fine, 'zh').get('5.2-15')).toEqual({ ok: true, text: '已安排高层领导 1 场、中层管理 1 场' });
+    expect(factLine(ruleFacts(fine, 'zh').get('5.2-10')!)).toBe('✅ 2 场培训,最大一场 40 人(不超过60人)');
     expect(ruleFacts(fine, 'zh').has('5.3-5')).toBe(false);
   });
 });

@@ -169,6 +169,23 @@ function stages(d: ReportData, w: Words): (Paragraph | Table)[] {
   return out;
 }
 
+/** The training report (check report): totals, one row per session, what the plan keeps of its rules. */
+function training(d: ReportData, w: Words): (Paragraph | Table)[] {
+  const t = d.training;
+  if (!t) return [];
+  if (!t.rows.length) return [heading(w.training, HeadingLevel.HEADING_1), p(w.noTraining)];
+  return [
+    heading(w.training, HeadingLevel.HEADING_1),
+    p(t.summary),
+    table(
+      w.trainingHead,
+      t.rows.map((r) => [r.no, r.when, r.title, r.level, r.trainer, r.signedUp, r.checkedIn, r.stayed, r.left, r.exam].map((x) => cell(x))),
+      [0.4, 1.9, 2.9, 1.1, 1.1, 0.9, 0.9, 0.9, 1, 0.9],
+    ),
+    ...t.facts.map((f) => p(f)),
+  ];
+}
+
 function openItems(d: ReportData, w: Words): (Paragraph | Table)[] {
   if (!d.open.length) return [heading(w.openItems, HeadingLevel.HEADING_1), p(w.noOpen)];
   return [
@@ -262,7 +279,7 @@ function risks(d: ReportData, w: Words): (Paragraph | Table)[] {
 export async function renderDocx(d: ReportData, opts: { recorded?: boolean } = {}): Promise<Buffer> {
   const w = words(d.lang);
   const recorded = opts.recorded ?? true;
-  const body = d.kind === 'check' ? [...header(d, w), ...readiness(d, w), ...chart(d, w), ...stages(d, w), ...openItems(d, w), ...audit(d, w, recorded), ...signatures(d, w)] : [...header(d, w), ...readiness(d, w), ...chart(d, w), ...risks(d, w), ...audit(d, w, recorded)];
+  const body = d.kind === 'check' ? [...header(d, w), ...readiness(d, w), ...chart(d, w), ...stages(d, w), ...training(d, w), ...openItems(d, w), ...audit(d, w, recorded), ...signatures(d, w)] : [...header(d, w), ...readiness(d, w), ...chart(d, w), ...risks(d, w), ...audit(d, w, recorded)];
   const doc = new Document({
     creator: 'oa-golive-bot',
     lastModifiedBy: 'oa-golive-bot',

@@ -4,13 +4,14 @@ import type { Template } from '../readiness/model/template.ts';
 import type { Clock } from '../core/clock.ts';
 import { rolesOf } from '../readiness/model/roles.ts';
 import type { Rulebook } from '../rulebook/model.ts';
-import { addDays, isoWithOffset, localDate } from '../calendar/dates.ts';
+import { addDays, isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
 import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { REPORT_FORMATS, REPORT_KINDS, reportData, type Lang, type ReportData, type ReportFormat, type ReportKind } from './model.ts';
 import { fileStem, words } from './words.ts';
 import { checkAudit } from '../store/audit-check.ts';
 import { numberingFor } from '../readiness/model/checklist.ts';
+import { trainingReport } from '../training/report-model.ts';
 
 /**
  * Reports: the pre-launch check report (上线前检查报告) and the project risk report
@@ -103,7 +104,8 @@ export async function generateReport(o: GenerateOptions): Promise<GeneratedRepor
   const [signoffs, posts, latest, evidence] = await Promise.all([store.listSignoffs(p.id), postedMessages(store, p, today), store.latestChecklistMessage(p.id), store.listEvidence(p.id)]);
   // The same check as `cli audit verify`: the chain, and the evidence (stored files hashed again) held to it.
   const audit = await checkAudit(store, p.id, { events: signoffs, records: evidence });
-  const data = reportData({ kind: o.kind, project: p, template: o.template, rulebook: o.rulebook, signoffs, posts, now: o.now, order: numberingFor(o.template, latest?.items), lang: o.lang, evidence, audit });
+  const training = trainingReport(await store.listSessions(p.id), `${today}T${localTime(o.now, p.timeZone)}`);
+  const data = reportData({ kind: o.kind, project: p, template: o.template, rulebook: o.rulebook, signoffs, posts, now: o.now, order: numberingFor(o.template, latest?.items), lang: o.lang, evidence, audit, training });
   const bytes = await render(data, o.format, { recorded: !!o.actor });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const w = words(data.lang);

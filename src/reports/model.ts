@@ -9,6 +9,8 @@ import { customerOrgWords, eventWords, grantWords } from '../readiness/views/tra
 import type { Rulebook, StageEntry } from '../rulebook/model.ts';
 import { daysBetween, isoWithOffset, localDate } from '../calendar/dates.ts';
 import type { AuditCheck } from '../store/audit-check.ts';
+import { audienceLabel } from '../training/model.ts';
+import { ruleFacts, type TrainingReport } from '../training/report-model.ts';
 import { verifyChain } from '../store/chain.ts';
 import type { ChecklistMessage, ProjectRecord, Role, SignoffEvent } from '../store/records.ts';
 
@@ -45,6 +47,16 @@ export interface ReportInput {
   audit?: AuditCheck;
   /** The project's evidence (store.listEvidence): what each sign-off carried, and what required evidence still lacks. */
   evidence?: EvidenceRecord[];
+  /** The training report now (src/training/report-model.ts), for the check report's training section. */
+  training?: TrainingReport;
+}
+
+/** The check report's training section, in words: the training report of the project. */
+export interface TrainingSection {
+  summary: string;
+  rows: { no: string; when: string; title: string; level: string; trainer: string; signedUp: string; checkedIn: string; stayed: string; left: string; exam: string }[];
+  /** "5.2-10: …": what the plan keeps of the rules behind checklist items. */
+  facts: string[];
 }
 
 /** One rule an item comes from: a risk row (problem and countermeasure, verbatim) or a stage's work points. */
@@ -173,6 +185,8 @@ export interface ReportData {
   /** Risk report: overdue items and those due within DUE_SOON_DAYS, overdue first. */
   risks: RiskRow[];
   chain: ChainWords;
+  /** Check report only, when the caller gave the training report. */
+  training?: TrainingSection;
   rulebookVersion: string;
   signatures: SignatureLine[];
 }
@@ -214,6 +228,31 @@ function confirmation(p: ProjectRecord, e: SignoffEvent, lang: Lang, evidence: E
     seq: e.seq,
     ...(e.hash ? { hash: e.hash } : {}),
     ...(e.rulebookVersion ? { rulebookVersion: e.rulebookVersion } : {}),
+  };
+}
+
+function trainingSection(r: TrainingReport, lang: Lang): TrainingSection {
+  const zh = lang === 'zh';
+  const t = r.totals;
+  const pct = (n: number, of: number) => (of ? `${Math.round((n / of) * 100)}%` : '—');
+  return {
+    summary: zh
+      ? `${t.sessions} 场(已开始 ${t.held}${r.cancelled ? `,另取消 ${r.cancelled}` : ''}),报名 ${t.signedUp},签到 ${t.checkedIn},坚持到最后 ${t.stayed}(${pct(t.stayed, t.checkedIn)})${t.left ? `,签到后离开 ${t.left}` : ''}${t.examined ? `,考试通过 ${t.passed}/${t.examined}` : ''}`
+      : `${t.sessions} sessions (${t.held} started${r.cancelled ? `, ${r.cancelled} cancelled` : ''}), ${t.signedUp} signed up, ${t.checkedIn} checked in, ${t.stayed} stayed (${pct(t.stayed, t.checkedIn)})${t.left ? `, ${t.left} signed in and left` : ''}${t.examined ? `, exam passed ${t.passed}/${t.examined}` : ''}`,
+    rows: r.sessions.map((f) => ({
+      no: String(f.no),
+      when: `${f.start.replace('T', ' ')}–${f.end.slice(11)}`,
+      title: f.title,
+      level: audienceLabel[f.audience][lang],
+      trainer: f.trainer === 'customer-admin' ? (zh ? '客户管理员' : "customer's admin") : zh ? '实施方' : 'vendor',
+      signedUp: `${f.signedUp}/${f.capacity}`,
+      checkedIn: String(f.checkedIn),
+      stayed: String(f.stayed),
+      left: String(f.left),
+      exam: f.exam ? (f.exam.closed ? `${f.exam.passed}/${f.exam.taken}` : zh ? '进行中' : 'open') : '—',
+    })),
+    // The report's font has no emoji: kept or not in words.
+    facts: [...ruleFacts(r, lang)].map(([rule, f]) => `${rule}: ${f.ok === true ? (zh ? '【已满足】' : '[kept] ') : f.ok === false ? (zh ? '【需关注】' : '[attention] ') : ''}${f.text}`),
   };
 }
 
@@ -309,6 +348,7 @@ export function reportData(input: ReportInput): ReportData {
     open,
     risks,
     chain: chainWords,
+    ...(kind === 'check' && input.training ? { training: trainingSection(input.training, lang) } : {}),
     rulebookVersion: rb.version,
     signatures,
   };

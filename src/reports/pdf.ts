@@ -270,6 +270,21 @@ function stages(l: Layout, d: ReportData, w: Words) {
   }
 }
 
+/** The training report (check report): totals, one row per session, what the plan keeps of its rules. */
+function training(l: Layout, d: ReportData, w: Words) {
+  const t = d.training;
+  if (!t) return;
+  l.heading(w.training, 1);
+  if (!t.rows.length) return l.para(w.noTraining);
+  l.para(t.summary);
+  l.table(
+    w.trainingHead,
+    t.rows.map((r) => [r.no, r.when, r.title, r.level, r.trainer, r.signedUp, r.checkedIn, r.stayed, r.left, r.exam]),
+    [0.35, 1.9, 2.9, 1.1, 1.1, 0.9, 0.9, 0.9, 1.05, 0.9],
+  );
+  for (const f of t.facts) l.para(f);
+}
+
 function openItems(l: Layout, d: ReportData, w: Words) {
   l.heading(w.openItems, 1);
   if (!d.open.length) return l.para(w.noOpen);
@@ -402,6 +417,7 @@ export async function renderPdf(d: ReportData, opts: { recorded?: boolean } = {}
   chart(l, d, w);
   if (d.kind === 'check') {
     stages(l, d, w);
+    training(l, d, w);
     openItems(l, d, w);
     audit(l, d, w, recorded);
     signatures(l, d, w);

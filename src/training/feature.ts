@@ -9,7 +9,7 @@ import type { Feature } from '../feature.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import type { ProjectRecord, Store } from '../store/store.ts';
 import { localDate, localTime } from '../calendar/dates.ts';
-import { ruleFacts, trainingReport, type TrainingReport } from './report-model.ts';
+import { factLine, ruleFacts, trainingReport, type TrainingReport } from './report-model.ts';
 import { trainingHandlers, type TrainingEnv } from './chat.ts';
 import { loadExamBanks } from './exam.ts';
 import { createTrainingJob, type TrainingJob } from './job.ts';
@@ -66,7 +66,7 @@ export function createTrainingFeature(deps: TrainingFeatureDeps): TrainingFeatur
     env,
     job,
     report,
-    ruleFacts: async (p) => ruleFacts(await report(p), p.lang),
+    ruleFacts: async (p) => new Map([...ruleFacts(await report(p), p.lang)].map(([rule, f]) => [rule, factLine(f)])),
     commands: trainingHandlers(env),
     routes: trainingRoutes({ job, codeSecret: secret }),
     // Reminders (the day before, an hour before) and the 5.3-5 warning, to the minute; claims keep them once.

@@ -4,7 +4,7 @@ import { mdText } from '../core/markdown.ts';
 import { say } from '../core/reply.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { audienceLabel } from './model.ts';
-import { ruleFacts, type SessionFigures, type TrainingReport } from './report-model.ts';
+import { factLine, ruleFacts, type SessionFigures, type TrainingReport } from './report-model.ts';
 import type { Lang } from './words.ts';
 
 const pct = (n: number, of: number) => (of ? `${Math.round((n / of) * 100)}%` : '—');
@@ -45,7 +45,7 @@ export function trainingReportCard(p: ProjectRecord, r: TrainingReport, lang: La
     }
     const facts = ruleFacts(r, lang);
     const remote = say(lang, `远程:视频会议 ${r.remote.video} 场、录播 ${r.remote.recorded} 场,签到 ${r.remote.checkedIn}`, `Remote: ${r.remote.video} video meetings, ${r.remote.recorded} recordings, ${r.remote.checkedIn} checked in`);
-    blocks.push({ type: 'text', md: [...[...facts].map(([rule, line]) => `- ${rule}: ${line}`), `- ${remote}`].join('\n') });
+    blocks.push({ type: 'text', md: [...[...facts].map(([rule, f]) => `- ${rule}: ${factLine(f)}`), `- ${remote}`].join('\n') });
   }
   blocks.push({ type: 'context', md: say(lang, '「培训列表」列出场次;「签到情况 3」看某一场的名单。', '"trainings" lists the sessions; "attendance 3" shows who came to one.') });
   const card: Card = { title: say(lang, `培训报告 · ${p.name}`, `Training report · ${p.name}`), tone: r.managerMissing.length || !r.largest.withinLimit ? 'warning' : 'info', blocks, fallback: '' };

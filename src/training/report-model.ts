@@ -127,31 +127,40 @@ export function trainingReport(all: Session[], now: string): TrainingReport {
   };
 }
 
+/** What the plan says of one rule: kept (`ok: true`), not kept (`false`), or a figure only. */
+export interface RuleFact {
+  ok?: boolean;
+  text: string;
+}
+
+/** A fact as chat shows it: ✅ kept, ⚠️ not, nothing for a figure. */
+export const factLine = (f: RuleFact) => `${f.ok === true ? '✅ ' : f.ok === false ? '⚠️ ' : ''}${f.text}`;
+
 /**
- * What the training plan says of the rules behind checklist items, one line per rule it can
- * speak to (shown under the item on the daily card and the dashboard): 5.2-10 whether every
- * session keeps to 60, 5.2-15 whether leaders and middle managers have sessions, 5.3-4 the share
- * the customer's admins give, 5.3-5 held staff sessions without a manager. Nothing for a project
- * with no sessions, so an item never looks met because nothing was planned.
+ * What the training plan says of the rules behind checklist items, one per rule it can speak to
+ * (shown under the item on the daily card and in the reports): 5.2-10 whether every session
+ * keeps to 60, 5.2-15 whether leaders and middle managers have sessions, 5.3-4 the share the
+ * customer's admins give, 5.3-5 held staff sessions without a manager. Nothing for a project
+ * with no sessions, so an item never looks kept because nothing was planned.
  */
-export function ruleFacts(r: TrainingReport, lang: 'zh' | 'en'): Map<string, string> {
-  const out = new Map<string, string>();
+export function ruleFacts(r: TrainingReport, lang: 'zh' | 'en'): Map<string, RuleFact> {
+  const out = new Map<string, RuleFact>();
   if (!r.sessions.length) return out;
   const zh = lang === 'zh';
   out.set(
     '5.2-10',
     r.largest.withinLimit
-      ? zh ? `✅ ${r.sessions.length} 场培训,最大一场 ${r.largest.capacity} 人(不超过60人)` : `✅ ${r.sessions.length} sessions, the largest for ${r.largest.capacity} (at most 60)`
-      : zh ? `⚠️ 第 ${r.largest.overrides.join('、')} 场超过60人(经批准)` : `⚠️ session ${r.largest.overrides.join(', ')} above 60 (overridden)`,
+      ? { ok: true, text: zh ? `${r.sessions.length} 场培训,最大一场 ${r.largest.capacity} 人(不超过60人)` : `${r.sessions.length} sessions, the largest for ${r.largest.capacity} (at most 60)` }
+      : { ok: false, text: zh ? `第 ${r.largest.overrides.join('、')} 场超过60人(经批准)` : `session ${r.largest.overrides.join(', ')} above 60 (overridden)` },
   );
   const { leaderSessions, middleSessions } = r.leaders;
   out.set(
     '5.2-15',
     leaderSessions && middleSessions
-      ? zh ? `✅ 已安排高层领导 ${leaderSessions} 场、中层管理 ${middleSessions} 场` : `✅ ${leaderSessions} sessions for senior leaders, ${middleSessions} for middle managers`
-      : zh ? `⚠️ 尚未安排${leaderSessions ? '' : '高层领导'}${!leaderSessions && !middleSessions ? '和' : ''}${middleSessions ? '' : '中层管理'}的培训场次` : `⚠️ no session yet for ${[leaderSessions ? '' : 'senior leaders', middleSessions ? '' : 'middle managers'].filter(Boolean).join(' or ')}`,
+      ? { ok: true, text: zh ? `已安排高层领导 ${leaderSessions} 场、中层管理 ${middleSessions} 场` : `${leaderSessions} sessions for senior leaders, ${middleSessions} for middle managers` }
+      : { ok: false, text: zh ? `尚未安排${leaderSessions ? '' : '高层领导'}${!leaderSessions && !middleSessions ? '和' : ''}${middleSessions ? '' : '中层管理'}的培训场次` : `no session yet for ${[leaderSessions ? '' : 'senior leaders', middleSessions ? '' : 'middle managers'].filter(Boolean).join(' or ')}` },
   );
-  out.set('5.3-4', zh ? `客户管理员主讲 ${r.customerTrainer.sessions}/${r.sessions.length} 场(${r.customerTrainer.percent}%)` : `${r.customerTrainer.sessions} of ${r.sessions.length} sessions given by the customer's admins (${r.customerTrainer.percent}%)`);
-  if (r.managerMissing.length) out.set('5.3-5', zh ? `⚠️ 第 ${r.managerMissing.join('、')} 场员工培训没有客户管理人员在场` : `⚠️ staff session ${r.managerMissing.join(', ')} held without a customer-side manager`);
+  out.set('5.3-4', { text: zh ? `客户管理员主讲 ${r.customerTrainer.sessions}/${r.sessions.length} 场(${r.customerTrainer.percent}%)` : `${r.customerTrainer.sessions} of ${r.sessions.length} sessions given by the customer's admins (${r.customerTrainer.percent}%)` });
+  if (r.managerMissing.length) out.set('5.3-5', { ok: false, text: zh ? `第 ${r.managerMissing.join('、')} 场员工培训没有客户管理人员在场` : `staff session ${r.managerMissing.join(', ')} held without a customer-side manager` });
   return out;
 }
