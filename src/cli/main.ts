@@ -8,6 +8,7 @@ import { REVIEW_HELP, reviewCommand } from './review.ts';
 import { SIGNOFFS_HELP, signoffsCommand } from './signoffs.ts';
 import { AUDIT_HELP } from './audit.ts';
 import { BACKUP_HELP, RESTORE_HELP } from './backup.ts';
+import { TRAINING_HELP } from './training.ts';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
 
@@ -24,6 +25,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   backup: { run: async (a, c) => (await import('./backup.ts')).backupCommand(a, c), help: BACKUP_HELP },
   restore: { run: async (a, c) => (await import('./backup.ts')).restoreCommand(a, c), help: RESTORE_HELP },
   calendar: { run: async (a, c) => (await import('./calendar.ts')).calendarCommand(a, c), help: 'calendar import FILE.ics|FILE.yaml [--year YYYY] [--dry-run] [--force]   check an official holiday schedule, write data/calendar/<year>.yaml' },
+  training: { run: async (a, c) => (await import('./training.ts')).trainingCommand(a, c), help: TRAINING_HELP },
   report: { run: async (a, c) => (await import('./report.ts')).reportCommand(a, c), help: 'report --project <id> --kind check|risk --format docx|pdf --out FILE [--lang zh|en] [--no-record]   the pre-launch check or risk report (recorded in the audit trail)' },
 };
 
