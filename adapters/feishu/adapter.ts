@@ -91,7 +91,8 @@ export function createFeishuAdapter(opts: { config: FeishuConfig; bot: Bot; log:
     const m = e.message;
     if (!m?.parent_id || m.root_id) return e;
     try {
-      const res = await client.im.message.get({ path: { message_id: m.parent_id } });
+      // With the transport's retries (a 429 or a 5xx is tried again, as every other call).
+      const res = await withRetry('feishu message get', () => client.im.message.get({ path: { message_id: m.parent_id! } }), classifyFeishuError, { log, fields: { platform: 'feishu', messageId: m.parent_id }, policy: opts.retry });
       const item = res.code === 0 ? res.data?.items?.[0] : undefined;
       if (!item || (item.chat_id && item.chat_id !== m.chat_id)) return e;
       return { ...e, message: { ...m, root_id: item.root_id || m.parent_id } };

@@ -44,5 +44,13 @@ describe('Feishu: a reply with parent_id but no root_id', () => {
     await say('确认 2', { senderId: 'ou_pm', parentId: 'om_unknown', messageId: 'om_c2' });
     expect(gets()).toContain('om_unknown');
     expect(lastReply()).not.toContain('已确认');
+
+    // 3. The lookup answered 500 once: tried again like any other call, and the confirm is tied.
+    app.feishu.messages.set('om_colleague2', { chatId: 'oc_pr', msgType: 'text', content: { text: '已发' }, rootId: checklistId, parentId: checklistId });
+    app.feishu.failNext((c) => c.method === 'GET' && c.path.endsWith('/om_colleague2'), 1, 500);
+    await say('确认 2', { senderId: 'ou_pm', parentId: 'om_colleague2', messageId: 'om_c3' });
+    // The refused get, its retry, and the sign-off's own look at the message for evidence.
+    expect(gets().filter((id) => id === 'om_colleague2')).toHaveLength(3);
+    expect(lastReply()).toContain('已确认');
   });
 });
