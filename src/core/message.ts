@@ -39,11 +39,12 @@ export const Action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('role'), answer: z.enum(['accept', 'decline']), user: z.string().min(1).max(64), role: z.enum(['customer-lead', 'vendor-pm', 'it-lead']) }),
   /**
    * On a training session's card (src/training), the session of the chat's project with this
-   * number: 报名 / 取消报名 (signup, cancel), 签到 (checkin), 确认在场 (here: the second check).
+   * number: 报名 / 取消报名 (signup, cancel), 签到 (checkin), 确认在场 (here: the second check),
+   * 已观看 (watched: a recorded video).
    */
   z.object({
     type: z.literal('training'),
-    op: z.enum(['signup', 'cancel', 'checkin', 'here', 'answer']),
+    op: z.enum(['signup', 'cancel', 'checkin', 'here', 'watched', 'answer']),
     no: z.number().int().positive().max(9999),
     /** answer (the exam card, src/training/exam-card.ts): question `q` and choice `c`, by index. */
     q: z.number().int().min(0).max(19).optional(),

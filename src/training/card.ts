@@ -82,6 +82,7 @@ export function checksMd(s: Session, lang: Lang): string {
 }
 
 const checkCountsMd = (s: Session, lang: Lang) => {
+  if (s.delivery.kind === 'recorded') return say(lang, `已观看 **${s.checkIns.filter((c) => c.kind === 'watched').length}**`, `Watched **${s.checkIns.filter((c) => c.kind === 'watched').length}**`);
   const ins = s.checkIns.filter((c) => c.kind === 'check-in');
   const walkIns = ins.filter((c) => c.signedUp === false).length;
   const second = s.checkIns.filter((c) => c.kind === 'second-check').length;
@@ -119,6 +120,8 @@ export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions)
         { label: say(lang, '报名', 'Sign up'), action: { type: 'training', op: 'signup', no: s.no }, style: 'primary' },
         { label: say(lang, '取消报名', 'Cancel sign-up'), action: { type: 'training', op: 'cancel', no: s.no } },
         ...(checks ? (checkButtons(s, lang) as Extract<Block, { type: 'buttons' }>).buttons.map((b) => ({ ...b, style: 'default' as const })) : []),
+        // A recording has no room: whoever watched it says so (model.ts watched).
+        ...(s.delivery.kind === 'recorded' ? [{ label: say(lang, '已观看', 'Watched'), action: { type: 'training' as const, op: 'watched' as const, no: s.no } }] : []),
       ],
     });
     blocks.push({

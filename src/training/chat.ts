@@ -9,10 +9,10 @@ import type { ProjectRecord } from '../store/records.ts';
 import { randomBytes } from 'node:crypto';
 import { cancelledCard, clickNote, movedUpNote, note, refusalCard, saidMd, sessionCard, sessionsCard } from './card.ts';
 import { codeMatches } from './code.ts';
-import { decideCancel, decideCancelSignUp, decideChange, decideCheckIn, decideCreate, decideSignUp, type TrainingDecision } from './decide.ts';
+import { decideCancel, decideCancelSignUp, decideChange, decideCheckIn, decideCreate, decideSignUp, decideWatched, type TrainingDecision } from './decide.ts';
 import { checkWindows, isOpen, type CheckKind, type Session } from './model.ts';
 import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
-import { attendanceCard, checkNote, checkRefusedNote, codePageNote } from './room-card.ts';
+import { attendanceCard, checkNote, checkRefusedNote, codePageNote, watchedNote } from './room-card.ts';
 import { mdText } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
 import { decideAnswer, decideEndExam, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
@@ -153,6 +153,9 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       await check(ctx, env, p, no, cmd.check, asCode ? cmd.maybeCode : cmd.code, lang);
       return;
     }
+    case 'watched':
+      await watch(ctx, p, cmd.no, lang);
+      return;
     case 'attendance': {
       const s = await store.getSession(p.id, cmd.no);
       if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
@@ -240,6 +243,18 @@ async function check(ctx: Ctx, env: TrainingEnv, p: ProjectRecord, no: number, k
   await ctx.reply(checkNote(d.outcome === 'already' ? 'already' : 'checked-in', kind, out.session, ctx.msg.user, lang));
 }
 
+/** 已观看 (typed or clicked): one write, then the reply. */
+async function watch(ctx: Ctx, p: ProjectRecord, no: number, lang: Lang): Promise<void> {
+  const me = personOf(ctx.msg);
+  const st = stampOf(ctx, p.timeZone);
+  const out = await ctx.deps.store.changeSession(p.id, no, (s) => write(decideWatched(p, s, me, st, localNow(ctx, p.timeZone))));
+  if (!out) return void (await ctx.reply(notFound(lang, no)));
+  const d = out.result;
+  if (!d.ok) return void (await ctx.reply(note(say(lang, '不能记为已观看', 'Not noted'), mdText(d.why[lang]), 'warning')));
+  ctx.deps.log.info('training watched', { projectId: p.id, no, user: me.id, outcome: d.outcome });
+  await ctx.reply(watchedNote(d.outcome === 'already' ? 'already' : 'checked-in', out.session, ctx.msg.user, lang));
+}
+
 const notBound = (lang: Lang) =>
   note(say(lang, '本群还没有绑定项目', 'No project in this chat yet'), say(lang, '先 @机器人 绑定项目 <名称> 上线日期 <YYYY-MM-DD>,再安排培训。', 'First: @bot bind project <name> go-live <YYYY-MM-DD>, then plan training.'), 'warning');
 
@@ -283,6 +298,10 @@ export function trainingButtonHandler(env: TrainingEnv): Handler {
     }
     const lang = p.lang;
     // 签到 / 确认在场: a click carries no code; a session that needs one says how to send it.
+    if (a.op === 'watched') {
+      await watch(ctx, p, a.no, lang);
+      return true;
+    }
     if (a.op === 'checkin' || a.op === 'here') {
       await check(ctx, env, p, a.no, a.op === 'checkin' ? 'check-in' : 'second-check', undefined, lang);
       return true;

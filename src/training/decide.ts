@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Person, Stamp } from '../readiness/model/authority.ts';
 import { auditRole, roleLabel, rolesOf } from '../readiness/model/roles.ts';
 import type { NewSignoffEvent, ProjectRecord, Role, TrainingAction } from '../store/records.ts';
-import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, needsManager, planSession, signUp, type Audience, type CheckKind, type CodeVerdict, type Delivery, type DueNotice, type Session } from './model.ts';
+import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, needsManager, planSession, signUp, type Audience, type CheckKind, type CodeVerdict, type Delivery, type DueNotice, type Session, watched } from './model.ts';
 import { changeWords, defaultTitle, sessionLabel, termsWords, type Lang, type Said } from './words.ts';
 
 /**
@@ -304,6 +304,17 @@ export function decideCheckIn(p: ProjectRecord, s: Session, actor: Person, st: S
   const detail = (p.lang === 'zh' ? zh : en).filter(Boolean).join(p.lang === 'zh' ? ',' : ', ');
   const action = kind === 'check-in' ? 'training-checkin' : 'training-secondcheck';
   return { ok: true, outcome: 'checked-in', session: next, events: [trainingEvent(p, next, action, actor, st, { detail })], warnings: [], movedUp: [] };
+}
+
+/** 已观看 / watched (a recorded video): a check-in event with what it was, like 签到 in the room. */
+export function decideWatched(p: ProjectRecord, s: Session, actor: Person, st: Stamp, now: string): TrainingDecision {
+  const r = watched(s, actor.id, now, st.at);
+  if (!r.ok) return { ok: false, why: r.why };
+  if (r.outcome === 'already') return { ok: true, outcome: 'already', session: s, events: [], warnings: [], movedUp: [] };
+  const c = r.checkIn!;
+  const next: Session = { ...r.session, names: actor.name ? { ...r.session.names, [actor.id]: actor.name } : r.session.names, updatedAt: st.at };
+  const detail = p.lang === 'zh' ? `已观看录播,${c.signedUp ? '已报名' : '未报名'}` : `watched the recording, ${c.signedUp ? 'signed up' : 'not signed up'}`;
+  return { ok: true, outcome: 'checked-in', session: next, events: [trainingEvent(p, next, 'training-checkin', actor, st, { detail })], warnings: [], movedUp: [] };
 }
 
 /** Who a 5.3-5 warning is for: the implementer's PM (the trainer's side) and the customer's lead, by the ids the project keeps. */

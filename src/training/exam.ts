@@ -55,9 +55,8 @@ export function pickBank(banks: readonly ExamBank[], module: string | undefined)
   return { zh: `有 ${banks.length} 个题库,请指明:开始考试 N ${banks[0]!.module}(${banks.map((x) => x.module).join('、')})。`, en: `There are ${banks.length} banks; name one: start exam N ${banks[0]!.module} (${banks.map((x) => x.module).join(', ')}).` };
 }
 
-/** Who takes the exam: those who checked in (a recorded video has no check-in: those signed up). */
-export const mayAnswer = (s: Session, userId: string) =>
-  s.delivery.kind === 'recorded' ? s.signedUp.includes(userId) : s.checkIns.some((c) => c.userId === userId && c.kind === 'check-in');
+/** Who takes the exam: those who checked in; for a recorded video, those who said they watched it (已观看). */
+export const mayAnswer = (s: Session, userId: string) => s.checkIns.some((c) => c.userId === userId && c.kind === (s.delivery.kind === 'recorded' ? 'watched' : 'check-in'));
 
 /** 开始考试 N: once per session, from its start on. */
 export function decideStartExam(p: ProjectRecord, s: Session, bank: ExamBank, actor: Person, st: Stamp, now: string): ExamDecision {
@@ -78,7 +77,7 @@ export function decideAnswer(s: Session, actor: Person, q: number, choice: numbe
   const question = e.bank.questions[q];
   if (!question || choice < 0 || choice >= question.choices.length) return refuse('这道题或选项不存在。', 'No such question or choice.');
   if (!mayAnswer(s, actor.id))
-    return refuse(`只有签到了培训 #${s.no} 的人参加考试。`, s.delivery.kind === 'recorded' ? `Only those signed up to session #${s.no} take its exam.` : `Only those who checked in to session #${s.no} take its exam.`);
+    return refuse(s.delivery.kind === 'recorded' ? `只有看过录播培训 #${s.no} 的人(「已观看 ${s.no}」)参加考试。` : `只有签到了培训 #${s.no} 的人参加考试。`, s.delivery.kind === 'recorded' ? `Only those who watched session #${s.no} ("watched ${s.no}") take its exam.` : `Only those who checked in to session #${s.no} take its exam.`);
   const mine = e.answers[actor.id] ?? {};
   const before = mine[question.id];
   if (before === choice) return { ok: true, outcome: 'same', session: s, events: [] };

@@ -30,10 +30,10 @@ export const Delivery = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('recorded'), link: z.url({ protocol: /^https?$/ }) }),
 ]);
 
-/** A check-in (签到) or the second check near the end (课堂确认, 5.3-5), as it was recorded. */
+/** A check-in (签到), the second check near the end (课堂确认, 5.3-5), or for a recorded video the viewer's "watched" (已观看), as it was recorded. */
 export const CheckIn = z.strictObject({
   userId: z.string().min(1),
-  kind: z.enum(['check-in', 'second-check']),
+  kind: z.enum(['check-in', 'second-check', 'watched']),
   /** ISO 8601 with the project's offset. */
   at: z.string(),
   /** Whether they had signed up (a seat) when they checked in: walk-ins count, and show as such. */
@@ -225,7 +225,7 @@ export interface CheckRequest {
   manager: boolean;
 }
 
-export type CheckInDecision = { ok: true; outcome: 'checked-in' | 'already'; kind: CheckKind; session: Session; checkIn?: CheckIn } | Refusal;
+export type CheckInDecision = { ok: true; outcome: 'checked-in' | 'already'; kind: CheckKind | 'watched'; session: Session; checkIn?: CheckIn } | Refusal;
 
 const CHECK_WORD = { 'check-in': { zh: '签到', en: 'Check-in' }, 'second-check': { zh: '课堂确认', en: 'The second check' } } as const;
 
@@ -305,8 +305,28 @@ export interface Attendance {
   phase: 'before-second-check' | 'second-check' | 'over';
 }
 
-/** Who came, who stayed and who signed in and left (5.3-5), at local time `now`. */
+/**
+ * 已观看 / watched: a recorded video has no room and no check-in; whoever watched it says so, from
+ * the session's start (when the recording is published) on, once. It counts as being there and
+ * staying to the end: the same duty and the same exam as a session in the room. Walk-ins (not
+ * signed up) count and are marked.
+ */
+export function watched(s: Session, userId: string, now: string, at: string): CheckInDecision {
+  if (s.cancelled) return { ok: false, why: { zh: '这场培训已取消。', en: 'This session was cancelled.' } };
+  if (s.delivery.kind !== 'recorded') return { ok: false, why: { zh: `培训 #${s.no} 不是录播视频:请「签到 ${s.no}」。`, en: `Session #${s.no} is not a recording: "check in ${s.no}".` } };
+  if (now < s.start) return { ok: false, why: { zh: `培训 #${s.no} 的录播 ${s.start.replace('T', ' ')} 起开放。`, en: `The recording of session #${s.no} opens at ${s.start.replace('T', ' ')}.` } };
+  if (s.checkIns.some((c) => c.userId === userId && c.kind === 'watched')) return { ok: true, outcome: 'already', kind: 'watched', session: s };
+  const c: CheckIn = { userId, kind: 'watched', at, signedUp: s.signedUp.includes(userId) };
+  return { ok: true, outcome: 'checked-in', kind: 'watched', session: { ...s, checkIns: [...s.checkIns, c] }, checkIn: c };
+}
+
+/** Who came, who stayed and who signed in and left (5.3-5), at local time `now`. A recording: who watched it (they came and stayed). */
 export function attendanceOf(s: Session, now: string): Attendance {
+  if (s.delivery.kind === 'recorded') {
+    const seen = s.checkIns.filter((c) => c.kind === 'watched');
+    const ids = seen.map((c) => c.userId);
+    return { checkedIn: ids, walkIns: seen.filter((c) => c.signedUp === false).map((c) => c.userId), absent: s.signedUp.filter((u) => !ids.includes(u)), managers: [], stayed: ids, unconfirmed: [], phase: 'over' };
+  }
   const ins = s.checkIns.filter((c) => c.kind === 'check-in');
   const checkedIn = ins.map((c) => c.userId);
   const { stayed, left } = attendance(checkedIn, s.checkIns.filter((c) => c.kind === 'second-check').map((c) => c.userId));

@@ -13,6 +13,7 @@ import type { Lang } from './words.ts';
  *   取消培训 3 / cancel training 3 · 培训列表 / trainings · 培训 3 / training 3 · 培训报告 / training report
  *   签到 3 [1234] / check in 3 [1234] · 确认在场 3 [1234] / still here 3 [1234]
  *   签到情况 3 / attendance 3 · 签到码 3 / check-in code 3 (the code page's address)
+ *   已观看 3 / watched 3 (a recorded video)
  *
  * `签到码 必须` / `code required` (on site) when planning or changing: check-in needs the code the
  * trainer's screen shows; `签到码 不需要` / `no code` turns it off; `修改培训 3 签到码` turns it on.
@@ -31,6 +32,8 @@ export type TrainingCommand =
   /** 签到 / check in, 确认在场 / still here: `no` absent = the one session whose check is open now; `code` as typed. */
   | { kind: 'check'; lang: Lang; check: CheckKind; no?: number; code?: string; maybeCode?: string }
   | { kind: 'attendance'; lang: Lang; no: number }
+  /** 已观看 3 / watched 3: a recorded video was watched (model.ts watched). */
+  | { kind: 'watched'; lang: Lang; no: number }
   /** 签到码 3 / check-in code 3: where the trainer's code page is (never the code itself). */
   | { kind: 'code-page'; lang: Lang; no: number }
   /** 开始考试 3 [题库] / start exam 3 [bank], 结束考试 3 / end exam 3, 考试成绩 3 / exam results 3. */
@@ -248,6 +251,8 @@ export function parseTrainingCommand(text: string, today: string): TrainingComma
   if (/^取消培训/u.test(s)) return { kind: 'invalid', lang: 'zh', error: '用法:取消培训 3(编号见「培训列表」)' };
   if ((m = /^cancel training\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'cancel', lang: 'en', no: Number(m[1]) };
   if (/^cancel training\b/iu.test(s)) return { kind: 'invalid', lang: 'en', error: 'usage: cancel training 3 (numbers as in "trainings")' };
+  if ((m = /^(?:已观看|已看完|看完了|已看)(?:录播)?\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'watched', lang: 'zh', no: Number(m[1]) };
+  if ((m = /^(?:watched|i watched|seen|i've watched)(?: (?:the )?recording)?\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'watched', lang: 'en', no: Number(m[1]) };
   if (/^(?:培训报告|培训情况|培训统计|培训汇总)$/u.test(s)) return { kind: 'report', lang: 'zh' };
   if (/^(?:training report|training summary|training figures|training stats)$/iu.test(s)) return { kind: 'report', lang: 'en' };
   if (/^(?:培训列表|培训计划|培训安排|培训场次|所有培训|查看培训)$/u.test(s)) return { kind: 'list', lang: 'zh' };

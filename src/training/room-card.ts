@@ -38,6 +38,17 @@ export function checkNote(outcome: 'checked-in' | 'already', kind: CheckKind, s:
   );
 }
 
+/** The reply to 已观看 / watched (a recorded video): noted, with what it gives (the exam), or noted before. */
+export function watchedNote(outcome: 'checked-in' | 'already', s: Session, user: UserRef, lang: Lang): Card {
+  const who = personMd(user);
+  const name = `**${nameMd(s)}**`;
+  const c = s.checkIns.find((x) => x.userId === user.id && x.kind === 'watched');
+  const when = c ? `${c.at.slice(5, 10)} ${c.at.slice(11, 16)}` : '';
+  if (outcome === 'already') return note(say(lang, '没有变化', 'Nothing changed'), say(lang, `${who} 已在 ${when} 记为看过 ${name}。`, `${who} was noted as having watched ${name} at ${when}.`), 'info');
+  const tag = c?.signedUp === false ? say(lang, '(未报名,也记入)', ' (not signed up; counted too)') : '';
+  return note(say(lang, '已记为看过录播', 'Watched: noted'), say(lang, `${who} 在 ${when} 看过 ${name}${tag}。考试开始后可以参加考试。`, `${who} watched ${name} at ${when}${tag}. You take its exam once it starts.`), 'success');
+}
+
 /** A check refused: outside its window, the code missing or wrong, not checked in before the second check. */
 export const checkRefusedNote = (kind: CheckKind, whyMd: string, lang: Lang): Card =>
   note(kind === 'check-in' ? say(lang, '不能签到', 'Cannot check in') : say(lang, '不能课堂确认', 'Cannot confirm'), whyMd, 'warning');

@@ -110,12 +110,38 @@ describe('training exam through Feishu', () => {
     expect(daily).toContain('📊 ✅ 1 场培训,最大一场 10 人(不超过60人)');
     expect(daily).toContain('📊 ⚠️ 尚未安排高层领导和中层管理的培训场次');
 
+    // A recorded video: no room, no check-in; 已观看 (the button, or typed) from its start, and the watchers take the exam.
+    await say('@bot 新建培训 12-11 09:00-10:00 普通员工 上限10 录播 https://video.example.com/v/9', 'ou_pm');
+    const recId: string = posts('培训报名 #2')[0]!.response.data.message_id;
+    expect(JSON.stringify(posts('培训报名 #2')[0]!.card)).toContain(JSON.stringify({ type: 'training', op: 'watched', no: 2 }).slice(1, -1));
+    await click({ type: 'training', op: 'watched', no: 2 }, recId, 'ou_a');
+    expect(lastReply()).toContain('起开放');
+    clock.set(SH('2026-12-11T20:00'));
+    await click({ type: 'training', op: 'watched', no: 2 }, recId, 'ou_a');
+    expect(lastReply()).toContain('已记为看过录播');
+    expect(lastReply()).toContain('未报名,也记入');
+    await say('@bot 已观看 2', 'ou_a');
+    expect(lastReply()).toContain('没有变化');
+    await say('@bot 签到 2', 'ou_b');
+    expect(lastReply()).toContain('录播视频,不签到');
+    await say('@bot 开始考试 2', 'ou_pm');
+    const exam2Id: string = posts('考试 · 培训 #2')[0]!.response.data.message_id;
+    await click({ type: 'training', op: 'answer', no: 2, q: 0, c: 0 }, exam2Id, 'ou_a');
+    expect(lastReply()).toContain('答了第 1 题');
+    await click({ type: 'training', op: 'answer', no: 2, q: 0, c: 0 }, exam2Id, 'ou_b');
+    expect(lastReply()).toContain('只有看过录播培训 &#35;2 的人');
+    await say('@bot 签到情况 2', 'ou_pm');
+    await say('@bot 培训报告', 'ou_pm');
+    expect(lastReply()).toContain('远程:视频会议 0 场、录播 1 场,签到 1');
+
     const trail = await cliRun(app.env, ['signoffs', '--project', projectId, '--json']);
     const events = JSON.parse(trail.out) as { action: string; userId: string; detail?: string }[];
     expect(events.filter((e) => e.action === 'training-exam').map((e) => `${e.userId} ${e.detail}`)).toEqual([
       'ou_pm 开始考试:题库 oa-basics,5 题,及格线 60%',
       'ou_pm 考试结束:题库 oa-basics,2 人作答,1 人通过(及格线 60%)',
+      'ou_pm 开始考试:题库 oa-basics,5 题,及格线 60%',
     ]);
+    expect(events.filter((e) => e.action === 'training-checkin' && e.detail?.startsWith('已观看')).map((e) => `${e.userId} ${e.detail}`)).toEqual(['ou_a 已观看录播,未报名']);
     const verify = await cliRun(app.env, ['audit', 'verify']);
     expect(verify.code).toBe(0);
   }, 60_000);
