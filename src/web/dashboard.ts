@@ -163,6 +163,7 @@ ${r.calendarUnknown ? html`<p class="state-overdue calendar-unknown">⚠️ ${s.
 <p class="muted" id="roles">${s.dbRoles}: ${s.dbAdmin} ${personName(p, p.adminId, lang, p.adminName)}${p.roles.map((h) => html` · ${roleName[h.role][lang]} ${personName(p, h.userId, lang, h.name)} (${holderWords(p, h, lang)})`)}</p>
 <p class="muted" id="customer-org">${s.dbCustomerOrg}: ${customerOrgWords(p, lang, (id, name) => personName(p, id, lang, name))}</p>
 ${reportsSection(lang, p)}
+<p id="training-link"><a class="btn" href="${projectHref(p.id)}/training">${s.trLink}</a></p>
 ${r.trend ? trendSection(lang, p, r.trend) : ''}
 <h2>${s.dbChecklist}</h2>
 <div class="scroll"><table id="checklist" class="stack"><thead><tr><th class="num">${s.dbNo}</th><th>${s.dbItem}</th><th>${s.dbStage}</th><th>${s.dbDue}</th><th>${s.dbWho}</th><th>${s.dbStatus}</th><th>${s.dbSource}</th></tr></thead><tbody>

@@ -11,6 +11,8 @@ import { filterSignoffs, projectBody, readFilter } from './dashboard.ts';
 import { projectOverview } from './project-overview.ts';
 import { portfolioBody, readPortfolioQuery } from './portfolio.ts';
 import { projectTrend } from './trend-chart.ts';
+import { trainingBody } from './training-page.ts';
+import { localDate, localTime } from '../calendar/dates.ts';
 import { guarded, safeNext } from './guard.ts';
 import type { Raw } from './html.ts';
 import { pickLang, t } from './i18n.ts';
@@ -135,6 +137,14 @@ export function webRoutes(): RouteModule {
       status.trend = projectTrend(status, calendar); // readiness over time, per working day of the project's calendar
       status.audit = await checkAudit(store, status.project.id, { events: status.signoffs, records: status.evidence }); // the check `audit verify` runs
       render(ctx, 'dashboard', status.project.name, projectBody(lang, status, readFilter(ctx.query), new URLSearchParams(ctx.querystring)));
+    }));
+
+    // The project's training: the training report's figures and a row per session (training-page.ts), same guard as the project page.
+    router.get('/dashboard/projects/:id/training', guarded(access, 'page', async (ctx) => {
+      const lang = pickLang(ctx);
+      const p = await projectOr404(ctx);
+      const at = clock.now();
+      render(ctx, 'dashboard', `${t(lang).trTitle} · ${p.name}`, trainingBody(lang, p, await store.listSessions(p.id), `${localDate(at, p.timeZone)}T${localTime(at, p.timeZone)}`));
     }));
 
     router.get('/dashboard/projects/:id/signoffs.csv', guarded(access, 'api', async (ctx) => {
