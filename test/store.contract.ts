@@ -334,8 +334,9 @@ export function storeContract(name: string, fixture: StoreFixture): void {
       const s0 = (await store.getSession(p.id, no))!;
       await store.changeSession(p.id, no, (s) => wx(decideStartExam(p, s, bank, { id: 'ou_admin' }, stamp('开始考试'), s0.start)));
       await store.changeSession(p.id, no, (s) => {
-        const d = decideAnswer({ ...s, signedUp: ['ou_a'], delivery: { kind: 'recorded', link: 'https://v.example/1' } }, { id: 'ou_a' }, 0, 0, 'x');
-        return d.ok ? { result: d as ExamDecision, session: { ...d.session, signedUp: s.signedUp, delivery: s.delivery }, events: [] } : { result: d as ExamDecision };
+        // As if ou_a had checked in (who may answer), without keeping the check-in: the exam is what is tested here.
+        const d = decideAnswer({ ...s, checkIns: [...s.checkIns, { userId: 'ou_a', kind: 'check-in', at: 'x' }] }, { id: 'ou_a' }, 0, 0, 'x');
+        return d.ok ? { result: d as ExamDecision, session: { ...d.session, checkIns: s.checkIns }, events: [] } : { result: d as ExamDecision };
       });
       await store.changeSession(p.id, no, (s) => wx(decideEndExam(p, s, { id: 'ou_admin' }, stamp('结束考试'))));
       const kept = (await store.getSession(p.id, no))!;

@@ -67,3 +67,31 @@ it('reads 培训报告 / training report, and leaves the pre-launch reports and 
   expect(parseTrainingCommand('Training report', '2026-12-01')).toEqual({ kind: 'report', lang: 'en' });
   for (const q of ['报告', 'risk report', '培训报告怎么写']) expect(parseTrainingCommand(q, '2026-12-01')?.kind).not.toBe('report');
 });
+
+describe('the training goal (a go-live criterion)', () => {
+  const ex = (results: { userId: string; passed: boolean }[]) => ({ bank: { example: false, module: 'm', title: { zh: 't', en: 't' }, passMark: 60, questions: [{ id: 'q', text: { zh: 'q', en: 'q' }, choices: [{ zh: 'a', en: 'a' }, { zh: 'b', en: 'b' }], answer: 'A' as const }] }, startedBy: 'pm', startedAt: 'x', answers: {}, results: results.map((r) => ({ ...r, correct: r.passed ? 1 : 0, total: 1, percent: r.passed ? 100 : 0 })) });
+  const ku = [
+    // Four invited key users: a stayed and passed; b stayed and failed; c passed but left before the second check; d never came. A walk-in w stayed and passed.
+    session(7, { audience: 'key-users', signedUp: ['a', 'b', 'c', 'd'], checkIns: [ci('a', 'check-in', '2026-12-10T13:50'), ci('b', 'check-in', '2026-12-10T13:50'), ci('c', 'check-in', '2026-12-10T13:50'), ci('w', 'check-in', '2026-12-10T14:00', { signedUp: false }), ci('a', 'second-check', '2026-12-10T15:52'), ci('b', 'second-check', '2026-12-10T15:52'), ci('w', 'second-check', '2026-12-10T15:53')], exam: ex([{ userId: 'a', passed: true }, { userId: 'b', passed: false }, { userId: 'c', passed: true }, { userId: 'w', passed: true }]) }),
+    session(8, { audience: 'staff', signedUp: ['s1'] }),
+  ];
+  it('counts who was invited to the audience, stayed to the end and passed; says it under 5.3-3', () => {
+    const r = trainingReport(ku, '2026-12-10T17:00', { percent: 40, audience: 'key-users', by: 'pm', at: 'x' });
+    expect(r.goal).toEqual({ percent: 40, audience: 'key-users', invited: 5, met: 2, reached: 40, ok: true });
+    expect(factLine(ruleFacts(r, 'zh').get('5.3-3')!)).toBe('✅ 培训目标:受邀关键用户 40% 完成培训并通过考试,当前 40%(2/5)');
+    const strict = trainingReport(ku, '2026-12-10T17:00', { percent: 90, audience: 'all', by: 'pm', at: 'x' });
+    expect(strict.goal).toMatchObject({ invited: 6, met: 2, reached: 33, ok: false });
+    expect(factLine(ruleFacts(strict, 'en').get('5.3-3')!)).toBe('⚠️ Training goal: 90% of everyone invited trained and passed, now 33% (2/6)');
+    // No goal, no line; a goal with nobody invited is not met.
+    expect(ruleFacts(trainingReport(ku, '2026-12-10T17:00'), 'zh').has('5.3-3')).toBe(false);
+    expect(trainingReport([], '2026-12-10T17:00', { percent: 50, audience: 'leaders', by: 'pm', at: 'x' }).goal).toMatchObject({ invited: 0, ok: false });
+  });
+  it('reads 设置培训目标 90% 关键用户 / training goal 80% all / 取消培训目标, and says how to write it', () => {
+    expect(parseTrainingCommand('设置培训目标 90% 关键用户', '2026-12-01')).toEqual({ kind: 'goal', lang: 'zh', percent: 90, audience: 'key-users' });
+    expect(parseTrainingCommand('培训目标 80%', '2026-12-01')).toEqual({ kind: 'goal', lang: 'zh', percent: 80, audience: 'key-users' });
+    expect(parseTrainingCommand('training goal 80% all', '2026-12-01')).toEqual({ kind: 'goal', lang: 'en', percent: 80, audience: 'all' });
+    expect(parseTrainingCommand('取消培训目标', '2026-12-01')).toEqual({ kind: 'goal', lang: 'zh', audience: 'all' });
+    expect(parseTrainingCommand('设置培训目标 150%', '2026-12-01')).toMatchObject({ kind: 'invalid', error: expect.stringContaining('用法:设置培训目标') });
+    expect(parseTrainingCommand('培训目标怎么定', '2026-12-01')).toMatchObject({ kind: 'invalid' });
+  });
+});

@@ -104,7 +104,7 @@ export async function generateReport(o: GenerateOptions): Promise<GeneratedRepor
   const [signoffs, posts, latest, evidence] = await Promise.all([store.listSignoffs(p.id), postedMessages(store, p, today), store.latestChecklistMessage(p.id), store.listEvidence(p.id)]);
   // The same check as `cli audit verify`: the chain, and the evidence (stored files hashed again) held to it.
   const audit = await checkAudit(store, p.id, { events: signoffs, records: evidence });
-  const training = trainingReport(await store.listSessions(p.id), `${today}T${localTime(o.now, p.timeZone)}`);
+  const training = trainingReport(await store.listSessions(p.id), `${today}T${localTime(o.now, p.timeZone)}`, p.trainingGoal);
   const data = reportData({ kind: o.kind, project: p, template: o.template, rulebook: o.rulebook, signoffs, posts, now: o.now, order: numberingFor(o.template, latest?.items), lang: o.lang, evidence, audit, training });
   const bytes = await render(data, o.format, { recorded: !!o.actor });
   const sha256 = createHash('sha256').update(bytes).digest('hex');

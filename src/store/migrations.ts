@@ -249,6 +249,19 @@ export const migrations: Migration[] = [
           'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn', 'training-exam'));
     `,
   },
+  {
+    version: 14,
+    name: 'the training goal (a go-live criterion) in the audit trail',
+    sql: `
+      -- The goal itself is part of the project's jsonb record (projects.data.trainingGoal).
+      ALTER TABLE signoffs DROP CONSTRAINT IF EXISTS signoffs_action_check;
+      ALTER TABLE signoffs ADD CONSTRAINT signoffs_action_check
+        CHECK (action IN ('confirm', 'undo', 'role-grant', 'role-nominate', 'role-accept', 'role-decline', 'role-remove', 'report', 'evidence',
+          'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist',
+          'training-unsignup', 'training-moveup', 'training-checkin', 'training-secondcheck', 'training-remind', 'training-warn', 'training-exam',
+          'training-goal'));
+    `,
+  },
 ];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;

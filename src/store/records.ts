@@ -52,6 +52,12 @@ export const ProjectRecord = z.object({
    * Customer-side roles can then only be accepted by its members.
    */
   customerOrg: z.object({ id: z.string().min(1), source: z.enum(['file', 'first-lead']), by: z.string().optional(), byName: z.string().optional(), at: z.string().optional() }).optional(),
+  /**
+   * The go-live criterion for training (issue 15): `percent` of the people invited to the
+   * sessions for `audience` (signed up, walk-ins counted) trained to the end and passed the
+   * exam. Set in chat by the admin or a planner (设置培训目标 90%), audited as training-goal.
+   */
+  trainingGoal: z.strictObject({ percent: z.number().int().min(1).max(100), audience: z.enum(['leaders', 'middle', 'staff', 'key-users', 'admins', 'all']), by: z.string().min(1), at: z.string() }).optional(),
   /** Where it was declared: a chat command or data/projects.yaml. */
   source: z.enum(['chat', 'file']),
   createdAt: z.string(),
@@ -107,7 +113,7 @@ export const isRoleAction = (a: string): a is RoleAction => (RoleAction.options 
  */
 export const TrainingAction = z.enum([
   'training-create', 'training-change', 'training-cancel', 'training-override', 'training-signup', 'training-waitlist', 'training-unsignup', 'training-moveup', 'training-checkin',
-  'training-secondcheck', 'training-remind', 'training-warn', 'training-exam',
+  'training-secondcheck', 'training-remind', 'training-warn', 'training-exam', 'training-goal',
 ]);
 export type TrainingAction = z.infer<typeof TrainingAction>;
 export const isTrainingAction = (a: string): a is TrainingAction => (TrainingAction.options as string[]).includes(a);

@@ -9,7 +9,7 @@ import type { ProjectRecord } from '../store/records.ts';
 import { randomBytes } from 'node:crypto';
 import { cancelledCard, clickNote, movedUpNote, note, refusalCard, saidMd, sessionCard, sessionsCard } from './card.ts';
 import { codeMatches } from './code.ts';
-import { decideCancel, decideCancelSignUp, decideChange, decideCheckIn, decideCreate, decideSignUp, decideWatched, type TrainingDecision } from './decide.ts';
+import { decideCancel, decideCancelSignUp, decideChange, decideCheckIn, decideCreate, decideSignUp, decideWatched, decideGoal, type TrainingDecision } from './decide.ts';
 import { checkWindows, isOpen, type CheckKind, type Session } from './model.ts';
 import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
 import { attendanceCard, checkNote, checkRefusedNote, codePageNote, watchedNote } from './room-card.ts';
@@ -18,7 +18,7 @@ import type { Lang } from './words.ts';
 import { decideAnswer, decideEndExam, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
 import { answerNote, examCard, resultsCard } from './exam-card.ts';
 import { trainingReportCard } from './report-card.ts';
-import { trainingReport } from './report-model.ts';
+import { factLine, goalFact, trainingReport } from './report-model.ts';
 import { mayPlan } from './decide.ts';
 import { say } from '../core/reply.ts';
 
@@ -137,8 +137,24 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       await ctx.reply(sessionsCard(p, await store.listSessions(p.id), lang));
       return;
     case 'report':
-      await ctx.reply(trainingReportCard(p, trainingReport(await store.listSessions(p.id), now), lang));
+      await ctx.reply(trainingReportCard(p, trainingReport(await store.listSessions(p.id), now, p.trainingGoal), lang));
       return;
+    case 'goal': {
+      const st = stampOf(ctx, p.timeZone);
+      const goal = cmd.percent === undefined ? undefined : { percent: cmd.percent, audience: cmd.audience };
+      const out = await store.changeProject(p.id, (cur) => {
+        const d = decideGoal(cur, goal, me, st);
+        return d.ok && d.outcome !== 'unchanged' ? { result: d, project: d.project, events: d.events } : { result: d };
+      });
+      const d = out?.result;
+      if (!d) return;
+      if (!d.ok) return void (await ctx.reply(note(say(lang, '没有设置', 'Not set'), mdText(d.why[lang]), 'warning')));
+      log.info('training goal', { projectId: p.id, by: me.id, outcome: d.outcome, percent: cmd.percent });
+      const r = trainingReport(await store.listSessions(p.id), now, out.project.trainingGoal);
+      const body = r.goal ? factLine(goalFact(r.goal, lang)) : say(lang, '本项目没有培训目标。', 'This project has no training goal.');
+      await ctx.reply(note(d.outcome === 'cleared' ? say(lang, '培训目标已取消', 'Training goal cleared') : d.outcome === 'unchanged' ? say(lang, '没有变化', 'Nothing changed') : say(lang, '培训目标已设置', 'Training goal set'), body, d.outcome === 'unchanged' ? 'info' : 'success'));
+      return;
+    }
     case 'show': {
       const s = await store.getSession(p.id, cmd.no);
       if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Person, Stamp } from '../readiness/model/authority.ts';
 import { auditRole, roleLabel, rolesOf } from '../readiness/model/roles.ts';
 import type { NewSignoffEvent, ProjectRecord, Role, TrainingAction } from '../store/records.ts';
-import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, needsManager, planSession, signUp, type Audience, type CheckKind, type CodeVerdict, type Delivery, type DueNotice, type Session, watched } from './model.ts';
+import { cancelSignUp, checkIn, fillSeats, MAX_SESSION_SIZE, needsManager, planSession, signUp, type Audience, type CheckKind, type CodeVerdict, type Delivery, type DueNotice, type Session, watched, audienceLabel } from './model.ts';
 import { changeWords, defaultTitle, sessionLabel, termsWords, type Lang, type Said } from './words.ts';
 
 /**
@@ -304,6 +304,39 @@ export function decideCheckIn(p: ProjectRecord, s: Session, actor: Person, st: S
   const detail = (p.lang === 'zh' ? zh : en).filter(Boolean).join(p.lang === 'zh' ? ',' : ', ');
   const action = kind === 'check-in' ? 'training-checkin' : 'training-secondcheck';
   return { ok: true, outcome: 'checked-in', session: next, events: [trainingEvent(p, next, action, actor, st, { detail })], warnings: [], movedUp: [] };
+}
+
+export type GoalDecision = Refused | { ok: true; outcome: 'set' | 'cleared' | 'unchanged'; project: ProjectRecord; events: NewSignoffEvent[] };
+
+/**
+ * 设置培训目标 90% [关键用户] / training goal 90% [key-users]: the project's go-live criterion for
+ * training (report-model.ts goalFigures), set or cleared (`percent` undefined) by those who plan
+ * training, as a training-goal event in the trail.
+ */
+export function decideGoal(p: ProjectRecord, goal: { percent: number; audience: NonNullable<ProjectRecord['trainingGoal']>['audience'] } | undefined, actor: Person, st: Stamp): GoalDecision {
+  if (!mayPlan(p, actor.id)) return refuse(`只有${who(PLANNER_ROLES, 'zh')}可以设置培训目标。`, `Only the ${who(PLANNER_ROLES, 'en')} can set the training goal.`);
+  const cur = p.trainingGoal;
+  if (goal ? cur?.percent === goal.percent && cur.audience === goal.audience : !cur) return { ok: true, outcome: 'unchanged', project: p, events: [] };
+  const { trainingGoal: _old, ...rest } = p;
+  const project: ProjectRecord = goal ? { ...p, trainingGoal: { ...goal, by: actor.id, at: st.at }, updatedAt: st.at } : { ...rest, updatedAt: st.at };
+  const detail = goal ? (p.lang === 'zh' ? `培训目标:${goal.audience === 'all' ? '全部' : audienceLabel[goal.audience].zh} ${goal.percent}%` : `training goal: ${goal.percent}% of ${goal.audience === 'all' ? 'everyone' : audienceLabel[goal.audience].en}`) : p.lang === 'zh' ? '取消培训目标' : 'training goal cleared';
+  const event: NewSignoffEvent = {
+    projectId: p.id,
+    action: 'training-goal',
+    itemId: 'training:goal',
+    itemText: p.lang === 'zh' ? '培训目标' : 'training goal',
+    userId: actor.id,
+    ...(actor.name ? { userName: actor.name } : {}),
+    role: auditRole(p, actor.id),
+    at: st.at,
+    via: st.via,
+    platform: st.platform,
+    evidenceMessageId: st.evidenceMessageId,
+    text: st.text,
+    detail,
+    ...(st.rulebookVersion ? { rulebookVersion: st.rulebookVersion } : {}),
+  };
+  return { ok: true, outcome: goal ? 'set' : 'cleared', project, events: [event] };
 }
 
 /** 已观看 / watched (a recorded video): a check-in event with what it was, like 签到 in the room. */

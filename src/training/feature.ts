@@ -60,7 +60,7 @@ export function createTrainingFeature(deps: TrainingFeatureDeps): TrainingFeatur
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
   };
   const job = createTrainingJob({ store: deps.store, clock: deps.clock, log: deps.log, calendar: deps.calendar, transport: deps.transport, rulebook: deps.rulebook });
-  const report = async (p: ProjectRecord) => trainingReport(await deps.store.listSessions(p.id), `${localDate(deps.clock.now(), p.timeZone)}T${localTime(deps.clock.now(), p.timeZone)}`);
+  const report = async (p: ProjectRecord) => trainingReport(await deps.store.listSessions(p.id), `${localDate(deps.clock.now(), p.timeZone)}T${localTime(deps.clock.now(), p.timeZone)}`, p.trainingGoal);
   return {
     name: 'training',
     env,

@@ -27,6 +27,7 @@ export type TrainingCommand =
   | { kind: 'cancel'; lang: Lang; no: number }
   | { kind: 'list'; lang: Lang }
   /** 培训报告 / training report: the project's training figures (report-model.ts). */
+  | { kind: 'goal'; lang: Lang; percent?: number; audience: Audience | 'all' }
   | { kind: 'report'; lang: Lang }
   | { kind: 'show'; lang: Lang; no: number }
   /** 签到 / check in, 确认在场 / still here: `no` absent = the one session whose check is open now; `code` as typed. */
@@ -48,6 +49,7 @@ export const USAGE = {
     en: 'usage: new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3 (or link https://… / recorded https://…; optionally trainer customer, title …, dept …; above 60 add override <reason>, last)',
   },
   change: { zh: '用法:修改培训 3 上限50(可改日期、时间、对象、上限、地点/链接、讲师、标题、部门、签到码)', en: 'usage: change training 3 cap 50 (date, time, audience, cap, place/link, trainer, title, dept, code required / no code)' },
+  goal: { zh: '用法:设置培训目标 90% 关键用户(对象可为 全部 / 高层领导 / 中层管理 / 普通员工 / 关键用户 / 管理员,默认关键用户);取消培训目标', en: 'usage: training goal 90% key-users (all / leaders / middle-managers / staff / key-users / admins; default key-users); clear training goal' },
   check: { zh: '用法:签到 3(需要签到码时:签到 3 1234);课堂确认:确认在场 3', en: 'usage: check in 3 (with the code when needed: check in 3 1234); the second check: still here 3' },
 };
 
@@ -58,6 +60,15 @@ const LEVELS: [RegExp, Audience][] = [
   [/^(关键用户|key[- ]?users?)$/iu, 'key-users'],
   [/^(管理员|系统管理员|admins?|administrators?|system admins?)$/iu, 'admins'],
 ];
+/** 培训目标 90% [对象]: the audience defaults to key users (the rulebook's trained-first group); 全部 / all is everyone invited. */
+function goalCommand(lang: Lang, percent: number, who: string | undefined): TrainingCommand {
+  if (percent < 1 || percent > 100) return { kind: 'invalid', lang, error: USAGE.goal[lang] };
+  if (!who) return { kind: 'goal', lang, percent, audience: 'key-users' };
+  if (/^(全部|所有人|全体|all|everyone)$/iu.test(who)) return { kind: 'goal', lang, percent, audience: 'all' };
+  const level = LEVELS.find(([re]) => re.test(who))?.[1];
+  return level ? { kind: 'goal', lang, percent, audience: level } : { kind: 'invalid', lang, error: `${mdText(who)}: ${USAGE.goal[lang]}` };
+}
+
 export const LEVEL_WORDS = { zh: '高层领导 / 中层管理 / 普通员工 / 关键用户 / 管理员', en: 'leaders / middle-managers / staff / key-users / admins' };
 
 type Field = 'capacity' | 'place' | 'link' | 'recorded' | 'trainer' | 'title' | 'departments' | 'code' | 'reason';
@@ -248,11 +259,16 @@ export function parseTrainingCommand(text: string, today: string): TrainingComma
   if ((m = /^(?:change|edit|update|move) training\s*#?(\d{1,4})\s*(.*)$/iu.exec(s))) return change('en', Number(m[1]), m[2]!, today);
   if (/^(?:change|edit|update) training\b/iu.test(s)) return { kind: 'invalid', lang: 'en', error: USAGE.change.en };
   if ((m = /^取消培训\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'cancel', lang: 'zh', no: Number(m[1]) };
-  if (/^取消培训/u.test(s)) return { kind: 'invalid', lang: 'zh', error: '用法:取消培训 3(编号见「培训列表」)' };
+  if (/^取消培训(?!目标)/u.test(s)) return { kind: 'invalid', lang: 'zh', error: '用法:取消培训 3(编号见「培训列表」)' };
   if ((m = /^cancel training\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'cancel', lang: 'en', no: Number(m[1]) };
   if (/^cancel training\b/iu.test(s)) return { kind: 'invalid', lang: 'en', error: 'usage: cancel training 3 (numbers as in "trainings")' };
   if ((m = /^(?:已观看|已看完|看完了|已看)(?:录播)?\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'watched', lang: 'zh', no: Number(m[1]) };
   if ((m = /^(?:watched|i watched|seen|i've watched)(?: (?:the )?recording)?\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'watched', lang: 'en', no: Number(m[1]) };
+  if ((m = /^(?:设置|设定)?培训目标\s*(\d{1,3})\s*[%％]\s*(?:对象\s*)?(\S+)?$/u.exec(s))) return goalCommand('zh', Number(m[1]), m[2]);
+  if (/^(?:取消|清除|删除)培训目标$/u.test(s)) return { kind: 'goal', lang: 'zh', audience: 'all' };
+  if ((m = /^(?:set )?(?:the )?training goal\s*(?:to\s*)?(\d{1,3})\s*%\s*(?:of\s*)?(\S+)?$/iu.exec(s))) return goalCommand('en', Number(m[1]), m[2]);
+  if (/^(?:clear|remove|delete) (?:the )?training goal$/iu.test(s)) return { kind: 'goal', lang: 'en', audience: 'all' };
+  if (/^(?:设置|设定)?培训目标/u.test(s)) return { kind: 'invalid', lang: 'zh', error: USAGE.goal.zh };
   if (/^(?:培训报告|培训情况|培训统计|培训汇总)$/u.test(s)) return { kind: 'report', lang: 'zh' };
   if (/^(?:training report|training summary|training figures|training stats)$/iu.test(s)) return { kind: 'report', lang: 'en' };
   if (/^(?:培训列表|培训计划|培训安排|培训场次|所有培训|查看培训)$/u.test(s)) return { kind: 'list', lang: 'zh' };

@@ -1,3 +1,4 @@
+import type { ProjectRecord } from '../store/records.ts';
 import { attendanceOf, AUDIENCES, MAX_SESSION_SIZE, needsManager, type Audience, type Session } from './model.ts';
 
 /**
@@ -57,6 +58,37 @@ export interface TrainingReport {
   largest: { capacity: number; withinLimit: boolean; overrides: number[] };
   /** 5.3-5: held sessions for staff without a customer-side manager checked in. */
   managerMissing: number[];
+  /** The project's go-live criterion (ProjectRecord.trainingGoal) and where it stands. */
+  goal?: GoalFigures;
+}
+
+export interface GoalFigures {
+  percent: number;
+  audience: Audience | 'all';
+  /** People signed up to the sessions of that audience, walk-ins included. */
+  invited: number;
+  /** Of them, who stayed to the end of a session (a recording: watched it) and passed its exam. */
+  met: number;
+  /** met / invited, in whole percent. */
+  reached: number;
+  ok: boolean;
+}
+
+/** Where the goal stands: of the people invited to the audience's sessions, who stayed to the end and passed an exam. */
+export function goalFigures(all: Session[], goal: NonNullable<ProjectRecord['trainingGoal']>, now: string): GoalFigures {
+  const sessions = all.filter((s) => !s.cancelled && (goal.audience === 'all' || s.audience === goal.audience));
+  const invited = new Set<string>();
+  const stayed = new Set<string>();
+  const passed = new Set<string>();
+  for (const s of sessions) {
+    const a = attendanceOf(s, now);
+    for (const u of [...s.signedUp, ...a.walkIns]) invited.add(u);
+    for (const u of a.stayed) stayed.add(u);
+    for (const r of s.exam?.results ?? []) if (r.passed) passed.add(r.userId);
+  }
+  const met = [...invited].filter((u) => stayed.has(u) && passed.has(u)).length;
+  const reached = pct(met, invited.size);
+  return { percent: goal.percent, audience: goal.audience, invited: invited.size, met, reached, ok: invited.size > 0 && reached >= goal.percent };
 }
 
 const sum = (xs: SessionFigures[], k: 'signedUp' | 'checkedIn' | 'stayed'): number => xs.reduce((a, s) => a + s[k], 0);
@@ -89,7 +121,7 @@ export function sessionFigures(s: Session, now: string): SessionFigures {
   };
 }
 
-export function trainingReport(all: Session[], now: string): TrainingReport {
+export function trainingReport(all: Session[], now: string, goal?: ProjectRecord['trainingGoal']): TrainingReport {
   const live = all.filter((s) => !s.cancelled).sort((a, b) => a.no - b.no);
   const sessions = live.map((s) => sessionFigures(s, now));
   const departments = new Map<string, SessionFigures[]>();
@@ -124,6 +156,7 @@ export function trainingReport(all: Session[], now: string): TrainingReport {
     },
     largest: { capacity: largest, withinLimit: largest <= MAX_SESSION_SIZE, overrides: sessions.filter((f) => f.capacity > MAX_SESSION_SIZE).map((f) => f.no) },
     managerMissing: sessions.filter((f) => f.held && f.managerPresent === false).map((f) => f.no),
+    ...(goal ? { goal: goalFigures(all, goal, now) } : {}),
   };
 }
 
@@ -136,6 +169,24 @@ export interface RuleFact {
 /** A fact as chat shows it: ✅ kept, ⚠️ not, nothing for a figure. */
 export const factLine = (f: RuleFact) => `${f.ok === true ? '✅ ' : f.ok === false ? '⚠️ ' : ''}${f.text}`;
 
+const GOAL_WHO: Record<GoalFigures['audience'], { zh: string; en: string }> = {
+  all: { zh: '全部受邀人员', en: 'everyone invited' },
+  leaders: { zh: '受邀高层领导', en: 'invited senior leaders' },
+  middle: { zh: '受邀中层管理', en: 'invited middle managers' },
+  staff: { zh: '受邀员工', en: 'invited staff' },
+  'key-users': { zh: '受邀关键用户', en: 'invited key users' },
+  admins: { zh: '受邀管理员', en: 'invited administrators' },
+};
+
+/** "培训目标:受邀关键用户 90% 完成培训并通过考试,当前 45%(9/20)". */
+export function goalFact(g: GoalFigures, lang: 'zh' | 'en'): RuleFact {
+  const who = GOAL_WHO[g.audience][lang];
+  return {
+    ok: g.ok,
+    text: lang === 'zh' ? `培训目标:${who} ${g.percent}% 完成培训并通过考试,当前 ${g.reached}%(${g.met}/${g.invited})` : `Training goal: ${g.percent}% of ${who} trained and passed, now ${g.reached}% (${g.met}/${g.invited})`,
+  };
+}
+
 /**
  * What the training plan says of the rules behind checklist items, one per rule it can speak to
  * (shown under the item on the daily card and in the reports): 5.2-10 whether every session
@@ -145,7 +196,10 @@ export const factLine = (f: RuleFact) => `${f.ok === true ? '✅ ' : f.ok === fa
  */
 export function ruleFacts(r: TrainingReport, lang: 'zh' | 'en'): Map<string, RuleFact> {
   const out = new Map<string, RuleFact>();
-  if (!r.sessions.length) return out;
+  if (!r.sessions.length) {
+    if (r.goal) out.set('5.3-3', goalFact(r.goal, lang));
+    return out;
+  }
   const zh = lang === 'zh';
   out.set(
     '5.2-10',
@@ -161,6 +215,8 @@ export function ruleFacts(r: TrainingReport, lang: 'zh' | 'en'): Map<string, Rul
       : { ok: false, text: zh ? `尚未安排${leaderSessions ? '' : '高层领导'}${!leaderSessions && !middleSessions ? '和' : ''}${middleSessions ? '' : '中层管理'}的培训场次` : `no session yet for ${[leaderSessions ? '' : 'senior leaders', middleSessions ? '' : 'middle managers'].filter(Boolean).join(' or ')}` },
   );
   out.set('5.3-4', { text: zh ? `客户管理员主讲 ${r.customerTrainer.sessions}/${r.sessions.length} 场(${r.customerTrainer.percent}%)` : `${r.customerTrainer.sessions} of ${r.sessions.length} sessions given by the customer's admins (${r.customerTrainer.percent}%)` });
+  // The go-live criterion sits with 5.3-3 (an exam announced, so users learn).
+  if (r.goal) out.set('5.3-3', goalFact(r.goal, lang));
   if (r.managerMissing.length) out.set('5.3-5', { ok: false, text: zh ? `第 ${r.managerMissing.join('、')} 场员工培训没有客户管理人员在场` : `staff session ${r.managerMissing.join(', ')} held without a customer-side manager` });
   return out;
 }

@@ -110,6 +110,16 @@ describe('training exam through Feishu', () => {
     expect(daily).toContain('📊 ✅ 1 场培训,最大一场 10 人(不超过60人)');
     expect(daily).toContain('📊 ⚠️ 尚未安排高层领导和中层管理的培训场次');
 
+    // The go-live criterion: set by those who plan training, audited, shown under 5.3-3's item.
+    await say('@bot 设置培训目标 50% 普通员工', 'ou_b');
+    expect(lastReply()).toContain('可以设置培训目标');
+    await say('@bot 设置培训目标 50% 普通员工', 'ou_pm');
+    expect(lastReply()).toContain('培训目标已设置');
+    expect(lastReply()).toContain('⚠️ 培训目标:受邀员工 50% 完成培训并通过考试,当前 0%(0/2)');
+    // Today's card went out already: the checklist asked for now shows it.
+    await say('@bot 清单', 'ou_pm');
+    expect(JSON.stringify(sent().filter((c) => JSON.stringify(c.card).includes('上线准备清单')).at(-1)!.card)).toContain('📊 ⚠️ 培训目标:受邀员工 50% 完成培训并通过考试,当前 0%(0/2)');
+
     // A recorded video: no room, no check-in; 已观看 (the button, or typed) from its start, and the watchers take the exam.
     await say('@bot 新建培训 12-11 09:00-10:00 普通员工 上限10 录播 https://video.example.com/v/9', 'ou_pm');
     const recId: string = posts('培训报名 #2')[0]!.response.data.message_id;
@@ -141,6 +151,7 @@ describe('training exam through Feishu', () => {
       'ou_pm 考试结束:题库 oa-basics,2 人作答,1 人通过(及格线 60%)',
       'ou_pm 开始考试:题库 oa-basics,5 题,及格线 60%',
     ]);
+    expect(events.filter((e) => e.action === 'training-goal').map((e) => `${e.userId} ${e.detail}`)).toEqual(['ou_pm 培训目标:普通员工 50%']);
     expect(events.filter((e) => e.action === 'training-checkin' && e.detail?.startsWith('已观看')).map((e) => `${e.userId} ${e.detail}`)).toEqual(['ou_a 已观看录播,未报名']);
     const verify = await cliRun(app.env, ['audit', 'verify']);
     expect(verify.code).toBe(0);

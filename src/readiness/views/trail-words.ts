@@ -33,6 +33,7 @@ const ACTION: Record<SignoffEvent['action'], { zh: string; en: string }> = {
   'training-remind': { zh: '培训提醒', en: 'reminded of' },
   'training-warn': { zh: '培训预警', en: 'warned about' },
   'training-exam': { zh: '培训考试', en: 'exam' },
+  'training-goal': { zh: '培训目标', en: 'training goal' },
 };
 
 export const actionWord = (a: SignoffEvent['action'], lang: Lang): string => ACTION[a][lang];
