@@ -116,7 +116,7 @@ export function trainingBody(lang: Lang, p: ProjectRecord, sessions: Session[], 
 <h1>${tr.trTitle} · ${p.name}</h1>
 <p class="muted" id="as-of">${fill(tr.trAsOf, { at: `${now.replace('T', ' ')} (${p.timeZone})` })}</p>`;
   if (!sessions.length) return html`${head}<p class="muted" id="no-sessions">${tr.trNone}</p>`;
-  const r = trainingReport(sessions, now);
+  const r = trainingReport(sessions, now, p.trainingGoal);
   const all = [...sessions].sort((a, b) => a.no - b.no);
   const figures = new Map(r.sessions.map((f) => [f.no, f]));
   const tot = r.totals;
