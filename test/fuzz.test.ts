@@ -259,8 +259,8 @@ describe('fuzz: malformed, forged, truncated, oversized and wrongly encoded requ
         const status = await send(c).catch((e: Error) => -1 * (e.name === 'TimeoutError' ? 2 : 1));
         const ms = performance.now() - t0;
         if (status !== c.expect && !(c.orThrottled && status === 429)) wrong.push(`${c.kind}: expected ${c.expect}, got ${status}`);
-        // The SDK's slow path is a 3 s wait: 1 s leaves room for a loaded machine.
-        if (c.fast && ms > 1000) wrong.push(`${c.kind}: answered after ${Math.round(ms)} ms`);
+        // The SDK's slow path is a 3 s wait: 2 s leaves room for a machine loaded by other test files (1.4 s seen).
+        if (c.fast && ms > 2000) wrong.push(`${c.kind}: answered after ${Math.round(ms)} ms`);
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
