@@ -351,6 +351,31 @@ describe('required evidence', () => {
   });
 });
 
+describe('the training plan the lead signs (5.2-17)', () => {
+  it('a confirm of item 3 keeps the plan as it stands (a CSV the bot makes) as its evidence, so the item counts', async () => {
+    const w = await boundWithChecklist();
+    // The clock is 2026-09-29 09:00 in Shanghai: a session on 10-12, its title in a spreadsheet's formula syntax.
+    await w.at('ou_admin', '新建培训 10-12 14:00-16:00 中层管理 上限40 地点 三楼会议室 标题 =HYPERLINK("http://evil.example")');
+    expect(cardText(w.rec.posts.at(-1)!.card)).toContain('培训报名 #1');
+    const r = await w.text('ou_lead', '确认 3', { replyTo: w.checklistId, name: '王经理' });
+    expect(r).toContain('已确认');
+    expect(r).toContain('📎 附:培训计划-ACME-2026-09-29.csv');
+    expect(r).toMatch(/SHA-256 [0-9a-f]{12}.,机器人按确认时的内容生成/);
+    expect(r).not.toContain('需要证据');
+    const done = cardText(w.rec.updates.at(-1)!.card);
+    expect(done).toContain('1/27');
+    expect(done).not.toContain('待补证据');
+    const [kept] = await w.store.listEvidence('feishu:oc_1');
+    expect(kept).toMatchObject({ source: 'bot-file', mime: 'text/csv', status: 'stored' });
+    const csv = new TextDecoder().decode(await w.store.readEvidence(kept!.sha256!));
+    expect(csv).toContain('编号,标题,开始,结束,对象');
+    expect(csv).toContain('1,"\'=HYPERLINK(""http://evil.example"")",2026-10-12 14:00,2026-10-12 16:00,中层管理');
+    const rows = await w.signoffs();
+    expect(rows.map((e) => e.action)).toEqual(['training-create', 'confirm', 'evidence']);
+    expect(rows[2]).toMatchObject({ evidence: { source: 'bot-file', name: kept!.name, sha256: kept!.sha256 } });
+  });
+});
+
 describe('undo buttons', () => {
   const buttonsOf = (card: { blocks: { type: string; buttons?: { label: string; action: { type: string; item?: number } }[] }[] }) => card.blocks.flatMap((b) => b.buttons ?? []);
 

@@ -1,4 +1,6 @@
 import type { WorkCalendar } from '../calendar/calendar.ts';
+import type { OutgoingFile } from '../core/transport.ts';
+import type { ProjectRecord } from '../store/records.ts';
 import type { ProjectStatusFor } from './answer-status.ts';
 import type { Template } from './model/template.ts';
 import type { DailyJob } from './schedule/daily-job.ts';
@@ -14,4 +16,9 @@ export interface ReadinessEnv {
   projectStatusFor: ProjectStatusFor;
   /** EVIDENCE_MAX_BYTES: the largest file kept as sign-off evidence (default 20 MB). */
   evidenceMaxBytes?: number;
+  /**
+   * Snapshots other features make of what an item confirms, by rule id (training: the plan, for
+   * 5.2-17): kept as the confirm's evidence (source bot-file), so the trail holds what was signed.
+   */
+  itemEvidence?: (project: ProjectRecord) => Promise<ReadonlyMap<string, OutgoingFile>>;
 }

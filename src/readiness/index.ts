@@ -61,6 +61,8 @@ export interface ReadinessFeatureDeps {
   metrics?: Pick<Metrics, 'dailyPosts'>;
   /** What other features say of the rules behind items (the training plan), shown under them on the daily card. */
   ruleFacts?: (project: ProjectRecord) => Promise<RuleFacts>;
+  /** Snapshots other features make of what an item confirms (ReadinessEnv.itemEvidence). */
+  itemEvidence?: ReadinessEnv['itemEvidence'];
 }
 
 /**
@@ -83,6 +85,7 @@ export function createReadinessFeature(deps: ReadinessFeatureDeps): ReadinessFea
     },
     projectStatusFor: createProjectStatus({ store: deps.store, template, job }),
     ...(deps.evidenceMaxBytes ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}),
+    ...(deps.itemEvidence ? { itemEvidence: deps.itemEvidence } : {}),
   };
   return {
     name: 'readiness',

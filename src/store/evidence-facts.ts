@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** Where a piece of evidence came from. */
-export const EvidenceSource = z.enum(['slack-file', 'feishu-file', 'feishu-image', 'link']);
+/** `bot-file`: a snapshot the bot made of what was confirmed (the training plan for 5.2-17), kept with the confirm. */
+export const EvidenceSource = z.enum(['slack-file', 'feishu-file', 'feishu-image', 'link', 'bot-file']);
 export type EvidenceSource = z.infer<typeof EvidenceSource>;
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);

@@ -4,7 +4,7 @@ import type { WorkCalendar } from '../calendar/calendar.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Platform } from '../core/message.ts';
-import type { Transport } from '../core/transport.ts';
+import type { OutgoingFile, Transport } from '../core/transport.ts';
 import type { Feature } from '../feature.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import type { ProjectRecord, Store } from '../store/store.ts';
@@ -14,6 +14,7 @@ import { trainingHandlers, type TrainingEnv } from './chat.ts';
 import { loadExamBanks } from './exam.ts';
 import { createTrainingJob, type TrainingJob } from './job.ts';
 import { trainingRoutes } from './routes.ts';
+import { planFile } from './plan-file.ts';
 
 export interface TrainingFeatureDeps {
   dataDir: string;
@@ -38,6 +39,8 @@ export interface TrainingFeature extends Feature {
   report(project: ProjectRecord): Promise<TrainingReport>;
   /** What the plan says of the rules behind checklist items (5.2-10, 5.2-15, 5.3-4, 5.3-5), in the project's language. */
   ruleFacts(project: ProjectRecord): Promise<Map<string, string>>;
+  /** The plan as a file (plan-file.ts), by the rule it is the evidence of (5.2-17); none without sessions. */
+  planEvidence(project: ProjectRecord): Promise<Map<string, OutgoingFile>>;
 }
 
 /** Check-ins are checked against codes from this: the same on every replica, or a warning that it is not. */
@@ -67,6 +70,10 @@ export function createTrainingFeature(deps: TrainingFeatureDeps): TrainingFeatur
     job,
     report,
     ruleFacts: async (p) => new Map([...ruleFacts(await report(p), p.lang)].map(([rule, f]) => [rule, factLine(f)])),
+    planEvidence: async (p) => {
+      const f = planFile(p, await deps.store.listSessions(p.id), localDate(deps.clock.now(), p.timeZone));
+      return new Map(f ? [['5.2-17', f]] : []);
+    },
     commands: trainingHandlers(env),
     routes: trainingRoutes({ job, codeSecret: secret }),
     // Reminders (the day before, an hour before) and the 5.3-5 warning, to the minute; claims keep them once.

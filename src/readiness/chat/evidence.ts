@@ -1,7 +1,7 @@
 import type { Ctx } from '../../core/bot.ts';
 import { mdText } from '../../core/markdown.ts';
 import type { Attachment } from '../../core/message.ts';
-import { AttachmentError } from '../../core/transport.ts';
+import { AttachmentError, type OutgoingFile } from '../../core/transport.ts';
 import { say, type Lang } from '../../core/reply.ts';
 import type { EvidenceAudit, EvidenceRecord, EvidenceSource } from '../../store/evidence.ts';
 import type { SignoffEvent } from '../../store/records.ts';
@@ -67,9 +67,11 @@ export async function keepEvidence(
   lang: Lang,
   actor: EvidenceActor,
   before: readonly EvidenceRecord[] = [],
+  /** Files the bot made of what an event confirms, by item id (ReadinessEnv.itemEvidence): kept for that event only. */
+  made: ReadonlyMap<string, OutgoingFile> = new Map(),
 ): Promise<{ lines: string[]; stored: Set<number> }> {
   const stored = new Set<number>();
-  if (!written.length || (!attachments.length && !links.length)) return { lines: [], stored };
+  if (!written.length || (!attachments.length && !links.length && !written.some((w) => made.has(w.itemId)))) return { lines: [], stored };
   const { store, log } = ctx.deps;
   const m = ctx.msg;
   const { at } = actor;
@@ -132,6 +134,18 @@ export async function keepEvidence(
     }
     await keep({ ...base, size, status: 'missing', reason: why });
     lines.push(say(lang, `⚠️ 附件缺失:${mdText(a.name)}(${mdText(why)});确认已记录,但没有保存这份证据`, `⚠️ Evidence missing: ${mdText(a.name)} (${mdText(why)}); the sign-off is recorded without it`));
+  }
+  // The bot's own snapshot (the plan being signed): for the events of its item, stored with its hash.
+  for (const w of written) {
+    const f = made.get(w.itemId);
+    if (!f || alreadyKept(before, w.seq, m.messageId, f.name)) continue;
+    try {
+      const r = await store.addEvidence({ messageId: m.messageId, name: f.name, mime: f.mime, size: f.bytes.byteLength, source: 'bot-file', status: 'stored', projectId: w.projectId, signoffSeq: w.seq, at }, f.bytes, audit(w, m.messageId));
+      stored.add(w.seq);
+      lines.push(say(lang, `📎 附:${mdText(r.name)}(${formatBytes(r.size)},SHA-256 ${r.sha256!.slice(0, 12)}),机器人按确认时的内容生成`, `📎 Attached: ${mdText(r.name)} (${formatBytes(r.size)}, SHA-256 ${r.sha256!.slice(0, 12)}), made by the bot of what was confirmed`));
+    } catch (err) {
+      log.error('evidence could not be stored', { projectId: w.projectId, name: f.name, err });
+    }
   }
   for (const url of links) {
     if (!owed(m.messageId, url).length) continue;

@@ -14,6 +14,7 @@ import type { ChecklistMessage, NewSignoffEvent, ProjectRecord, SignoffEvent } f
 import { parseSignoff, type SignoffRequest } from './signoff-parse.ts';
 import { decideSignoff, type ItemDecision } from '../model/signoff-decision.ts';
 import type { Attachment } from '../../core/message.ts';
+import type { OutgoingFile } from '../../core/transport.ts';
 import { alreadyKept, DEFAULT_EVIDENCE_MAX_BYTES, keepEvidence, linksIn, withoutLinks } from './evidence.ts';
 
 interface Target {
@@ -145,6 +146,16 @@ async function apply(ctx: Ctx, env: ReadinessEnv, t: Target, r: Request): Promis
   const user = ctx.msg.user;
   const keptBefore = await store.listEvidence(project.id);
   const carries = !!(r.attachments?.length || r.links?.length);
+  // What other features make of what an item confirms (the training plan for 5.2-17), by item id.
+  const made = new Map<string, OutgoingFile>();
+  if (r.req.kind === 'confirm' && env.itemEvidence) {
+    try {
+      const byRule = await env.itemEvidence(project);
+      for (const item of env.template.items) for (const rule of item.rules) if (byRule.has(rule) && !made.has(item.id)) made.set(item.id, byRule.get(rule)!);
+    } catch (err) {
+      log.warn('bot-made evidence unavailable', { projectId: project.id, err });
+    }
+  }
   const mine = auditRole(project, user.id);
   const d = decideSignoff({
     kind: r.req.kind,
@@ -156,6 +167,7 @@ async function apply(ctx: Ctx, env: ReadinessEnv, t: Target, r: Request): Promis
     adminId: project.adminId,
     evidenced: evidencedSeqs(keptBefore),
     carriesEvidence: carries,
+    botEvidenceFor: new Set(made.keys()),
     // The bot stopped between the sign-off and its evidence and the message came again: the evidence goes to that confirm now.
     unfinished: (state) =>
       carries &&
@@ -236,7 +248,7 @@ async function apply(ctx: Ctx, env: ReadinessEnv, t: Target, r: Request): Promis
   // Evidence belongs to the events written; fetching it never undoes them.
   const evidence =
     r.req.kind === 'confirm'
-      ? await keepEvidence(ctx, [...written, ...attach.map((a) => a.event)], r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang, { at, role: mine, via: r.via, text: r.text, rulebookVersion: ctx.deps.rulebook.version }, keptBefore)
+      ? await keepEvidence(ctx, [...written, ...attach.map((a) => a.event)], r.attachments ?? [], r.links ?? [], env.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES, lang, { at, role: mine, via: r.via, text: r.text, rulebookVersion: ctx.deps.rulebook.version }, keptBefore, made)
       : { lines: [], stored: new Set<number>() };
   const seqOf = new Map<string, number>([...written.map((e) => [e.itemId, e.seq] as const), ...attach.map((a) => [a.item.id, a.event.seq] as const)]);
   // Acknowledged only now that it is written.

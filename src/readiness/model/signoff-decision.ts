@@ -35,6 +35,8 @@ export interface SignoffInput {
   evidenced: Set<number>;
   /** This request carries a file, an image or a link. */
   carriesEvidence: boolean;
+  /** Items for which the bot itself keeps a snapshot of what is confirmed (the training plan: ReadinessEnv.itemEvidence). */
+  botEvidenceFor?: ReadonlySet<string>;
   /** This very message confirmed `e` before and some of what it carries was not kept (a crash between the two). */
   unfinished(e: SignoffEvent): boolean;
 }
@@ -56,7 +58,8 @@ export function decideSignoff(input: SignoffInput): SignoffDecision {
     const state = input.states.get(item.id);
     if (input.kind === 'confirm') {
       const pending = !!state && item.evidence === 'required' && !input.evidenced.has(state.seq);
-      if (state && !(pending && input.carriesEvidence) && !input.unfinished(state)) return { kind: 'skip', n, item, why: pending ? 'needs-evidence' : 'confirmed', event: state };
+      const carries = input.carriesEvidence || !!input.botEvidenceFor?.has(item.id);
+      if (state && !(pending && carries) && !input.unfinished(state)) return { kind: 'skip', n, item, why: pending ? 'needs-evidence' : 'confirmed', event: state };
       if (item.confirm !== 'anyone' && !input.roles.includes(item.confirm)) return { kind: 'refuse', n, item, why: 'role' };
       return state ? { kind: 'attach', n, item, event: state } : { kind: 'write', n, item };
     }

@@ -17,7 +17,7 @@ export const CSV_COLUMNS = ['seq', 'projectId', 'action', 'itemId', 'itemText', 
 export const FORMULA_START = /^[\s\u00a0\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 
 /** RFC 4180, with a leading ' on cells a spreadsheet would run as a formula. */
-function cell(v: unknown): string {
+export function csvCell(v: unknown): string {
   let s = v === undefined || v === null ? '' : String(v);
   if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -41,6 +41,6 @@ function value(e: SignoffEvent, c: (typeof CSV_COLUMNS)[number], evidence: Pick<
 }
 
 export function signoffsCsv(events: SignoffEvent[], evidence: Pick<EvidenceRecord, 'signoffSeq' | 'name' | 'sha256' | 'source' | 'url' | 'status' | 'reason'>[] = []): string {
-  const rows = [CSV_COLUMNS.join(','), ...events.map((e) => CSV_COLUMNS.map((c) => cell(value(e, c, evidence))).join(','))];
+  const rows = [CSV_COLUMNS.join(','), ...events.map((e) => CSV_COLUMNS.map((c) => csvCell(value(e, c, evidence))).join(','))];
   return rows.join('\r\n') + '\r\n';
 }
