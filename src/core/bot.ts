@@ -43,6 +43,11 @@ export interface Ctx {
   threadFiles(thread: string, since: Date): Promise<ThreadFileMessage[]>;
   /** Puts a file into the chat, in the thread of the message (Transport.upload); UploadError('unsupported') where the platform has none. */
   upload(file: OutgoingFile): Promise<{ messageId: string }>;
+  /**
+   * A reply only the sender sees (an exam answer's receipt, one's own score): Transport.privately
+   * in a group; a plain reply in a direct chat, or where the platform has no such message.
+   */
+  privately(card: Card): Promise<{ messageId: string }>;
 }
 
 /** A handler returns true when the message was its to handle; the first one that does wins. */
@@ -99,6 +104,10 @@ export function createBot(deps: BotDeps, handlers: Handler[]): Bot {
           if (!t.upload) throw new UploadError('unsupported', `${msg.chat.platform} cannot carry files`);
           return t.upload({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, file, { key: key(), retry: msg.redelivered });
         },
+        privately: (card) =>
+          t.privately && msg.chat.chatType === 'group'
+            ? t.privately({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo, userId: msg.user.id }, card, { key: key(), retry: msg.redelivered })
+            : t.reply({ chat: msg.chat, messageId: msg.messageId, replyTo: msg.replyTo }, card, { key: key(), retry: msg.redelivered }),
       };
       for (const h of handlers) if (await h(ctx)) return;
     },

@@ -112,4 +112,11 @@ export interface Transport {
    * message; rejects with UploadError only. Absent: the platform carries no files.
    */
   upload?(to: ReplyTarget, file: OutgoingFile, opts?: SendOptions): Promise<{ messageId: string }>;
+  /**
+   * A card in the group that only `userId` sees (Slack chat.postEphemeral, in the thread of `to`;
+   * Feishu "仅特定人可见的消息卡片", POST /open-apis/ephemeral/v1/send). Neither platform takes an
+   * idempotency key for these: work done again shows it again, to that person only. Absent:
+   * Ctx.privately falls back to a reply.
+   */
+  privately?(to: ReplyTarget & { userId: string }, card: Card, opts?: SendOptions): Promise<{ messageId: string }>;
 }

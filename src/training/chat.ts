@@ -204,15 +204,17 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       const d = out.result;
       if (!d.ok) return void (await ctx.reply(note(say(lang, '考试未结束', 'Exam not ended'), mdText(d.why[lang]), 'warning')));
       log.info('training exam ended', { projectId: p.id, no: cmd.no, by: me.id, answered: out.session.exam?.results?.length });
-      await ctx.post(resultsCard(out.session, lang));
+      // The group sees the counts; who ended it (one who runs the session) gets every score, privately.
+      await ctx.post(resultsCard(out.session, lang, undefined, true));
+      await ctx.privately(resultsCard(out.session, lang));
       return;
     }
     case 'exam-results': {
       const s = await store.getSession(p.id, cmd.no);
       if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
       if (!s.exam) return void (await ctx.reply(note(say(lang, '还没有考试', 'No exam yet'), say(lang, `培训 #${s.no} 还没有开始考试。`, `Session #${s.no} has no exam yet.`), 'info')));
-      // Nobody sees another's score except those who run the session.
-      await ctx.reply(resultsCard(s, lang, mayPlan(p, me.id) ? undefined : msg.user));
+      // Nobody sees another's score except those who run the session; a score is said privately.
+      await ctx.privately(resultsCard(s, lang, mayPlan(p, me.id) ? undefined : msg.user));
       return;
     }
     default: {
@@ -375,12 +377,13 @@ export function examButtonHandler(): Handler {
       return true;
     }
     const d = out.result;
+    // Only the person answering sees what came of it (a private card where the platform has one).
     if (!d.ok) {
-      await ctx.reply(note(say(lang, '答案未记录', 'Answer not kept'), mdText(d.why[lang]), 'warning'));
+      await ctx.privately(note(say(lang, '答案未记录', 'Answer not kept'), mdText(d.why[lang]), 'warning'));
       return true;
     }
     ctx.deps.log.info('training exam answer', { projectId: p.id, no: a.no, user: m.user.id, q: a.q, outcome: d.outcome });
-    await ctx.reply(answerNote(d.outcome === 'changed' ? 'changed' : d.outcome === 'same' ? 'same' : 'answered', out.session, a.q ?? 0, m.user, lang));
+    await ctx.privately(answerNote(d.outcome === 'changed' ? 'changed' : d.outcome === 'same' ? 'same' : 'answered', out.session, a.q ?? 0, m.user, lang));
     return true;
   };
 }

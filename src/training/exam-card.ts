@@ -58,7 +58,8 @@ export function answerNote(outcome: 'answered' | 'changed' | 'same', s: Session,
 }
 
 /** The scores: everyone for those who run the session; `only` one person's own otherwise. */
-export function resultsCard(s: Session, lang: Lang, only?: UserRef): Card {
+/** `only`: that person's own score; `summary`: the counts alone (what the group sees when the exam ends). */
+export function resultsCard(s: Session, lang: Lang, only?: UserRef, summary = false): Card {
   const e = s.exam!;
   const results = e.results ?? [];
   const blocks: Block[] = [];
@@ -69,7 +70,8 @@ export function resultsCard(s: Session, lang: Lang, only?: UserRef): Card {
       ? say(lang, `**${nameMd(s)}**:${mdText(e.bank.title.zh)},及格线 ${e.bank.passMark}%。${results.length} 人作答,**${passed}** 人通过。`, `**${nameMd(s)}**: ${mdText(e.bank.title.en)}, pass mark ${e.bank.passMark}%. ${results.length} answered, **${passed}** passed.`)
       : say(lang, `**${nameMd(s)}** 的考试还在进行(${Object.keys(e.answers).length} 人已作答),结束后才有成绩。`, `The exam of **${nameMd(s)}** is still open (${Object.keys(e.answers).length} have answered); scores come when it ends.`),
   });
-  if (e.closedAt) {
+  if (e.closedAt && summary) blocks.push({ type: 'context', md: say(lang, '各人成绩只给本人和培训负责人看:「@机器人 考试成绩 N」私下回复。', "Scores are for each person and those who run the session: \"@bot exam results N\" answers privately.") });
+  else if (e.closedAt) {
     const shown = only ? results.filter((r) => r.userId === only.id) : results;
     if (only && !shown.length) blocks.push({ type: 'text', md: say(lang, `${personMd(only)} 没有作答。`, `${personMd(only)} did not answer.`) });
     else if (shown.length)

@@ -3,6 +3,7 @@ import { fixedClock } from '../../src/core/clock.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { cliRun } from '../helpers/cli.ts';
 import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
+import { slackAction, slackEvent } from '../helpers/slack.ts';
 
 /**
  * Exams (issue 15, third slice) end to end through fake Feishu with a fake clock: a session,
@@ -66,31 +67,43 @@ describe('training exam through Feishu', () => {
     const examId: string = exam[0]!.response.data.message_id;
     const answer = (q: number, c: number, u: string) => click({ type: 'training', op: 'answer', no: 1, q, c }, examId, u);
 
+    // Only the person answering sees the receipt: Feishu's 仅特定人可见 card, to them, in the group.
+    const lastPrivate = (userId: string) => {
+      const mine = app.feishu.ephemeral().filter((e) => e.userId === userId && e.chatId === chatId);
+      return JSON.stringify(mine.at(-1)?.card);
+    };
+    const repliesBefore = sent().filter((c) => c.kind === 'reply').length;
     // ou_a: a wrong first answer changed, then all right (A B B A A); ou_b: two right of five.
     await answer(0, 2, 'ou_a');
-    expect(lastReply()).toContain('答了第 1 题');
-    expect(lastReply()).not.toContain('<at id=all>');
+    expect(lastPrivate('ou_a')).toContain('答了第 1 题');
+    expect(lastPrivate('ou_a')).not.toContain('<at id=all>');
     await answer(0, 0, 'ou_a');
-    expect(lastReply()).toContain('改了第 1 题');
+    expect(lastPrivate('ou_a')).toContain('改了第 1 题');
     for (const [q, c] of [[1, 1], [2, 1], [3, 0], [4, 0]]) await answer(q!, c!, 'ou_a');
     for (const [q, c] of [[0, 0], [1, 1], [2, 0]]) await answer(q!, c!, 'ou_b');
     await answer(0, 0, 'ou_x');
-    expect(lastReply()).toContain('的人参加考试');
+    expect(lastPrivate('ou_x')).toContain('的人参加考试');
+    // Nothing of the answering reached the group.
+    expect(sent().filter((c) => c.kind === 'reply')).toHaveLength(repliesBefore);
 
     await say('@bot 考试成绩 1', 'ou_pm');
-    expect(lastReply()).toContain('结束后才有成绩');
+    expect(lastPrivate('ou_pm')).toContain('结束后才有成绩');
     await say('@bot 结束考试 1', 'ou_pm');
+    // The group sees the counts only; whoever ended it gets every score, privately.
     const results = JSON.stringify(posts('考试成绩 · 培训 #1').at(-1)!.card);
     expect(results).toContain('2 人作答,**1** 人通过');
-    expect(results).toContain('5/5(100%) 通过');
-    expect(results).toContain('2/5(40%) 未通过');
-    expect(results).not.toContain('<at id=all>');
-    expect(results).not.toContain('](http');
+    expect(results).not.toContain('5/5');
+    expect(results).not.toContain('2/5');
+    const all = lastPrivate('ou_pm');
+    expect(all).toContain('5/5(100%) 通过');
+    expect(all).toContain('2/5(40%) 未通过');
+    expect(all).not.toContain('<at id=all>');
+    expect(all).not.toContain('](http');
     await answer(1, 0, 'ou_b');
-    expect(lastReply()).toContain('考试已经结束');
+    expect(lastPrivate('ou_b')).toContain('考试已经结束');
     await say('@bot 考试成绩 1', 'ou_b');
-    expect(lastReply()).toContain('2/5(40%)');
-    expect(lastReply()).not.toContain('5/5');
+    expect(lastPrivate('ou_b')).toContain('2/5(40%)');
+    expect(lastPrivate('ou_b')).not.toContain('5/5');
 
     // The training report: the session's counts, the exam, the rules the plan keeps or not.
     await say('@bot 培训报告', 'ou_b');
@@ -137,9 +150,9 @@ describe('training exam through Feishu', () => {
     await say('@bot 开始考试 2', 'ou_pm');
     const exam2Id: string = posts('考试 · 培训 #2')[0]!.response.data.message_id;
     await click({ type: 'training', op: 'answer', no: 2, q: 0, c: 0 }, exam2Id, 'ou_a');
-    expect(lastReply()).toContain('答了第 1 题');
+    expect(lastPrivate('ou_a')).toContain('答了第 1 题');
     await click({ type: 'training', op: 'answer', no: 2, q: 0, c: 0 }, exam2Id, 'ou_b');
-    expect(lastReply()).toContain('只有看过录播培训 &#35;2 的人');
+    expect(lastPrivate('ou_b')).toContain('只有看过录播培训 &#35;2 的人');
     await say('@bot 签到情况 2', 'ou_pm');
     await say('@bot 培训报告', 'ou_pm');
     expect(lastReply()).toContain('远程:视频会议 0 场、录播 1 场,签到 1');
@@ -155,5 +168,57 @@ describe('training exam through Feishu', () => {
     expect(events.filter((e) => e.action === 'training-checkin' && e.detail?.startsWith('已观看')).map((e) => `${e.userId} ${e.detail}`)).toEqual(['ou_a 已观看录播,未报名']);
     const verify = await cliRun(app.env, ['audit', 'verify']);
     expect(verify.code).toBe(0);
+  }, 60_000);
+});
+
+describe('training exam through Slack, in English', () => {
+  it('answers by button get an ephemeral receipt for the one answering; the scores go to each privately, the channel sees the counts', async () => {
+    const clock = fixedClock('2026-12-01T01:00:00Z');
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_ENCRYPT_KEY: '' } });
+    const app = t;
+    const channel = 'C0EXAM';
+    const send = async (text: string, user: string) => {
+      expect((await app.postSlack(slackEvent({ text, channel, user }))).status).toBe(200);
+      await app.idle();
+    };
+    const valueOf = (blocks: { type: string; elements?: { value?: string }[] }[], op: string) =>
+      blocks.flatMap((b) => (b.type === 'actions' ? b.elements! : [])).map((e) => e.value).find((v) => v?.includes(`"${op}"`)) as string;
+    const press = async (value: string, messageTs: string, user: string) => {
+      expect((await app.postSlack(slackAction({ value, messageTs, channel, user }))).status).toBe(200);
+      await app.idle();
+    };
+    const posted = (title: string) => app.slack.sent().filter((c) => c.api === 'chat.postMessage' && JSON.stringify(c.blocks).includes(title));
+    const ephemeralTo = (user: string) => app.slack.sent().filter((c) => c.api === 'chat.postEphemeral' && c.body.user === user);
+
+    await send('@bot bind project Rollout go-live 2026-12-20 tz Asia/Shanghai', 'U0ADMIN');
+    await send('@bot new training 12-10 14:00-16:00 staff cap 10 at Room 3', 'U0ADMIN');
+    const card = posted('Training sign-up #1')[0]!;
+    const cardTs = card.response?.ts as string;
+    clock.set(new Date('2026-12-10T13:55:00+08:00'));
+    for (const u of ['U0A', 'U0B']) await press(valueOf(card.blocks, 'checkin'), cardTs, u);
+    clock.set(new Date('2026-12-10T15:40:00+08:00'));
+    await send('@bot start exam 1', 'U0ADMIN');
+    const exam = posted('Exam · session #1')[0]!;
+    const examTs = exam.response?.ts as string;
+    const answer = (q: number, c: number) => JSON.stringify({ type: 'training', op: 'answer', no: 1, q, c });
+    const before = app.slack.sent().filter((c) => c.api === 'chat.postMessage').length;
+    for (const [q, c] of [[0, 0], [1, 1], [2, 1], [3, 0], [4, 0]]) await press(answer(q!, c!), examTs, 'U0A');
+    await press(answer(0, 1), examTs, 'U0B');
+    // Receipts to each, in the exam's channel and thread, and nothing new in the channel.
+    expect(ephemeralTo('U0A')).toHaveLength(5);
+    expect(ephemeralTo('U0A')[0]!.body).toMatchObject({ channel, user: 'U0A' });
+    expect(JSON.stringify(ephemeralTo('U0A')[0]!.blocks)).toContain('question 1');
+    expect(ephemeralTo('U0B')).toHaveLength(1);
+    expect(app.slack.sent().filter((c) => c.api === 'chat.postMessage')).toHaveLength(before);
+
+    await send('@bot end exam 1', 'U0ADMIN');
+    const results = JSON.stringify(posted('Exam results · session #1').at(-1)!.blocks);
+    expect(results).toContain('2 answered, *1* passed');
+    expect(results).not.toContain('5/5');
+    expect(JSON.stringify(ephemeralTo('U0ADMIN').at(-1)!.blocks)).toContain('5/5 (100%) passed');
+    await send('@bot exam results 1', 'U0B');
+    const own = JSON.stringify(ephemeralTo('U0B').at(-1)!.blocks);
+    expect(own).toContain('0/5 (0%) not passed');
+    expect(own).not.toContain('5/5');
   }, 60_000);
 });

@@ -42,6 +42,11 @@ export class FakeFeishu extends RecordingServer {
     return this.calls.filter(isMessageCall).filter((c) => c.status === 200 && !this.repeats.has(c)).map(describe);
   }
 
+  /** Cards sent with POST /open-apis/ephemeral/v1/send: who alone sees each, in which chat. */
+  ephemeral(): { userId: string; chatId: string; card: any }[] {
+    return this.calls.filter((c) => c.method === 'POST' && c.path === '/open-apis/ephemeral/v1/send' && c.status === 200).map((c) => ({ userId: c.body.open_id, chatId: c.body.chat_id, card: c.body.card }));
+  }
+
   /** Waits for `count` successful message calls and returns them all. */
   async waitSent(count = 1, timeoutMs = 5000) {
     await this.waitFor((c) => isMessageCall(c) && c.status === 200, count, timeoutMs);
@@ -101,6 +106,11 @@ export class FakeFeishu extends RecordingServer {
       return ok(create ? { message_id: messageId, chat_id: c.body?.receive_id } : { message_id: messageId });
     }
     if (c.method === 'PATCH' && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(c.path)) return ok();
+    // 仅特定人可见的消息卡片: chat_id, open_id, msg_type interactive, card (an object, not a string).
+    if (c.method === 'POST' && c.path === '/open-apis/ephemeral/v1/send') {
+      if (!c.body?.chat_id || !c.body?.open_id || c.body?.msg_type !== 'interactive' || typeof c.body?.card !== 'object') return { status: 400, body: { code: 99992402, msg: 'field validation failed' } };
+      return ok({ message_id: `om_eph_${++this.n}` });
+    }
     const res = c.method === 'GET' && c.path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
     if (res) {
       const r = this.resources.get(decodeURIComponent(res[2]!));
