@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { cardText } from '../src/core/card.ts';
+import { sessionCard } from '../src/training/card.ts';
+import { decideChange, decideCreate } from '../src/training/decide.ts';
 import { Session, type CheckIn } from '../src/training/model.ts';
+import { reminderCard } from '../src/training/notice-card.ts';
+import { shanghaiProject } from './support/fixtures.ts';
 import { parseTrainingCommand } from '../src/training/parse.ts';
 import { factLine, ruleFacts, trainingReport } from '../src/training/report-model.ts';
 
@@ -93,5 +98,29 @@ describe('the training goal (a go-live criterion)', () => {
     expect(parseTrainingCommand('取消培训目标', '2026-12-01')).toEqual({ kind: 'goal', lang: 'zh', audience: 'all' });
     expect(parseTrainingCommand('设置培训目标 150%', '2026-12-01')).toMatchObject({ kind: 'invalid', error: expect.stringContaining('用法:设置培训目标') });
     expect(parseTrainingCommand('培训目标怎么定', '2026-12-01')).toMatchObject({ kind: 'invalid' });
+  });
+});
+
+describe("the attendees' duty and the exercises (5.2-16)", () => {
+  const p = shanghaiProject({ roles: [{ userId: 'ou_pm', role: 'vendor-pm' }] });
+  const st = { at: '2026-12-01T09:00:00+08:00', via: 'reply' as const, platform: 'feishu' as const, evidenceMessageId: 'om_1', text: 'cmd' };
+  const cal = { isWorkingDay: () => true };
+  it('are read from the command, kept on the session, shown on its card and in the reminders, and a change is audited', () => {
+    const cmd = parseTrainingCommand('新建培训 12-10 14:00-16:00 普通员工 上限40 地点 三楼 职责 回部门给同事讲一遍 **务必** 练习 https://x.example/ex.pdf', '2026-12-01');
+    expect(cmd).toMatchObject({ kind: 'create', draft: { duty: '回部门给同事讲一遍 **务必**', exercises: 'https://x.example/ex.pdf', delivery: { kind: 'onsite', place: '三楼' } } });
+    if (cmd?.kind !== 'create') return;
+    const d = decideCreate(p, 1, cmd.draft, { id: 'ou_pm' }, st, cal, '2026-12-01T09:00');
+    if (!d.ok) throw new Error(d.why.en);
+    expect(d.session).toMatchObject({ duty: '回部门给同事讲一遍 **务必**', exercises: 'https://x.example/ex.pdf' });
+    const card = sessionCard(p, d.session, { open: true, checks: true }).blocks.map((b) => ('md' in b ? b.md : '')).join('\n');
+    expect(card).toContain('📌 学员职责: 回部门给同事讲一遍 \\*\\*务必\\*\\*'); // people's text is data
+    expect(card).toContain('📝 课前练习: https://x.example/ex.pdf');
+    expect(cardText(reminderCard(p, d.session, 'remind-day', 'zh'))).toContain('课前练习: https://x.example/ex.pdf');
+    const ch = parseTrainingCommand('修改培训 1 职责 写一份部门操作说明', '2026-12-01');
+    if (ch?.kind !== 'change') throw new Error('not a change');
+    const c = decideChange(p, d.session, ch.patch, { id: 'ou_pm' }, st, cal, '2026-12-01T09:00');
+    if (!c.ok) throw new Error(c.why.en);
+    expect(c.events.map((e) => e.detail)).toEqual(['职责 回部门给同事讲一遍 **务必** → 写一份部门操作说明']);
+    expect(parseTrainingCommand(`新建培训 12-10 14:00-16:00 普通员工 地点 三楼 职责 ${'长'.repeat(301)}`, '2026-12-01')).toMatchObject({ kind: 'invalid', error: expect.stringContaining('职责最多 300 个字') });
   });
 });

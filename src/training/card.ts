@@ -89,6 +89,12 @@ const checkCountsMd = (s: Session, lang: Lang) => {
   return say(lang, `已签到 **${ins.length}**${walkIns ? `(未报名 ${walkIns})` : ''} · 课堂确认 **${second}**`, `Checked in **${ins.length}**${walkIns ? ` (${walkIns} not signed up)` : ''} · second check **${second}**`);
 };
 
+/** 5.2-16: the attendees' duty and the exercises published with the notice, when the session has them (people's text: mdText). */
+export const dutyLines = (s: Pick<Session, 'duty' | 'exercises'>, lang: Lang): string[] => [
+  ...(s.duty ? [`📌 ${say(lang, '学员职责', 'Your duty')}: ${mdText(s.duty)}`] : []),
+  ...(s.exercises ? [`📝 ${say(lang, '课前练习', 'Exercises before the session')}: ${mdText(s.exercises)}`] : []),
+];
+
 /** The session with its sign-up buttons (接龙): capacity, who signed up, how many wait. */
 export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions): Card {
   const lang = p.lang;
@@ -99,6 +105,7 @@ export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions)
     `📍 ${mdText(deliveryWords(s.delivery, lang))}`,
     `🎤 ${say(lang, '讲师', 'trainer')}: ${TRAINER_LABEL[s.trainer][lang]}`,
     `🪑 ${seatsMd(s, lang)}`,
+    ...dutyLines(s, lang),
     ...(s.delivery.kind !== 'recorded' && !s.cancelled ? [checksMd(s, lang)] : []),
     ...(s.checkIns.length ? [`🧾 ${checkCountsMd(s, lang)}`] : []),
   ];

@@ -61,6 +61,10 @@ export interface SessionDraft {
   overrideReason?: string;
   /** 签到码 必须 / code required: check-in needs the code the trainer's screen shows (on site only). */
   codeRequired?: boolean;
+  /** 职责 … / duty …: what the attendees must do (5.2-16). */
+  duty?: string;
+  /** 练习 … / exercises …: published with the notice (5.2-16). */
+  exercises?: string;
 }
 export type SessionPatch = Partial<SessionDraft>;
 
@@ -160,6 +164,8 @@ export function decideCreate(p: ProjectRecord, no: number, d: SessionDraft, acto
       trainer: d.trainer ?? 'vendor',
       capacity,
       codeRequired: d.codeRequired ?? false,
+      ...(d.duty ? { duty: d.duty } : {}),
+      ...(d.exercises ? { exercises: d.exercises } : {}),
       ...(o.override ? { override: o.override } : {}),
       createdBy: actor.id,
       createdAt: st.at,
@@ -206,6 +212,8 @@ export function decideChange(p: ProjectRecord, s: Session, patch: SessionPatch, 
       ...(patch.delivery ? { delivery: patch.delivery } : {}),
       ...(patch.trainer ? { trainer: patch.trainer } : {}),
       ...(patch.codeRequired !== undefined ? { codeRequired: patch.codeRequired } : {}),
+      ...(patch.duty !== undefined ? { duty: patch.duty } : {}),
+      ...(patch.exercises !== undefined ? { exercises: patch.exercises } : {}),
       start: `${date}T${patch.from ?? s.start.slice(11)}`,
       end: `${date}T${patch.to ?? s.end.slice(11)}`,
       capacity,

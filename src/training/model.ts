@@ -75,6 +75,10 @@ export const Session = z.strictObject({
   /** 5.3-4: the vendor hands training over to the customer's own administrators. */
   trainer: z.enum(['vendor', 'customer-admin']),
   capacity: z.number().int().positive(),
+  /** 5.2-16 (attendees who only listen): the attendee's duty, e.g. teach their department afterwards; shown on the card and in the reminders. */
+  duty: z.string().min(1).max(300).optional(),
+  /** 5.2-16: the exercises published with the notice (text, or a link to them); shown on the card and in the reminders. */
+  exercises: z.string().min(1).max(500).optional(),
   /** Above MAX_SESSION_SIZE only with a reason, audited. */
   override: z.strictObject({ by: z.string().min(1), reason: z.string().min(5) }).optional(),
   signedUp: z.array(z.string()).default([]),

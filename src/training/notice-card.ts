@@ -5,7 +5,7 @@ import { sourceLine } from '../qa/present.ts';
 import type { Rulebook } from '../rulebook/model.ts';
 import { roleLabel } from '../readiness/model/roles.ts';
 import type { ProjectRecord } from '../store/records.ts';
-import { checkButtons, checksMd, nameMd, whenMd } from './card.ts';
+import { checkButtons, checksMd, nameMd, whenMd, dutyLines } from './card.ts';
 import { MANAGER_GRACE_MIN, type NoticeKind, type Session } from './model.ts';
 import { deliveryWords, type Lang } from './words.ts';
 import { say } from '../core/reply.ts';
@@ -31,6 +31,7 @@ export function reminderCard(p: ProjectRecord, s: Session, kind: Extract<NoticeK
     `🕒 ${whenMd(s, lang)} (${mdText(p.timeZone)})`,
     `📍 ${mdText(deliveryWords(s.delivery, lang))}`,
     ...(s.delivery.kind !== 'recorded' ? [checksMd(s, lang)] : []),
+    ...dutyLines(s, lang),
     `${say(lang, '已报名', 'Signed up')} (${s.signedUp.length}): ${s.signedUp.map(mention).join(' ')}`,
   ];
   const blocks: Block[] = [{ type: 'text', md: lines.join('\n') }];

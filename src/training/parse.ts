@@ -45,8 +45,8 @@ export type TrainingCommand =
 
 export const USAGE = {
   create: {
-    zh: '用法:新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室(或 链接 https://… / 录播 https://…;可加 讲师 客户、标题 …、部门 …;超过 60 人加 超额原因 …,放在最后)',
-    en: 'usage: new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3 (or link https://… / recorded https://…; optionally trainer customer, title …, dept …; above 60 add override <reason>, last)',
+    zh: '用法:新建培训 12-10 14:00-16:00 中层管理 上限40 地点 三楼会议室(或 链接 https://… / 录播 https://…;可加 讲师 客户、标题 …、部门 …、职责 …(5.2-16:学员回去做什么)、练习 …(随通知发布的课前练习);超过 60 人加 超额原因 …,放在最后)',
+    en: 'usage: new training 12-10 14:00-16:00 middle-managers cap 40 at Room 3 (or link https://… / recorded https://…; optionally trainer customer, title …, dept …, duty … (5.2-16: what attendees must do), exercises … (published with the notice); above 60 add override <reason>, last)',
   },
   change: { zh: '用法:修改培训 3 上限50(可改日期、时间、对象、上限、地点/链接、讲师、标题、部门、签到码)', en: 'usage: change training 3 cap 50 (date, time, audience, cap, place/link, trainer, title, dept, code required / no code)' },
   goal: { zh: '用法:设置培训目标 90% 关键用户(对象可为 全部 / 高层领导 / 中层管理 / 普通员工 / 关键用户 / 管理员,默认关键用户);取消培训目标', en: 'usage: training goal 90% key-users (all / leaders / middle-managers / staff / key-users / admins; default key-users); clear training goal' },
@@ -71,7 +71,7 @@ function goalCommand(lang: Lang, percent: number, who: string | undefined): Trai
 
 export const LEVEL_WORDS = { zh: '高层领导 / 中层管理 / 普通员工 / 关键用户 / 管理员', en: 'leaders / middle-managers / staff / key-users / admins' };
 
-type Field = 'capacity' | 'place' | 'link' | 'recorded' | 'trainer' | 'title' | 'departments' | 'code' | 'reason';
+type Field = 'capacity' | 'place' | 'link' | 'recorded' | 'trainer' | 'title' | 'departments' | 'code' | 'duty' | 'exercises' | 'reason';
 /** Keywords, longest first within a field; Chinese ones may touch their value (上限40, 地点三楼). */
 const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['人数上限', 'capacity', 'zh'], ['上限', 'capacity', 'zh'], ['名额', 'capacity', 'zh'], ['人数', 'capacity', 'zh'],
@@ -82,6 +82,8 @@ const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['标题', 'title', 'zh'], ['主题', 'title', 'zh'],
   ['部门', 'departments', 'zh'],
   ['签到码', 'code', 'zh'],
+  ['学员职责', 'duty', 'zh'], ['职责', 'duty', 'zh'],
+  ['课前练习', 'exercises', 'zh'], ['练习', 'exercises', 'zh'],
   ['超额原因', 'reason', 'zh'], ['超额理由', 'reason', 'zh'], ['覆盖原因', 'reason', 'zh'],
   // Few English words, and none a place's name would start with ("at Room 3", "at Video Lab").
   ['capacity', 'capacity', 'en'], ['cap', 'capacity', 'en'], ['limit', 'capacity', 'en'],
@@ -93,6 +95,8 @@ const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['departments', 'departments', 'en'], ['dept', 'departments', 'en'],
   // Two words each, so "at Code Lab" stays a place.
   ['code required', 'code', 'en'], ['no code', 'code', 'en'],
+  ['duty', 'duty', 'en'],
+  ['exercises', 'exercises', 'en'], ['homework', 'exercises', 'en'],
   ['override', 'reason', 'en'],
 ];
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -220,6 +224,14 @@ function body(lang: Lang, rest: string, today: string, need: 'all' | 'some'): { 
         break;
       case 'departments':
         patch.departments = v.split(/\s*[,，、;；/]\s*/u).filter(Boolean);
+        break;
+      case 'duty':
+        if ([...v].length > 300) return bad('职责最多 300 个字', 'the duty is at most 300 characters');
+        patch.duty = v;
+        break;
+      case 'exercises':
+        if ([...v].length > 500) return bad('练习最多 500 个字', 'the exercises are at most 500 characters');
+        patch.exercises = v;
         break;
       case 'reason':
         patch.overrideReason = v;

@@ -76,5 +76,7 @@ export function changeWords(before: Session, after: Session, lang: Lang): string
   add('上限', 'limit', String(before.capacity), String(after.capacity));
   const code = (x: Session) => (x.codeRequired ? (lang === 'zh' ? '必须' : 'required') : lang === 'zh' ? '不需要' : 'not needed');
   add('签到码', 'check-in code', code(before), code(after));
+  add('职责', 'duty', before.duty ?? '-', after.duty ?? '-');
+  add('课前练习', 'exercises', before.exercises ?? '-', after.exercises ?? '-');
   return out;
 }
