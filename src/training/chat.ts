@@ -15,7 +15,7 @@ import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
 import { attendanceCard, checkNote, checkRefusedNote, codePageNote, watchedNote } from './room-card.ts';
 import { mdText } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
-import { decideAnswer, decideEndExam, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
+import { decideAnswer, decideEndExam, decideRetake, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
 import { answerNote, examCard, resultsCard } from './exam-card.ts';
 import { trainingReportCard } from './report-card.ts';
 import { factLine, goalFact, trainingReport } from './report-model.ts';
@@ -207,6 +207,17 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       // The group sees the counts; who ended it (one who runs the session) gets every score, privately.
       await ctx.post(resultsCard(out.session, lang, undefined, true));
       await ctx.privately(resultsCard(out.session, lang));
+      return;
+    }
+    case 'exam-retake': {
+      const st = stampOf(ctx, p.timeZone);
+      const out = await store.changeSession(p.id, cmd.no, (s) => write(decideRetake(p, s, me, st)));
+      if (!out) return void (await ctx.reply(notFound(lang, cmd.no)));
+      const d = out.result;
+      if (!d.ok) return void (await ctx.reply(note(say(lang, '补考未开始', 'Retake not started'), mdText(d.why[lang]), 'warning')));
+      const e = out.session.exam!;
+      log.info('training exam retake', { projectId: p.id, no: cmd.no, by: me.id, round: (e.rounds ?? []).length + 1 });
+      await ctx.post(examCard(out.session, e, lang, say(lang, `${mdText(me.name ?? me.id)} 开始了补考(第 ${(e.rounds ?? []).length + 1} 次):没通过的人再答一次。`, `${mdText(me.name ?? me.id)} started a retake (round ${(e.rounds ?? []).length + 1}): those who did not pass answer again.`)));
       return;
     }
     case 'exam-results': {

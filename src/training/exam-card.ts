@@ -7,6 +7,7 @@ import { LETTERS, type Exam } from './exam-model.ts';
 import type { Session } from './model.ts';
 import type { Lang } from './words.ts';
 import { say } from '../core/reply.ts';
+import { bestResults } from './exam.ts';
 
 /**
  * The exam's one renderer: the card with the questions as buttons (never the answer key), the
@@ -61,7 +62,9 @@ export function answerNote(outcome: 'answered' | 'changed' | 'same', s: Session,
 /** `only`: that person's own score; `summary`: the counts alone (what the group sees when the exam ends). */
 export function resultsCard(s: Session, lang: Lang, only?: UserRef, summary = false): Card {
   const e = s.exam!;
-  const results = e.results ?? [];
+  // Over every round: each person's best (a retake that passes counts).
+  const results = e.closedAt ? bestResults(e) : [];
+  const retakes = e.rounds?.length ?? 0;
   const blocks: Block[] = [];
   const passed = results.filter((r) => r.passed).length;
   blocks.push({
@@ -70,6 +73,7 @@ export function resultsCard(s: Session, lang: Lang, only?: UserRef, summary = fa
       ? say(lang, `**${nameMd(s)}**:${mdText(e.bank.title.zh)},及格线 ${e.bank.passMark}%。${results.length} 人作答,**${passed}** 人通过。`, `**${nameMd(s)}**: ${mdText(e.bank.title.en)}, pass mark ${e.bank.passMark}%. ${results.length} answered, **${passed}** passed.`)
       : say(lang, `**${nameMd(s)}** 的考试还在进行(${Object.keys(e.answers).length} 人已作答),结束后才有成绩。`, `The exam of **${nameMd(s)}** is still open (${Object.keys(e.answers).length} have answered); scores come when it ends.`),
   });
+  if (e.closedAt && retakes) blocks.push({ type: 'context', md: say(lang, `含 ${retakes} 次补考:每人取最好的一次。`, `Including ${retakes} retake${retakes > 1 ? 's' : ''}: each person's best round counts.`) });
   if (e.closedAt && summary) blocks.push({ type: 'context', md: say(lang, '各人成绩只给本人和培训负责人看:「@机器人 考试成绩 N」私下回复。', "Scores are for each person and those who run the session: \"@bot exam results N\" answers privately.") });
   else if (e.closedAt) {
     const shown = only ? results.filter((r) => r.userId === only.id) : results;

@@ -40,7 +40,13 @@ export type ExamBank = z.infer<typeof ExamBank>;
 /** The exam as kept on the session: the bank as it was at the start (so a changed file never rescores), the answers, the results once closed. */
 export const ExamResult = z.strictObject({ userId: z.string().min(1), correct: z.number().int().min(0), total: z.number().int().positive(), percent: z.number().int().min(0).max(100), passed: z.boolean() });
 export type ExamResult = z.infer<typeof ExamResult>;
+/** An earlier round of the exam (the first sitting, or a retake), closed, as it was scored. */
+export const ExamRound = z.strictObject({ startedBy: z.string().min(1), startedAt: z.string(), closedBy: z.string().min(1), closedAt: z.string(), results: z.array(ExamResult) });
+export type ExamRound = z.infer<typeof ExamRound>;
+
 export const Exam = z.strictObject({
+  /** Earlier rounds, oldest first: a retake (补考) moves the closed round here and opens a new one for those who did not pass. */
+  rounds: z.array(ExamRound).optional(),
   bank: ExamBank,
   startedBy: z.string().min(1),
   startedAt: z.string(),

@@ -76,6 +76,7 @@ export function decideAnswer(s: Session, actor: Person, q: number, choice: numbe
   if (e.closedAt) return refuse(`培训 #${s.no} 的考试已经结束,答案不能再改。`, `The exam of session #${s.no} has ended; answers can no longer change.`);
   const question = e.bank.questions[q];
   if (!question || choice < 0 || choice >= question.choices.length) return refuse('这道题或选项不存在。', 'No such question or choice.');
+  if (passedBefore(e, actor.id)) return refuse(`你已经通过了培训 #${s.no} 的考试,补考只给没通过的人。`, `You passed the exam of session #${s.no} already; the retake is for those who did not.`);
   if (!mayAnswer(s, actor.id))
     return refuse(s.delivery.kind === 'recorded' ? `只有看过录播培训 #${s.no} 的人(「已观看 ${s.no}」)参加考试。` : `只有签到了培训 #${s.no} 的人参加考试。`, s.delivery.kind === 'recorded' ? `Only those who watched session #${s.no} ("watched ${s.no}") take its exam.` : `Only those who checked in to session #${s.no} take its exam.`);
   const mine = e.answers[actor.id] ?? {};
@@ -100,6 +101,35 @@ export function scoreExam(e: Exam): ExamResult[] {
       return { userId, correct, total, percent, passed: percent >= e.bank.passMark };
     })
     .sort((x, y) => y.correct - x.correct || x.userId.localeCompare(y.userId));
+}
+
+/** Each person's best result over every closed round (a retake that passes counts), by user id. */
+export function bestResults(e: Exam): ExamResult[] {
+  const best = new Map<string, ExamResult>();
+  for (const r of [...(e.rounds ?? []).flatMap((x) => x.results), ...(e.results ?? [])]) {
+    const b = best.get(r.userId);
+    if (!b || (r.passed && !b.passed) || (r.passed === b.passed && r.correct > b.correct)) best.set(r.userId, r);
+  }
+  return [...best.values()].sort((x, y) => y.correct - x.correct || x.userId.localeCompare(y.userId));
+}
+
+/** Who may sit the retake: took part in the session, and has not passed a round yet. */
+const passedBefore = (e: Exam, userId: string) => (e.rounds ?? []).some((r) => r.results.some((x) => x.userId === userId && x.passed));
+
+/**
+ * 补考 N / retake exam N: once an exam has ended, a new round of the same bank for those who did
+ * not pass (and those who did not answer); the closed round is kept with its scores. Audited.
+ */
+export function decideRetake(p: ProjectRecord, s: Session, actor: Person, st: Stamp): ExamDecision {
+  if (!mayPlan(p, actor.id)) return notRunner();
+  const e = s.exam;
+  if (!e) return refuse(`培训 #${s.no} 还没有考过试:请「开始考试 ${s.no}」。`, `Session #${s.no} has had no exam: "start exam ${s.no}".`);
+  if (!e.closedAt || !e.results) return refuse(`培训 #${s.no} 的考试还在进行:先「结束考试 ${s.no}」。`, `The exam of session #${s.no} is still open: "end exam ${s.no}" first.`);
+  const round = { startedBy: e.startedBy, startedAt: e.startedAt, closedBy: e.closedBy ?? actor.id, closedAt: e.closedAt, results: e.results };
+  const next: Session = { ...s, exam: { rounds: [...(e.rounds ?? []), round], bank: e.bank, startedBy: actor.id, startedAt: st.at, answers: {} }, updatedAt: st.at };
+  const n = (e.rounds ?? []).length + 2;
+  const detail = p.lang === 'zh' ? `补考(第 ${n} 次):题库 ${e.bank.module},及格线 ${e.bank.passMark}%` : `retake (round ${n}): bank ${e.bank.module}, pass mark ${e.bank.passMark}%`;
+  return { ok: true, outcome: 'started', session: next, events: [trainingEvent(p, next, 'training-exam', actor, st, { detail })] };
 }
 
 /** 结束考试 N: closes the exam and keeps the scores; a training-exam event with the counts. */

@@ -40,6 +40,8 @@ export type TrainingCommand =
   /** 开始考试 3 [题库] / start exam 3 [bank], 结束考试 3 / end exam 3, 考试成绩 3 / exam results 3. */
   | { kind: 'exam-start'; lang: Lang; no: number; module?: string }
   | { kind: 'exam-end'; lang: Lang; no: number }
+  /** 补考 3 / retake exam 3: a new round for those who did not pass (exam.ts decideRetake). */
+  | { kind: 'exam-retake'; lang: Lang; no: number }
   | { kind: 'exam-results'; lang: Lang; no: number }
   | { kind: 'invalid'; lang: Lang; error: string };
 
@@ -289,6 +291,8 @@ export function parseTrainingCommand(text: string, today: string): TrainingComma
   if ((m = /^start (?:the )?exam\s*#?(\d{1,4})(?:\s+(?:bank\s+)?([a-z0-9][a-z0-9-]{0,39}))?$/iu.exec(s))) return { kind: 'exam-start', lang: 'en', no: Number(m[1]), ...(m[2] ? { module: m[2].toLowerCase() } : {}) };
   if ((m = /^(?:结束考试|考试结束)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'exam-end', lang: 'zh', no: Number(m[1]) };
   if ((m = /^(?:end|close) (?:the )?exam\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'exam-end', lang: 'en', no: Number(m[1]) };
+  if ((m = /^(?:补考|重考|开始补考)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'exam-retake', lang: 'zh', no: Number(m[1]) };
+  if ((m = /^(?:retake|re-?sit|start (?:the )?retake)(?: (?:the )?exam)?\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'exam-retake', lang: 'en', no: Number(m[1]) };
   if ((m = /^(?:考试成绩|成绩)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'exam-results', lang: 'zh', no: Number(m[1]) };
   if ((m = /^(?:exam results|exam scores|scores)\s*#?(\d{1,4})$/iu.exec(s))) return { kind: 'exam-results', lang: 'en', no: Number(m[1]) };
   if ((m = /^(?:签到情况|签到记录|签到名单|出勤|出勤情况|考勤)\s*#?(\d{1,4})$/u.exec(s))) return { kind: 'attendance', lang: 'zh', no: Number(m[1]) };

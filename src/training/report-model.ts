@@ -1,4 +1,5 @@
 import type { ProjectRecord } from '../store/records.ts';
+import { bestResults } from './exam.ts';
 import { attendanceOf, AUDIENCES, MAX_SESSION_SIZE, needsManager, type Audience, type Session } from './model.ts';
 
 /**
@@ -84,7 +85,7 @@ export function goalFigures(all: Session[], goal: NonNullable<ProjectRecord['tra
     const a = attendanceOf(s, now);
     for (const u of [...s.signedUp, ...a.walkIns]) invited.add(u);
     for (const u of a.stayed) stayed.add(u);
-    for (const r of s.exam?.results ?? []) if (r.passed) passed.add(r.userId);
+    for (const r of s.exam ? bestResults(s.exam) : []) if (r.passed) passed.add(r.userId);
   }
   const met = [...invited].filter((u) => stayed.has(u) && passed.has(u)).length;
   const reached = pct(met, invited.size);
@@ -98,7 +99,8 @@ const pct = (n: number, of: number) => (of ? Math.round((n / of) * 100) : 0);
 export function sessionFigures(s: Session, now: string): SessionFigures {
   const a = attendanceOf(s, now);
   const held = s.start <= now;
-  const results = s.exam?.results;
+  // Over every round: a retake that passes counts; while a retake is open, the rounds before it.
+  const results = s.exam && (s.exam.results || s.exam.rounds?.length) ? bestResults(s.exam) : undefined;
   return {
     no: s.no,
     title: s.title,

@@ -133,6 +133,25 @@ describe('training exam through Feishu', () => {
     await say('@bot 清单', 'ou_pm');
     expect(JSON.stringify(sent().filter((c) => JSON.stringify(c.card).includes('上线准备清单')).at(-1)!.card)).toContain('📊 ⚠️ 培训目标:受邀员工 50% 完成培训并通过考试,当前 0%(0/2)');
 
+    // A retake (补考) for those who did not pass: ou_a passed and is refused; ou_b passes now; each person's best counts.
+    await say('@bot 补考 1', 'ou_b');
+    expect(lastReply()).toContain('补考未开始');
+    await say('@bot 补考 1', 'ou_pm');
+    const retake = posts('考试 · 培训 #1').at(-1)!;
+    expect(JSON.stringify(retake.card)).toContain('开始了补考(第 2 次)');
+    const retakeId: string = retake.response.data.message_id;
+    await click({ type: 'training', op: 'answer', no: 1, q: 0, c: 0 }, retakeId, 'ou_a');
+    expect(lastPrivate('ou_a')).toContain('补考只给没通过的人');
+    for (const [q, c] of [[0, 0], [1, 1], [2, 1], [3, 0], [4, 0]]) await click({ type: 'training', op: 'answer', no: 1, q, c }, retakeId, 'ou_b');
+    await say('@bot 结束考试 1', 'ou_pm');
+    const after = JSON.stringify(posts('考试成绩 · 培训 #1').at(-1)!.card);
+    expect(after).toContain('2 人作答,**2** 人通过');
+    expect(after).toContain('含 1 次补考');
+    await say('@bot 考试成绩 1', 'ou_a');
+    expect(lastPrivate('ou_a')).toContain('5/5(100%) 通过');
+    await say('@bot 培训报告', 'ou_pm');
+    expect(lastReply()).toContain('考试通过 2/2');
+
     // A recorded video: no room, no check-in; 已观看 (the button, or typed) from its start, and the watchers take the exam.
     await say('@bot 新建培训 12-11 09:00-10:00 普通员工 上限10 录播 https://video.example.com/v/9', 'ou_pm');
     const recId: string = posts('培训报名 #2')[0]!.response.data.message_id;
@@ -162,6 +181,8 @@ describe('training exam through Feishu', () => {
     expect(events.filter((e) => e.action === 'training-exam').map((e) => `${e.userId} ${e.detail}`)).toEqual([
       'ou_pm 开始考试:题库 oa-basics,5 题,及格线 60%',
       'ou_pm 考试结束:题库 oa-basics,2 人作答,1 人通过(及格线 60%)',
+      'ou_pm 补考(第 2 次):题库 oa-basics,及格线 60%',
+      'ou_pm 考试结束:题库 oa-basics,1 人作答,1 人通过(及格线 60%)',
       'ou_pm 开始考试:题库 oa-basics,5 题,及格线 60%',
     ]);
     expect(events.filter((e) => e.action === 'training-goal').map((e) => `${e.userId} ${e.detail}`)).toEqual(['ou_pm 培训目标:普通员工 50%']);
