@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cardText } from '../src/core/card.ts';
 import { sessionCard } from '../src/training/card.ts';
 import { decideChange, decideCreate } from '../src/training/decide.ts';
+import { pickBank } from '../src/training/exam.ts';
+import { ExamBank } from '../src/training/exam-model.ts';
 import { Session, type CheckIn } from '../src/training/model.ts';
 import { reminderCard } from '../src/training/notice-card.ts';
 import { shanghaiProject } from './support/fixtures.ts';
@@ -122,5 +124,18 @@ describe("the attendees' duty and the exercises (5.2-16)", () => {
     if (!c.ok) throw new Error(c.why.en);
     expect(c.events.map((e) => e.detail)).toEqual(['职责 回部门给同事讲一遍 **务必** → 写一份部门操作说明']);
     expect(parseTrainingCommand(`新建培训 12-10 14:00-16:00 普通员工 地点 三楼 职责 ${'长'.repeat(301)}`, '2026-12-01')).toMatchObject({ kind: 'invalid', error: expect.stringContaining('职责最多 300 个字') });
+  });
+});
+
+describe('question banks per project', () => {
+  const q = [{ id: 'q', text: { zh: 'q', en: 'q' }, choices: [{ zh: 'a', en: 'a' }, { zh: 'b', en: 'b' }], answer: 'A' as const }];
+  const bank = (module: string, projects?: string[]) => ({ example: false, module, title: { zh: module, en: module }, passMark: 60, questions: q, ...(projects ? { projects } : {}) });
+  it('a project sees its own banks and those for every project, never another project\'s', () => {
+    const banks = [bank('common'), bank('acme-finance', ['feishu:oc_acme']), bank('beta-hr', ['slack:C_BETA'])];
+    expect(pickBank(banks, 'acme-finance', 'feishu:oc_acme')).toMatchObject({ module: 'acme-finance' });
+    expect(pickBank(banks, 'beta-hr', 'feishu:oc_acme')).toMatchObject({ zh: expect.stringContaining('没有题库 "beta-hr"') });
+    expect(pickBank(banks, undefined, 'slack:C_OTHER')).toMatchObject({ module: 'common' }); // the only one it sees
+    expect(pickBank(banks, undefined, 'feishu:oc_acme')).toMatchObject({ en: expect.stringContaining('There are 2 banks') });
+    expect(() => ExamBank.parse({ ...bank('x'), projects: [] })).toThrow();
   });
 });

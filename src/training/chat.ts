@@ -186,7 +186,7 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       return;
     }
     case 'exam-start': {
-      const bank = pickBank(env.examBanks ?? [], cmd.module);
+      const bank = pickBank(env.examBanks ?? [], cmd.module, p.id);
       if (!('questions' in bank)) return void (await ctx.reply(note(say(lang, '考试未开始', 'Exam not started'), mdText(bank[lang]), 'warning')));
       const st = stampOf(ctx, p.timeZone);
       const out = await store.changeSession(p.id, cmd.no, (s) => write(decideStartExam(p, s, bank, me, st, now)));

@@ -23,6 +23,8 @@ export const ExamBank = z
     /** A sample the customer replaces (shown on the exam card). */
     example: z.boolean().default(false),
     module: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -'),
+    /** The projects (ids as `npm run cli -- signoffs` lists them) this bank is for; absent: every project's. */
+    projects: z.array(z.string().min(1)).min(1).optional(),
     title: Text,
     /** Percent of right answers needed to pass. */
     passMark: z.number().int().min(1).max(100),

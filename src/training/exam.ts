@@ -44,8 +44,12 @@ export type ExamDecision = Refused | { ok: true; outcome: ExamOutcome; session: 
 const refuse = (zh: string, en: string): Refused => ({ ok: false, why: { zh, en } });
 const notRunner = () => refuse(`只有${whoMay(PLANNER_ROLES, 'zh')}可以开始或结束考试。`, `Only the ${whoMay(PLANNER_ROLES, 'en')} can start or end an exam.`);
 
-/** The bank a start names, or the only one there is; or why not. */
-export function pickBank(banks: readonly ExamBank[], module: string | undefined): ExamBank | Said {
+/**
+ * The bank a start names, or the only one there is; or why not. With `projectId`, only the
+ * banks for that project (its own, named by `projects`, and those for every project).
+ */
+export function pickBank(all: readonly ExamBank[], module: string | undefined, projectId?: string): ExamBank | Said {
+  const banks = projectId === undefined ? all : all.filter((b) => !b.projects || b.projects.includes(projectId));
   if (module) {
     const b = banks.find((x) => x.module === module);
     return b ?? { zh: `没有题库 "${module}"。题库有:${banks.map((x) => x.module).join('、') || '(无)'}。`, en: `No question bank "${module}". The banks: ${banks.map((x) => x.module).join(', ') || '(none)'}.` };
