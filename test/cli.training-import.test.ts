@@ -138,6 +138,8 @@ describe('npm run cli -- training import', () => {
         '    place: Room 3',
         '    capacity: 12',
         '    code: true',
+        '    duty: teach your department afterwards',
+        '    exercises: https://x.example/ex.pdf',
         '',
       ].join('\n'),
     );
@@ -147,7 +149,7 @@ describe('npm run cli -- training import', () => {
     const [sessions, trail] = await look(file, async (x) => [await x.listSessions(P), await x.listSignoffs(P)] as const);
     expect(sessions).toMatchObject([
       { no: 1, title: 'Approvals, sending back', audience: 'middle', departments: ['Finance', 'HR'], delivery: { kind: 'recorded', link: 'https://video.example.com/v/9' }, trainer: 'customer-admin', capacity: 60 },
-      { no: 2, title: '管理员培训', audience: 'admins', departments: ['IT部', '信息中心'], delivery: { kind: 'onsite', place: 'Room 3' }, capacity: 12, codeRequired: true },
+      { no: 2, title: '管理员培训', audience: 'admins', departments: ['IT部', '信息中心'], delivery: { kind: 'onsite', place: 'Room 3' }, capacity: 12, codeRequired: true, duty: 'teach your department afterwards', exercises: 'https://x.example/ex.pdf' },
     ]);
     expect(trail.map((e) => e.text)).toEqual(['[cli] training import plan.yaml sessions[0]', '[cli] training import plan.yaml sessions[1]']);
     expect(verifyChain(P, trail).ok).toBe(true);

@@ -18,7 +18,7 @@ import { parseTrainingCommand } from './parse.ts';
  */
 
 /** The columns (CSV header) and keys (YAML) of a session. */
-export const IMPORT_COLUMNS = ['title', 'audience', 'departments', 'start', 'end', 'place', 'link', 'recorded', 'trainer', 'capacity', 'code', 'override'] as const;
+export const IMPORT_COLUMNS = ['title', 'audience', 'departments', 'start', 'end', 'place', 'link', 'recorded', 'trainer', 'capacity', 'code', 'duty', 'exercises', 'override'] as const;
 export type Column = (typeof IMPORT_COLUMNS)[number];
 
 /** CSV headers as people write them (case, spaces, `_` and `-` ignored), in English or Chinese. */
@@ -34,6 +34,8 @@ const HEADER_ALIASES: Record<string, Column> = {
   trainer: 'trainer', 讲师: 'trainer',
   capacity: 'capacity', cap: 'capacity', limit: 'capacity', 上限: 'capacity', 人数上限: 'capacity',
   code: 'code', coderequired: 'code', 签到码: 'code',
+  duty: 'duty', 职责: 'duty', 学员职责: 'duty',
+  exercises: 'exercises', homework: 'exercises', 练习: 'exercises', 课前练习: 'exercises',
   override: 'override', overridereason: 'override', reason: 'override', 超额原因: 'override',
 };
 const headerKey = (h: string) => h.normalize('NFKC').trim().toLowerCase().replace(/[\s_-]+/g, '');
@@ -175,6 +177,8 @@ export const YamlSession = z.strictObject({
   trainer: z.string().optional(),
   capacity: z.number().int().positive().optional(),
   code: z.boolean().optional(),
+  duty: z.string().optional(),
+  exercises: z.string().optional(),
   override: z.string().optional(),
 });
 export const YamlFile = z.strictObject({ sessions: z.array(z.unknown()).min(1) });
@@ -341,6 +345,12 @@ export function draftOf(row: RawRow): { draft: SessionDraft; problems: [] } | { 
     else if (FALSE.test(String(code))) draft.codeRequired = false;
     else bad('code', `"${String(code)}" is not true or false`);
   }
+
+  // 5.2-16: the attendees' duty and the exercises published with the notice.
+  const duty = text('duty');
+  if (duty !== undefined) [...duty].length > 300 ? bad('duty', 'at most 300 characters') : (draft.duty = duty);
+  const exercises = text('exercises');
+  if (exercises !== undefined) [...exercises].length > 500 ? bad('exercises', 'at most 500 characters') : (draft.exercises = exercises);
 
   const override = text('override');
   if (override !== undefined) draft.overrideReason = override;
