@@ -3,7 +3,7 @@ import type { ReadinessEnv } from '../readiness/env.ts';
 import type { Handler } from '../core/bot.ts';
 import { mdText } from '../core/markdown.ts';
 import { UploadError } from '../core/transport.ts';
-import { notBound } from '../readiness/chat/project.ts';
+import { notBound } from '../readiness/views/not-bound.ts';
 import { projectIdOf } from '../readiness/model/project-id.ts';
 import { generateReport, type ReportFormat, type ReportKind } from './index.ts';
 

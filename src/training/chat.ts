@@ -2,7 +2,7 @@ import type { Ctx, Handler } from '../core/bot.ts';
 import type { ActionMessage, TextMessage } from '../core/message.ts';
 import type { Stamp } from '../readiness/model/authority.ts';
 import { DEFAULT_TIME_ZONE, projectIdOf } from '../readiness/model/project-id.ts';
-import { personOf } from '../readiness/chat/roles.ts';
+import { personOf } from '../readiness/model/authority.ts';
 import type { WorkCalendar } from '../calendar/calendar.ts';
 import { isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
 import type { ProjectRecord } from '../store/records.ts';

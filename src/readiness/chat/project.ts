@@ -4,19 +4,16 @@ import type { TextMessage } from '../../core/message.ts';
 import { signoffsCard, statusLine, countdown } from '../views/checklist-card.ts';
 import { note, say, type Lang } from '../../core/reply.ts';
 import type { ReadinessEnv } from '../env.ts';
+import { notBound } from '../views/not-bound.ts';
 import { DEFAULT_POST_TIME, DEFAULT_TIME_ZONE, projectIdOf } from '../model/project-id.ts';
 import { daysBetween, isoWithOffset, localDate } from '../../calendar/dates.ts';
 import { checkAudit } from '../../store/audit-check.ts';
 import type { ProjectRecord } from '../../store/records.ts';
 import { parseProjectCommand, type ProjectCommand } from './project-commands.ts';
 import { mayConfigure } from '../model/roles.ts';
-import { answerRole, changeRoles, personOf, roleReply } from './roles.ts';
-import { decideSetRole } from '../model/authority.ts';
+import { answerRole, changeRoles, roleReply } from './roles.ts';
+import { decideSetRole, personOf } from '../model/authority.ts';
 
-
-/** The reply to a project command in a group with no project. */
-export const notBound = (lang: Lang) =>
-  note(say(lang, '本群还没有绑定项目', 'No project in this chat yet'), say(lang, '先 @机器人 绑定项目 <名称> 上线日期 <YYYY-MM-DD>', 'First: @bot bind project <name> go-live <YYYY-MM-DD>'), 'warning');
 
 const notAllowed = (lang: Lang, p: ProjectRecord) =>
   note(

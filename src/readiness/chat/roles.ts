@@ -2,11 +2,11 @@ import type { Ctx, Handler } from '../../core/bot.ts';
 import type { Card } from '../../core/card.ts';
 import { cardText } from '../../core/card.ts';
 import { mdText, mention, personMd } from '../../core/markdown.ts';
-import type { Incoming, UserRef } from '../../core/message.ts';
+import type { UserRef } from '../../core/message.ts';
 import { note, say, type Lang } from '../../core/reply.ts';
 import { isoWithOffset } from '../../calendar/dates.ts';
 import type { ProjectRecord, Role } from '../../store/records.ts';
-import { decideAcceptRole, decideDeclineRole, type Person, type RoleDecision, type Stamp } from '../model/authority.ts';
+import { decideAcceptRole, decideDeclineRole, personOf, type Person, type RoleDecision, type Stamp } from '../model/authority.ts';
 import { roleLabel, sideOf } from '../model/roles.ts';
 
 /**
@@ -15,7 +15,6 @@ import { roleLabel, sideOf } from '../model/roles.ts';
  * buttons only the person named may use.
  */
 
-export const personOf = (m: Incoming): Person => ({ id: m.user.id, ...(m.user.name ? { name: m.user.name } : {}), ...(m.user.org ? { org: m.user.org } : {}) });
 
 export function stampOf(ctx: Ctx, timeZone: string): Stamp {
   const m = ctx.msg;

@@ -1,5 +1,6 @@
 import type { NewSignoffEvent, ProjectRecord, Role, RoleAction, RoleGrant, RoleHolder } from '../../store/records.ts';
 import { mdText } from '../../core/markdown.ts';
+import type { Incoming } from '../../core/message.ts';
 import { auditRole, roleLabel, sideOf } from './roles.ts';
 
 /**
@@ -21,6 +22,9 @@ export interface Person {
   /** The organisation the platform says they belong to; undefined where it cannot tell. */
   org?: string;
 }
+
+/** The person who sent a message or pressed a button, as decisions see them (name and organisation when the platform gave them). */
+export const personOf = (m: Pick<Incoming, 'user'>): Person => ({ id: m.user.id, ...(m.user.name ? { name: m.user.name } : {}), ...(m.user.org ? { org: m.user.org } : {}) });
 
 /** Where and how a change was asked for: copied into its audit event. */
 export interface Stamp {
