@@ -6,6 +6,8 @@ import { PG_SKIP, assertPostgresReachable } from './helpers/postgres.ts';
 import { REPLICA_ADMIN_TOKEN, startReplicas, type Replicas } from './helpers/replicas.ts';
 import { decideCreate, decideSignUp, type TrainingDecision } from '../src/training/decide.ts';
 import { shanghaiProject } from './support/fixtures.ts';
+import { loadExamBanks } from '../src/training/exam.ts';
+import { Session } from '../src/training/model.ts';
 
 // 09:05 in Shanghai on Tuesday 2026-09-29; the session is in December.
 const MORNING = '2026-09-29T01:05:00Z';
@@ -121,4 +123,43 @@ describe.skipIf(PG_SKIP)('training reminders and the 5.3-5 warning on two replic
     for (const n of s.notices) expect(await rr.store.getPost(projectId, n.slot)).toMatchObject({ status: 'sent', messageId: n.messageId });
     expect(verifyChain(projectId, trail)).toMatchObject({ ok: true });
   });
+});
+
+describe.skipIf(PG_SKIP)('exam answers on two replicas of one PostgreSQL', () => {
+  beforeAll(assertPostgresReachable);
+
+  it('keeps every answer when eight people answer five questions at once through both replicas', async () => {
+    const chatId = 'oc_exam_rep';
+    const projectId = `feishu:${chatId}`;
+    const bank = loadExamBanks('data/training')[0]!;
+    const people = Array.from({ length: 8 }, (_, i) => `ou_e${i}`);
+    r = await startReplicas(2, {
+      clock: fixedClock(MORNING),
+      seed: async (s) => {
+        await s.putProject(shanghaiProject({ id: projectId, chatId, goLive: '2026-12-20', roles: [{ userId: 'ou_pm', role: 'vendor-pm', declared: true }] }));
+        // A held session everyone checked in to, its exam open (written as the decisions write them).
+        await s.addSession(projectId, (no) => ({
+          result: no,
+          session: Session.parse({
+            id: `${projectId}#${no}`, projectId, no, title: '关键用户培训', audience: 'key-users', delivery: { kind: 'onsite', place: 'A' }, start: '2026-09-29T08:00', end: '2026-09-29T09:00', trainer: 'vendor', capacity: 10,
+            signedUp: people, checkIns: people.map((userId) => ({ userId, kind: 'check-in', at: '2026-09-29T07:55:00+08:00', signedUp: true })),
+            exam: { bank, startedBy: 'ou_pm', startedAt: '2026-09-29T09:00:00+08:00', answers: {} },
+          }),
+        }));
+      },
+    });
+    const rr = r;
+    const token = rr.env.FEISHU_VERIFICATION_TOKEN;
+    const post = (i: number, payload: unknown) => {
+      const q = feishuRequest(payload, { encryptKey: rr.env.FEISHU_ENCRYPT_KEY, timestamp: Math.floor(Date.parse(MORNING) / 1000) });
+      return fetch(`${rr.apps[i]!.url}/feishu/events`, { method: 'POST', headers: q.headers, body: q.body });
+    };
+    const clicks = people.flatMap((u, k) => bank.questions.map((_, q) => ({ u, q, c: (k + q) % 2, i: (k + q) % 2 })));
+    const res = await Promise.all(clicks.map(({ u, q, c, i }) => post(i, feishuCardAction({ value: { type: 'training', op: 'answer', no: 1, q, c }, token, messageId: 'om_exam_card', chatId, userId: u }))));
+    expect(res.map((x) => x.status)).toEqual(clicks.map(() => 200));
+    await rr.idle();
+    const s = (await rr.store.getSession(projectId, 1))!;
+    for (const { u, q, c } of clicks) expect(s.exam!.answers[u]![bank.questions[q]!.id]).toBe(c);
+    expect(Object.keys(s.exam!.answers)).toHaveLength(people.length);
+  }, 60_000);
 });
