@@ -16,7 +16,7 @@ import { MAX_SESSION_SIZE } from '../training/model.ts';
 import { whenWords } from '../training/words.ts';
 import type { CliContext } from './context.ts';
 
-export const TRAINING_HELP = 'training import --project <id> FILE.csv|FILE.yaml [--dry-run]   plan training sessions from a file, as 新建培训 does in chat (all rows or none)';
+export const TRAINING_HELP = 'training import --project <id> FILE.csv|FILE.yaml [--dry-run]   plan training sessions from a file, as 新建培训 does in chat (all rows or none); training results --project <id> --session <n> FILE.csv   an external exam\'s results';
 
 const USAGE = `usage: npm run cli -- training import --project <id> FILE [--dry-run]
   FILE       a CSV file (a header row; UTF-8, with or without BOM) or a YAML file (sessions: [ … ])
@@ -33,7 +33,7 @@ interface Options {
 
 function options(args: string[]): Options | string {
   const [sub, ...rest] = args;
-  if (sub !== 'import') return sub ? `unknown training command "${sub}"` : '';
+  if (sub !== 'import') return sub ? `unknown training command "${sub}" (import or results)` : '';
   let project: string | undefined;
   let file: string | undefined;
   let dryRun = false;
@@ -79,6 +79,7 @@ const operator = () => {
  * other writing commands do (with lowdb, not while the bot holds the file); --dry-run only reads.
  */
 export async function trainingCommand(args: string[], ctx: CliContext): Promise<number> {
+  if (args[0] === 'results') return (await import('./training-results.ts')).trainingResultsCommand(args.slice(1), ctx);
   const opts = options(args);
   if (typeof opts === 'string') {
     ctx.err(`${opts ? `${opts}\n` : ''}${USAGE}`);

@@ -61,3 +61,14 @@ export const Exam = z.strictObject({
   messageId: z.string().optional(),
 });
 export type Exam = z.infer<typeof Exam>;
+
+/** An exam held outside the bot (a paper test, another system), its results imported from a CSV file by the CLI. */
+export const ExternalExam = z.strictObject({
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  passMark: z.number().int().min(1).max(100),
+  importedBy: z.string().min(1),
+  importedAt: z.string(),
+  results: z.array(ExamResult).min(1),
+});
+export type ExternalExam = z.infer<typeof ExternalExam>;

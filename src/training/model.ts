@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Exam } from './exam-model.ts';
+import { Exam, ExternalExam } from './exam-model.ts';
 
 /**
  * Training sessions (rulebook 5.2 上线前培训准备, 5.3 用户使用培训) as pure decisions: each takes
@@ -93,6 +93,8 @@ export const Session = z.strictObject({
   cancelled: z.boolean().default(false),
   /** The exam after the session (exam.ts): its bank as at the start, the answers, the scores once closed. */
   exam: Exam.optional(),
+  /** Results of an exam held outside the bot, imported from a CSV (exam-results.ts): counted with the bot's own rounds. */
+  externalExam: ExternalExam.optional(),
   createdBy: z.string().optional(),
   /** ISO 8601 with the project's offset. */
   createdAt: z.string().optional(),

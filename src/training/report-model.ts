@@ -1,5 +1,5 @@
 import type { ProjectRecord } from '../store/records.ts';
-import { bestResults } from './exam.ts';
+import { sessionResults } from './exam-results.ts';
 import { attendanceOf, AUDIENCES, MAX_SESSION_SIZE, needsManager, type Audience, type Session } from './model.ts';
 
 /**
@@ -85,7 +85,7 @@ export function goalFigures(all: Session[], goal: NonNullable<ProjectRecord['tra
     const a = attendanceOf(s, now);
     for (const u of [...s.signedUp, ...a.walkIns]) invited.add(u);
     for (const u of a.stayed) stayed.add(u);
-    for (const r of s.exam ? bestResults(s.exam) : []) if (r.passed) passed.add(r.userId);
+    for (const r of sessionResults(s)) if (r.passed) passed.add(r.userId);
   }
   const met = [...invited].filter((u) => stayed.has(u) && passed.has(u)).length;
   const reached = pct(met, invited.size);
@@ -99,8 +99,9 @@ const pct = (n: number, of: number) => (of ? Math.round((n / of) * 100) : 0);
 export function sessionFigures(s: Session, now: string): SessionFigures {
   const a = attendanceOf(s, now);
   const held = s.start <= now;
-  // Over every round: a retake that passes counts; while a retake is open, the rounds before it.
-  const results = s.exam && (s.exam.results || s.exam.rounds?.length) ? bestResults(s.exam) : undefined;
+  // Over every round (a retake that passes counts; while a retake is open, the rounds before it) and an imported external exam.
+  const all = sessionResults(s);
+  const results = all.length || s.externalExam ? all : undefined;
   return {
     no: s.no,
     title: s.title,
@@ -119,7 +120,7 @@ export function sessionFigures(s: Session, now: string): SessionFigures {
     stayed: a.stayed.length,
     left: a.phase === 'over' ? a.unconfirmed.length : 0,
     ...(needsManager(s) ? { managerPresent: a.managers.length > 0 } : {}),
-    ...(s.exam ? { exam: { closed: !!results, taken: results ? results.length : Object.keys(s.exam.answers).length, passed: results ? results.filter((r) => r.passed).length : 0 } } : {}),
+    ...(s.exam || s.externalExam ? { exam: { closed: !!results, taken: results ? results.length : Object.keys(s.exam?.answers ?? {}).length, passed: results ? results.filter((r) => r.passed).length : 0 } } : {}),
   };
 }
 
