@@ -11,8 +11,11 @@ import { filterSignoffs, projectBody, readFilter } from './dashboard.ts';
 import { projectOverview } from './project-overview.ts';
 import { portfolioBody, readPortfolioQuery } from './portfolio.ts';
 import { projectTrend } from './trend-chart.ts';
-import { trainingBody } from './training-page.ts';
-import { localDate, localTime } from '../calendar/dates.ts';
+import { trainingBody, trainingHref } from './training-page.ts';
+import { sessionCard } from '../training/card.ts';
+import { decideCreate, type TrainingDecision } from '../training/decide.ts';
+import { draftFromForm } from '../training/web-form.ts';
+import { isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
 import { guarded, safeNext } from './guard.ts';
 import type { Raw } from './html.ts';
 import { pickLang, t } from './i18n.ts';
@@ -144,7 +147,48 @@ export function webRoutes(): RouteModule {
       const lang = pickLang(ctx);
       const p = await projectOr404(ctx);
       const at = clock.now();
-      render(ctx, 'dashboard', `${t(lang).trTitle} · ${p.name}`, trainingBody(lang, p, await store.listSessions(p.id), `${localDate(at, p.timeZone)}T${localTime(at, p.timeZone)}`));
+      const created = Number(ctx.query.created);
+      const outcome = Number.isInteger(created) && created > 0 ? { created, ...(ctx.query.announced === '0' ? { announced: false } : {}) } : {};
+      render(ctx, 'dashboard', `${t(lang).trTitle} · ${p.name}`, trainingBody(lang, p, await store.listSessions(p.id), `${localDate(at, p.timeZone)}T${localTime(at, p.timeZone)}`, outcome));
+    }));
+
+    // Planning a session on the page (issue 15): the chat's decision (decideCreate, as the project's
+    // admin: whoever passed the dashboard's access holds ADMIN_TOKEN), its audit events, and the
+    // sign-up card posted in the project's group; a refusal (5.2-10 above 60 without a reason, a
+    // past start, …) is shown on the page and writes nothing. Same-origin only (guard.ts).
+    router.post('/dashboard/projects/:id/training', guarded(access, 'page', async (ctx) => {
+      const lang = pickLang(ctx);
+      const p = await projectOr404(ctx);
+      const at = clock.now();
+      const now = `${localDate(at, p.timeZone)}T${localTime(at, p.timeZone)}`;
+      const again = async (error: string) => {
+        ctx.status = 400;
+        render(ctx, 'dashboard', `${t(lang).trTitle} · ${p.name}`, trainingBody(lang, p, await store.listSessions(p.id), now, { error }));
+      };
+      const read = draftFromForm(formBody(ctx));
+      if ('error' in read) return again(read.error[lang]);
+      const actor = { id: 'web', name: lang === 'zh' ? '仪表板' : 'dashboard' };
+      const st = { at: isoWithOffset(at, p.timeZone), via: 'web' as const, platform: p.platform, evidenceMessageId: `web:${at.getTime()}`, text: '[dashboard] plan a session', rulebookVersion: bot.deps.rulebook.version };
+      const cal = { isWorkingDay: (d: string) => calendar.isWorkingDay(d, p.timeZone) };
+      const out = await store.addSession(p.id, (no) => {
+        const d = decideCreate({ ...p, adminId: actor.id }, no, read.draft, actor, st, cal, now);
+        return d.ok ? { result: d as TrainingDecision, session: d.session, events: d.events } : { result: d as TrainingDecision };
+      });
+      const d = out.result;
+      if (!d.ok) {
+        const e = d.rule ? bot.deps.rulebook.byId.get(d.rule) : undefined;
+        return again(`${d.why[lang]}${e?.kind === 'risk' ? ` ${e.id}: ${e.countermeasure[lang]}` : ''}`);
+      }
+      const s = out.session!;
+      let announced = true;
+      try {
+        const head = [lang === 'zh' ? `仪表板新建了培训 #${s.no},请点「报名」。` : `Session #${s.no} was planned on the dashboard: press "Sign up".`];
+        await bot.transport(p.platform).post({ platform: p.platform, chatId: p.chatId, chatType: 'group' }, sessionCard(p, s, { open: true, checks: true, head }), { key: `training-web:${p.id}:${s.no}` });
+      } catch (err) {
+        announced = false;
+        bot.deps.log.warn('a session planned on the dashboard could not be announced in the group', { projectId: p.id, no: s.no, err });
+      }
+      ctx.redirect(`${trainingHref(p.id)}?created=${s.no}${announced ? '' : '&announced=0'}#plan-created`);
     }));
 
     router.get('/dashboard/projects/:id/signoffs.csv', guarded(access, 'api', async (ctx) => {

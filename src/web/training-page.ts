@@ -1,5 +1,5 @@
 import type { ProjectRecord } from '../store/store.ts';
-import { attendanceOf, audienceLabel, type Session } from '../training/model.ts';
+import { attendanceOf, audienceLabel, type Session, AUDIENCES } from '../training/model.ts';
 import { factLine, ruleFacts, sessionFigures, trainingReport, type GroupFigures, type SessionFigures } from '../training/report-model.ts';
 import { TRAINER_LABEL, whenWords } from '../training/words.ts';
 import { projectHref } from './dashboard.ts';
@@ -110,12 +110,52 @@ ${a.phase === 'over' ? line('left', tr.trLeft, a.unconfirmed) : line('unconfirme
  * The page's body. `sessions`: the project's, cancelled ones included; `now`: the project's local
  * time ("2026-12-10T17:00"), the moment the figures are for.
  */
-export function trainingBody(lang: Lang, p: ProjectRecord, sessions: Session[], now: string): Raw {
+/** What came of the form (the route redirects with ?created=N[&announced=0], or renders a refusal). */
+export interface PlanOutcome {
+  created?: number;
+  announced?: boolean;
+  /** A refusal in the page's language (people's text inside is escaped by `html`). */
+  error?: string;
+}
+
+/** The form that plans a session as 新建培训 does (src/training/web-form.ts reads it; POST, same-origin only). */
+function planForm(lang: Lang, p: ProjectRecord, today: string): Raw {
+  const zh = lang === 'zh';
+  const opt = (v: string, label: string) => html`<option value="${v}">${label}</option>`;
+  return html`<h2 id="plan">${zh ? '新建培训' : 'Plan a session'}</h2>
+<form method="post" action="${trainingHref(p.id)}" class="plan-form" id="plan-form">
+<label>${zh ? '日期' : 'Date'} <input type="date" name="date" required min="${today}"></label>
+<label>${zh ? '开始' : 'From'} <input type="time" name="from" required></label>
+<label>${zh ? '结束' : 'To'} <input type="time" name="to" required></label>
+<label>${zh ? '对象' : 'Audience'} <select name="audience" required>${AUDIENCES.map((a) => opt(a, audienceLabel[a][lang]))}</select></label>
+<label>${zh ? '方式' : 'Delivery'} <select name="delivery">${opt('onsite', zh ? '现场' : 'on site')}${opt('video', zh ? '视频会议' : 'video meeting')}${opt('recorded', zh ? '录播' : 'recording')}</select></label>
+<label>${zh ? '地点或链接' : 'Place or link'} <input name="where" required maxlength="500"></label>
+<label>${zh ? '讲师' : 'Trainer'} <select name="trainer">${opt('vendor', zh ? '实施方' : 'vendor')}${opt('customer-admin', zh ? '客户管理员' : "customer's admin")}</select></label>
+<label>${zh ? '上限' : 'Capacity'} <input type="number" name="capacity" min="1" value="60"></label>
+<label>${zh ? '标题' : 'Title'} <input name="title" maxlength="100"></label>
+<label>${zh ? '部门' : 'Departments'} <input name="departments" placeholder="${zh ? '财务部、人事部' : 'Finance, HR'}"></label>
+<label>${zh ? '学员职责(5.2-16)' : "Attendees' duty (5.2-16)"} <input name="duty" maxlength="300"></label>
+<label>${zh ? '课前练习(5.2-16)' : 'Exercises (5.2-16)'} <input name="exercises" maxlength="500"></label>
+<label><input type="checkbox" name="code"> ${zh ? '现场签到需签到码' : 'on site, check-in needs the code'}</label>
+<label>${zh ? '超过 60 人的原因(5.2-10)' : 'Reason for more than 60 (5.2-10)'} <input name="override" maxlength="300"></label>
+<button type="submit" class="btn">${zh ? '新建并在群里发报名卡片' : 'Plan it and post the sign-up card in the group'}</button>
+</form>`;
+}
+
+export function trainingBody(lang: Lang, p: ProjectRecord, sessions: Session[], now: string, outcome: PlanOutcome = {}): Raw {
   const tr = t(lang);
+  const zh = lang === 'zh';
+  const said = outcome.error
+    ? html`<p class="state-overdue" id="plan-error">⛔ ${outcome.error}</p>`
+    : outcome.created
+      ? html`<p id="plan-created">✅ ${zh ? `已新建培训 #${outcome.created}` : `Session #${outcome.created} planned`}${outcome.announced === false ? (zh ? ',但没能在群里发出报名卡片:请在群里 @机器人 培训 ' : ', but its sign-up card could not be posted in the group: in the group, @bot training ') + String(outcome.created) : zh ? ',报名卡片已发到群里。' : '; its sign-up card is in the group.'}</p>`
+      : '';
   const head = html`<p class="training-page"><a href="${projectHref(p.id)}">← ${p.name}</a></p>
 <h1>${tr.trTitle} · ${p.name}</h1>
-<p class="muted" id="as-of">${fill(tr.trAsOf, { at: `${now.replace('T', ' ')} (${p.timeZone})` })}</p>`;
-  if (!sessions.length) return html`${head}<p class="muted" id="no-sessions">${tr.trNone}</p>`;
+<p class="muted" id="as-of">${fill(tr.trAsOf, { at: `${now.replace('T', ' ')} (${p.timeZone})` })}</p>
+${said}`;
+  const form = planForm(lang, p, now.slice(0, 10));
+  if (!sessions.length) return html`${head}<p class="muted" id="no-sessions">${tr.trNone}</p>${form}`;
   const r = trainingReport(sessions, now, p.trainingGoal);
   const all = [...sessions].sort((a, b) => a.no - b.no);
   const figures = new Map(r.sessions.map((f) => [f.no, f]));
@@ -148,5 +188,6 @@ ${r.byAudience.length ? groupTable('levels', tr.trLevel, r.byAudience.map((g) =>
 ${r.byDepartment.length ? groupTable('departments', tr.trDept, r.byDepartment.map((g) => ({ label: g.department, g })), tr) : html`<p class="muted">${tr.trNoDept}</p>`}
 <h2 id="attendance">${tr.trAttendance}</h2>
 <p class="muted">${tr.trAttendanceHint}</p>
-${all.map((s) => attendanceDetail(p, s, now, lang))}`;
+${all.map((s) => attendanceDetail(p, s, now, lang))}
+${form}`;
 }

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { feishuTextEvent } from '../helpers/feishu.ts';
+
+/**
+ * Planning a session on the dashboard's training page (issue 15, "created ... on the project's
+ * dashboard page"): the chat's decision, its audit event via web, the sign-up card posted in the
+ * group through fake Feishu; a refusal shown on the page with nothing written; same-origin only.
+ */
+
+const ADMIN_TOKEN = 'admin-token-TEST-1234-0123456789abcdef';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('planning a training session on the dashboard', () => {
+  it('creates it as 新建培训 would, posts its card in the group, and refuses above 60 without a reason', async () => {
+    const clock = fixedClock('2026-12-01T01:00:00Z');
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    expect((await app.postFeishu(feishuTextEvent({ text: '@bot 绑定项目 ACME OA 上线日期 2026-12-20', token, chatId: 'oc_web', senderId: 'ou_admin' }), { timestamp: Math.floor(clock.now().getTime() / 1000) })).status).toBe(200);
+    await app.idle();
+    const path = `/dashboard/projects/${encodeURIComponent('feishu:oc_web')}/training`;
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const form = (over: Record<string, string> = {}) =>
+      new URLSearchParams({ date: '2026-12-10', from: '14:00', to: '16:00', audience: 'middle', delivery: 'onsite', where: '三楼会议室', trainer: 'customer-admin', capacity: '40', title: '审批流程', departments: '财务部、人事部', duty: '回部门给同事讲一遍', exercises: 'https://x.example/ex.pdf', ...over }).toString();
+    const post = (body: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { method: 'POST', redirect: 'manual', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+
+    const page0 = await (await fetch(`${app.url}${path}`, { headers: auth })).text();
+    expect(page0).toContain('id="plan-form"');
+
+    const res = await post(form());
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${path}?created=1#plan-created`);
+    await app.idle();
+    const card = app.feishu.sent().find((c) => c.kind === 'create' && JSON.stringify(c.card).includes('培训报名 #1'))!;
+    expect(JSON.stringify(card.card)).toContain('仪表板新建了培训 &#35;1');
+    expect(JSON.stringify(card.card)).toContain('学员职责: 回部门给同事讲一遍');
+    expect(card.body.receive_id).toBe('oc_web');
+    const shown = await (await fetch(`${app.url}${path}?created=1`, { headers: auth })).text();
+    expect(shown).toContain('已新建培训 #1,报名卡片已发到群里');
+    const s = (await app.app.bot.deps.store.getSession('feishu:oc_web', 1))!;
+    expect(s).toMatchObject({ title: '审批流程', audience: 'middle', trainer: 'customer-admin', capacity: 40, departments: ['财务部', '人事部'], duty: '回部门给同事讲一遍', delivery: { kind: 'onsite', place: '三楼会议室' } });
+    const trail = await app.app.bot.deps.store.listSignoffs('feishu:oc_web');
+    expect(trail.at(-1)).toMatchObject({ action: 'training-create', via: 'web', userId: 'web' });
+
+    // Above 60 with no reason: refused on the page with 5.2-10's countermeasure; nothing written, nothing posted.
+    const posts = app.feishu.sent().length;
+    const refused = await post(form({ capacity: '80' }));
+    expect(refused.status).toBe(400);
+    const text = await refused.text();
+    expect(text).toContain('id="plan-error"');
+    expect(text).toContain('5.2-10: 单场培训人员控制在60人以下');
+    expect(await app.app.bot.deps.store.getSession('feishu:oc_web', 2)).toBeUndefined();
+    expect(app.feishu.sent()).toHaveLength(posts);
+    // A bad form says what is wrong; a cross-site post is refused before anything is read.
+    expect(await (await post(form({ where: 'ftp://x', delivery: 'video' }))).text()).toContain('链接须为 http(s) 地址');
+    expect((await post(form(), { origin: 'http://evil.example' })).status).toBe(403);
+    expect(await app.app.bot.deps.store.getSession('feishu:oc_web', 2)).toBeUndefined();
+  }, 30_000);
+});
