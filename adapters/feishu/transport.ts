@@ -124,6 +124,16 @@ export function feishuTransport(client: Client, log: Logger, policy?: RetryPolic
       return { messageId: res.data?.message_id ?? '' };
     },
     /**
+     * POST /open-apis/ephemeral/v1/send: a card in the group only `userId` sees (permission
+     * im:message or im:message:send_as_bot; ordinary groups only, not topic groups). It has no uuid.
+     */
+    async privately(to, card) {
+      const res = await send('feishu ephemeral', { chatId: to.chat.chatId, userId: to.userId }, to.chat.chatId, 'interactive', async () =>
+        check((await client.request({ method: 'POST', url: '/open-apis/ephemeral/v1/send', data: { chat_id: to.chat.chatId, open_id: to.userId, msg_type: 'interactive', card: renderFeishuCard(card) } })) as { code?: number; msg?: string; data?: { message_id?: string } }),
+      );
+      return { messageId: res.data?.message_id ?? '' };
+    },
+    /**
      * POST im/v1/files (multipart: file_type pdf, or stream for other files; file_name; the bytes;
      * permission im:resource) for a file_key, then a reply with msg_type file, keyed and paced as
      * any reply. The upload itself has no idempotency key: a retry leaves an unused file_key at

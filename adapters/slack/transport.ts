@@ -88,6 +88,19 @@ export function slackTransport(client: webApi.WebClient, log: Logger, policy?: R
       // A reply is newer than the message it answers: the look reads the thread from there on.
       return keyedPost('slack reply', { channel: to.chat.chatId, messageId: to.messageId, thread }, { channel: to.chat.chatId, thread, after: to.messageId }, 'interactive', opts, args);
     },
+    /** chat.postEphemeral in the thread (scope chat:write), paced as a reply; Slack keeps no copy, so there is nothing to look for on a retry. */
+    async privately(to, card) {
+      const thread = to.replyTo ?? to.messageId;
+      const res = await withRetry(
+        'slack ephemeral',
+        paced(limiter, to.chat.chatId, 'interactive', slackPauses, maxPauseMs, () =>
+          client.chat.postEphemeral({ channel: to.chat.chatId, user: to.userId, thread_ts: thread, text: slackFallback(card), blocks: renderSlackBlocks(card) as never }),
+        ),
+        classifyPaced,
+        { log, fields: { platform: 'slack', channel: to.chat.chatId, thread }, policy },
+      );
+      return { messageId: res.message_ts ?? '' };
+    },
     /** files.uploadV2's steps (upload.ts), scope files:write; the share is paced as a reply. */
     upload: (to, file, opts = {}) => {
       const where = { channel: to.chat.chatId, thread: to.replyTo ?? to.messageId, after: to.messageId };
