@@ -291,10 +291,16 @@ const notBound = (lang: Lang) =>
 export function trainingCommandHandler(env: TrainingEnv): Handler {
   return async (ctx) => {
     const m = ctx.msg;
-    if (m.kind !== 'text' || !m.mentionsBot) return false;
+    // In a direct chat nobody @-mentions the bot: every message is to it.
+    if (m.kind !== 'text' || !(m.mentionsBot || m.chat.chatType === 'direct')) return false;
     // Read once with the default zone to know whether it is ours; again with the project's zone.
     const first = parseTrainingCommand(m.text, localDate(ctx.deps.clock.now(), DEFAULT_TIME_ZONE));
     if (!first) return false;
+    // 签到 by direct message: the room's code is then seen by nobody else in the group.
+    if (m.chat.chatType !== 'group' && first.kind === 'check') {
+      await checkInPrivately(ctx, env, first);
+      return true;
+    }
     if (m.chat.chatType !== 'group') {
       await ctx.reply(note(say(first.lang, '请在项目群里使用', 'Use this in the project group'), say(first.lang, '培训属于群聊绑定的项目:在项目群里 @机器人 发命令。', "Training belongs to a group's project: @ the bot in the project group."), 'warning'));
       return true;
@@ -312,6 +318,47 @@ export function trainingCommandHandler(env: TrainingEnv): Handler {
     await run(ctx, m, p, cmd, env);
     return true;
   };
+}
+
+/**
+ * 签到 / 确认在场 sent to the bot directly: the sessions of this platform's projects whose check is
+ * open now (in each project's zone), that this person signed up to (for the second check: checked
+ * in to), and with the number given if any. Exactly one: checked as in the group (the code, the
+ * window, the audit event); none or several: says so, naming them.
+ */
+async function checkInPrivately(ctx: Ctx, env: TrainingEnv, cmd: Extract<TrainingCommand, { kind: 'check' }>): Promise<void> {
+  const { store, clock } = ctx.deps;
+  const m = ctx.msg;
+  const lang = cmd.lang;
+  const me = m.user.id;
+  const found: { p: ProjectRecord; s: Session }[] = [];
+  for (const p of (await store.listProjects()).filter((x) => x.platform === m.chat.platform)) {
+    const now = `${localDate(clock.now(), p.timeZone)}T${localTime(clock.now(), p.timeZone)}`;
+    for (const s of await store.listSessions(p.id)) {
+      if (s.cancelled || s.delivery.kind === 'recorded' || !isOpen(s, cmd.check, now)) continue;
+      const mine = cmd.check === 'check-in' ? s.signedUp.includes(me) : s.checkIns.some((c) => c.userId === me && c.kind === 'check-in');
+      if (mine && (cmd.no === undefined || cmd.no === s.no || cmd.maybeCode !== undefined)) found.push({ p, s });
+    }
+  }
+  // "签到 4821" reads as session #4821 with no code, or as the code alone: one open session decides.
+  const exact = cmd.no !== undefined ? found.filter((f) => f.s.no === cmd.no) : found;
+  const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
+  if (!pick) {
+    const word = cmd.check === 'check-in' ? say(lang, '签到', 'check-in') : say(lang, '课堂确认', 'the second check');
+    const list = found.map((f) => `- ${mdText(f.p.name)} · #${f.s.no} ${mdText(f.s.title)}`).join('\n');
+    await ctx.reply(
+      checkRefusedNote(
+        cmd.check,
+        found.length
+          ? say(lang, `你有 ${found.length} 场培训的${word}开放,请在对应的项目群里发,或私信里带上编号:\n${list}`, `${found.length} of your sessions have ${word} open: send it in that project's group, or here with the number:\n${list}`)
+          : say(lang, `现在没有你报名的培训开放${word}。`, `None of the sessions you signed up to has ${word} open now.`),
+        lang,
+      ),
+    );
+    return;
+  }
+  const code = pick.s.no === cmd.no || cmd.maybeCode === undefined ? cmd.code : cmd.maybeCode;
+  await check(ctx, env, pick.p, pick.s.no, cmd.check, code, pick.p.lang);
 }
 
 /** 报名 / 取消报名 / 签到 / 确认在场 on a session card (or a reminder): the session of this chat's project with the card's number. */

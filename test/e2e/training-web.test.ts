@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { feishuTextEvent } from '../helpers/feishu.ts';
+import { checkInCode } from '../../src/training/code.ts';
+import { feishuCardAction, feishuTextEvent } from '../helpers/feishu.ts';
 
 /**
  * Planning a session on the dashboard's training page (issue 15, "created ... on the project's
@@ -62,5 +63,45 @@ describe('planning a training session on the dashboard', () => {
     expect(await (await post(form({ where: 'ftp://x', delivery: 'video' }))).text()).toContain('链接须为 http(s) 地址');
     expect((await post(form(), { origin: 'http://evil.example' })).status).toBe(403);
     expect(await app.app.bot.deps.store.getSession('feishu:oc_web', 2)).toBeUndefined();
+  }, 30_000);
+});
+
+describe('checking in by direct message', () => {
+  it('takes 签到 with the room code sent to the bot directly, for the one open session the sender signed up to; says so when there is none', async () => {
+    const SECRET = 'code-secret-TEST-0123456789abcdef0123456789';
+    const clock = fixedClock('2026-12-01T01:00:00Z');
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, TRAINING_CODE_SECRET: SECRET, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    const ts = () => Math.floor(clock.now().getTime() / 1000);
+    const say = async (text: string, senderId: string, chat: { chatId: string; chatType?: 'group' | 'p2p' }) => {
+      expect((await app.postFeishu(feishuTextEvent({ text, token, senderId, ...chat }), { timestamp: ts() })).status).toBe(200);
+      await app.idle();
+    };
+    const group = { chatId: 'oc_dm_room' };
+    await say('@bot 绑定项目 ACME OA 上线日期 2026-12-20', 'ou_admin', group);
+    await say('@bot 新建培训 12-10 14:00-16:00 普通员工 上限10 地点 三楼 签到码 必须', 'ou_admin', group);
+    const card = app.feishu.sent().find((c) => c.kind === 'create' && JSON.stringify(c.card).includes('培训报名 #1'))!;
+    expect((await app.postFeishu(feishuCardAction({ value: { type: 'training', op: 'signup', no: 1 }, token, messageId: card.response.data.message_id, chatId: group.chatId, userId: 'ou_a' }), { timestamp: ts() })).status).toBe(200);
+    await app.idle();
+    const dm = { chatId: 'oc_p2p_a', chatType: 'p2p' as const };
+    const lastDmReply = () => JSON.stringify(app.feishu.sent().filter((c) => c.kind === 'reply').at(-1)!.card);
+
+    // Before the window: nothing open for ou_a.
+    await say('签到 1 1234', 'ou_a', dm);
+    expect(lastDmReply()).toContain('现在没有你报名的培训开放签到');
+    clock.set(new Date('2026-12-10T13:55:00+08:00'));
+    await say('签到 1 0000', 'ou_a', dm);
+    expect(lastDmReply()).toContain('签到码不对');
+    const code = checkInCode(SECRET, 'feishu:oc_dm_room#1', clock.now());
+    await say(`签到 ${code}`, 'ou_a', dm); // the code alone: the one open session decides
+    expect(lastDmReply()).toContain('签到成功');
+    const s = (await app.app.bot.deps.store.getSession('feishu:oc_dm_room', 1))!;
+    expect(s.checkIns).toMatchObject([{ userId: 'ou_a', kind: 'check-in', code: true }]);
+    // Someone who did not sign up has nothing open to them here.
+    await say(`签到 1 ${code}`, 'ou_x', dm);
+    expect(lastDmReply()).toContain('现在没有你报名的培训开放签到');
+    // Nothing of it reached the group, and no code was echoed anywhere.
+    expect(app.feishu.sent().filter((c) => c.kind === 'reply' && c.messageId && JSON.stringify(c.card).includes(code))).toEqual([]);
   }, 30_000);
 });
