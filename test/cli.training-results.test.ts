@@ -6,6 +6,8 @@ import { verifyChain } from '../src/store/chain.ts';
 import { openLowdbStore } from '../src/store/lowdb.ts';
 import { Session } from '../src/training/model.ts';
 import { trainingReport } from '../src/training/report-model.ts';
+import { cardText } from '../src/core/card.ts';
+import { externalResultsCard } from '../src/training/exam-card.ts';
 import { cliRun } from './helpers/cli.ts';
 import { shanghaiProject } from './support/fixtures.ts';
 
@@ -62,6 +64,13 @@ describe('training results: an external exam from a CSV', () => {
     expect(session.names).toMatchObject({ ou_a: '王芳', ou_c: '韩,梅' });
     expect(trail.at(-1)).toMatchObject({ action: 'training-exam', via: 'cli', detail: expect.stringContaining('导入外部考试成绩:exam.csv,3 人,2 人通过(及格线 60%)') });
     expect(verifyChain(P, trail).ok).toBe(true);
+    // 考试成绩 1: everyone for those who run the session, one's own for the others.
+    const all = cardText(externalResultsCard(session, 'zh'));
+    expect(all).toContain('外部考试(exam.csv),及格线 60%。3 人,2 人通过');
+    expect(all).toContain('李雷:55% 未通过');
+    const own = cardText(externalResultsCard(session, 'zh', { id: 'ou_b', name: '李雷' }));
+    expect(own).toContain('55% 未通过');
+    expect(own).not.toContain('85%');
     const report = trainingReport([session], '2026-01-10T17:00', { percent: 60, audience: 'key-users', by: 'x', at: 'x' });
     expect(report.sessions[0]!.exam).toEqual({ closed: true, taken: 3, passed: 2 });
     // Nobody stayed to a second check, so nobody counts toward the goal yet.

@@ -16,7 +16,7 @@ import { attendanceCard, checkNote, checkRefusedNote, codePageNote, watchedNote 
 import { mdText } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
 import { decideAnswer, decideEndExam, decideRetake, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
-import { answerNote, examCard, resultsCard } from './exam-card.ts';
+import { answerNote, examCard, externalResultsCard, resultsCard } from './exam-card.ts';
 import { trainingReportCard } from './report-card.ts';
 import { factLine, goalFact, trainingReport } from './report-model.ts';
 import { mayPlan } from './decide.ts';
@@ -223,6 +223,7 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
     case 'exam-results': {
       const s = await store.getSession(p.id, cmd.no);
       if (!s) return void (await ctx.reply(notFound(lang, cmd.no)));
+      if (!s.exam && s.externalExam) return void (await ctx.privately(externalResultsCard(s, lang, mayPlan(p, me.id) ? undefined : msg.user)));
       if (!s.exam) return void (await ctx.reply(note(say(lang, '还没有考试', 'No exam yet'), say(lang, `培训 #${s.no} 还没有开始考试。`, `Session #${s.no} has no exam yet.`), 'info')));
       // Nobody sees another's score except those who run the session; a score is said privately.
       await ctx.privately(resultsCard(s, lang, mayPlan(p, me.id) ? undefined : msg.user));

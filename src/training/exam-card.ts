@@ -58,8 +58,10 @@ export function answerNote(outcome: 'answered' | 'changed' | 'same', s: Session,
   return finish({ title: say(lang, '答案已记录', 'Answer kept'), tone: 'success', blocks: [{ type: 'text', md: `${what}(${done}/${e.bank.questions.length})。` }] });
 }
 
-/** The scores: everyone for those who run the session; `only` one person's own otherwise. */
-/** `only`: that person's own score; `summary`: the counts alone (what the group sees when the exam ends). */
+/**
+ * The scores: everyone for those who run the session; `only`: that person's own; `summary`: the
+ * counts alone (what the group sees when the exam ends).
+ */
 export function resultsCard(s: Session, lang: Lang, only?: UserRef, summary = false): Card {
   const e = s.exam!;
   // Over every round: each person's best (a retake that passes counts).
@@ -86,4 +88,22 @@ export function resultsCard(s: Session, lang: Lang, only?: UserRef, summary = fa
     if (only) blocks.push({ type: 'context', md: say(lang, '只显示你自己的成绩;全部成绩由培训负责人查看。', 'Your own score only; those who run the session see everyone\'s.') });
   }
   return finish({ title: say(lang, `考试成绩 · 培训 #${s.no}`, `Exam results · session #${s.no}`), tone: e.closedAt ? 'success' : 'info', blocks });
+}
+
+/** An external exam's imported results (exam-results.ts): everyone for those who run the session, `only` one's own otherwise. */
+export function externalResultsCard(s: Session, lang: Lang, only?: UserRef): Card {
+  const x = s.externalExam!;
+  const passed = x.results.filter((r) => r.passed).length;
+  const shown = only ? x.results.filter((r) => r.userId === only.id) : x.results;
+  const blocks: Block[] = [
+    { type: 'text', md: say(lang, `**${nameMd(s)}**:外部考试(${mdText(x.file)}),及格线 ${x.passMark}%。${x.results.length} 人,**${passed}** 人通过。`, `**${nameMd(s)}**: an external exam (${mdText(x.file)}), pass mark ${x.passMark}%. ${x.results.length} people, **${passed}** passed.`) },
+    {
+      type: 'text',
+      md: shown.length
+        ? shown.map((r) => `- ${personMd({ id: r.userId, name: s.names[r.userId] })}${say(lang, ':', ': ')}${r.percent}%${r.passed ? say(lang, ' 通过', ' passed') : say(lang, ' 未通过', ' not passed')}`).join('\n')
+        : say(lang, `${personMd(only!)} 不在导入的成绩里。`, `${personMd(only!)} is not in the imported results.`),
+    },
+  ];
+  if (only) blocks.push({ type: 'context', md: say(lang, '只显示你自己的成绩;全部成绩由培训负责人查看。', "Your own score only; those who run the session see everyone's.") });
+  return finish({ title: say(lang, `考试成绩 · 培训 #${s.no}`, `Exam results · session #${s.no}`), tone: 'success', blocks });
 }
