@@ -68,7 +68,7 @@ describe('training results: an external exam from a CSV', () => {
     const all = cardText(externalResultsCard(session, 'zh'));
     expect(all).toContain('外部考试(exam.csv),及格线 60%。3 人,2 人通过');
     expect(all).toContain('李雷:55% 未通过');
-    const own = cardText(externalResultsCard(session, 'zh', { id: 'ou_b', name: '李雷' }));
+    const own = cardText(externalResultsCard(session, 'zh', { id: 'ou_b', name: '李雷', isBot: false }));
     expect(own).toContain('55% 未通过');
     expect(own).not.toContain('85%');
     const report = trainingReport([session], '2026-01-10T17:00', { percent: 60, audience: 'key-users', by: 'x', at: 'x' });

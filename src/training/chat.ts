@@ -13,9 +13,9 @@ import { decideCancel, decideCancelSignUp, decideChange, decideCheckIn, decideCr
 import { checkWindows, isOpen, type CheckKind, type Session } from './model.ts';
 import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
 import { attendanceCard, checkNote, checkRefusedNote, codePageNote, watchedNote } from './room-card.ts';
-import { mdText } from '../core/markdown.ts';
+import { mdText, mention } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
-import { decideAnswer, decideEndExam, decideRetake, decideStartExam, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
+import { decideAnswer, decideEndExam, decideRetake, decideStartExam, mayAnswer, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
 import { answerNote, examCard, externalResultsCard, resultsCard } from './exam-card.ts';
 import { trainingReportCard } from './report-card.ts';
 import { factLine, goalFact, trainingReport } from './report-model.ts';
@@ -194,7 +194,10 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       const d = out.result;
       if (!d.ok) return void (await ctx.reply(note(say(lang, '考试未开始', 'Exam not started'), mdText(d.why[lang]), 'warning')));
       log.info('training exam started', { projectId: p.id, no: cmd.no, by: me.id, bank: bank.module });
-      await ctx.post(examCard(out.session, out.session.exam!, lang, say(lang, `${mdText(me.name ?? me.id)} 开始了考试。`, `${mdText(me.name ?? me.id)} started the exam.`)));
+      // To those who take it: everyone who checked in (a recording: who watched it), mentioned by the ids the platform gave.
+      const takers = [...new Set(out.session.checkIns.filter((c) => mayAnswer(out.session, c.userId)).map((c) => c.userId))];
+      const to = takers.length ? ` ${takers.map(mention).join(' ')}` : '';
+      await ctx.post(examCard(out.session, out.session.exam!, lang, say(lang, `${mdText(me.name ?? me.id)} 开始了考试。${to}`, `${mdText(me.name ?? me.id)} started the exam.${to}`)));
       return;
     }
     case 'exam-end': {

@@ -62,6 +62,10 @@ describe('training exam through Feishu', () => {
     expect(exam).toHaveLength(1);
     const examText = JSON.stringify(exam[0]!.card);
     expect(examText).toContain('示例题库');
+    // Posted to those who take it: the two who checked in are mentioned, nobody else.
+    expect(examText).toContain('<at id=ou_a></at>');
+    expect(examText).toContain('<at id=ou_b></at>');
+    expect(examText).not.toContain('<at id=ou_x></at>');
     expect(examText).toContain(JSON.stringify({ type: 'training', op: 'answer', no: 1, q: 0, c: 0 }).slice(1, -1));
     expect(examText).not.toContain('"answer":');
     const examId: string = exam[0]!.response.data.message_id;
