@@ -49,6 +49,8 @@ export const Action = z.discriminatedUnion('type', [
     /** answer (the exam card, src/training/exam-card.ts): question `q` and choice `c`, by index. */
     q: z.number().int().min(0).max(19).optional(),
     c: z.number().int().min(0).max(5).optional(),
+    /** signup on a session that names departments: the index of the department signed up for. */
+    d: z.number().int().min(0).max(19).optional(),
   }),
 ]);
 export type Action = z.infer<typeof Action>;

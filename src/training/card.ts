@@ -1,4 +1,4 @@
-import type { Block, Card } from '../core/card.ts';
+import type { Block, Button, Card } from '../core/card.ts';
 import { cardText } from '../core/card.ts';
 import { mdText, mention, personMd } from '../core/markdown.ts';
 import type { UserRef } from '../core/message.ts';
@@ -7,7 +7,7 @@ import type { Rulebook } from '../rulebook/model.ts';
 import { weekday } from '../calendar/dates.ts';
 import type { ProjectRecord } from '../store/records.ts';
 import { OVERRIDE_ROLES, whoMay, type Refused } from './decide.ts';
-import { audienceLabel, checkWindows, MAX_SESSION_SIZE, windowWords, type Session } from './model.ts';
+import { audienceLabel, checkWindows, MAX_SESSION_SIZE, windowWords, type Session, signUpsByDepartment } from './model.ts';
 import { deliveryWords, TRAINER_LABEL, type Lang, type Said } from './words.ts';
 import { say } from '../core/reply.ts';
 
@@ -42,12 +42,21 @@ export const nameMd = (s: Pick<Session, 'no' | 'title'>) => `#${s.no} ${mdText(s
 
 const seatsMd = (s: Session, lang: Lang) => {
   const full = s.signedUp.length >= s.capacity;
+  // Per department, where the session names them and people signed up for one (报名 · 财务部).
+  const per = signUpsByDepartment(s).filter(([, n]) => n > 0);
+  const depts = per.length ? ` · ${per.map(([d, n]) => `${mdText(d)} ${n}`).join(lang === 'zh' ? '、' : ', ')}` : '';
   return say(
     lang,
-    `已报名 **${s.signedUp.length}/${s.capacity}** · 候补 **${s.waitlist.length}**${full ? '(已满员,报名进入候补)' : ''}`,
-    `Signed up **${s.signedUp.length}/${s.capacity}** · waitlist **${s.waitlist.length}**${full ? ' (full: sign-ups join the waitlist)' : ''}`,
+    `已报名 **${s.signedUp.length}/${s.capacity}** · 候补 **${s.waitlist.length}**${full ? '(已满员,报名进入候补)' : ''}${depts}`,
+    `Signed up **${s.signedUp.length}/${s.capacity}** · waitlist **${s.waitlist.length}**${full ? ' (full: sign-ups join the waitlist)' : ''}${depts}`,
   );
 };
+
+/** 报名: one button, or one per department (at most four, so the row keeps its cancel button) so that sign-ups are counted per department. */
+const signUpButtons = (s: Session, lang: Lang): Button[] =>
+  s.departments.length > 1 && s.departments.length <= 4
+    ? s.departments.map((d, i) => ({ label: `${say(lang, '报名', 'Sign up')} · ${d}`, action: { type: 'training' as const, op: 'signup' as const, no: s.no, d: i }, style: 'primary' as const }))
+    : [{ label: say(lang, '报名', 'Sign up'), action: { type: 'training' as const, op: 'signup' as const, no: s.no, ...(s.departments.length === 1 ? { d: 0 } : {}) }, style: 'primary' as const }];
 
 const peopleMd = (s: Session, ids: string[], max = 30) => {
   const shown = ids.slice(0, max).map((id) => personMd({ id, name: s.names[id] }));
@@ -124,7 +133,7 @@ export function sessionCard(p: ProjectRecord, s: Session, o: SessionCardOptions)
     blocks.push({
       type: 'buttons',
       buttons: [
-        { label: say(lang, '报名', 'Sign up'), action: { type: 'training', op: 'signup', no: s.no }, style: 'primary' },
+        ...signUpButtons(s, lang),
         { label: say(lang, '取消报名', 'Cancel sign-up'), action: { type: 'training', op: 'cancel', no: s.no } },
         ...(checks ? (checkButtons(s, lang) as Extract<Block, { type: 'buttons' }>).buttons.map((b) => ({ ...b, style: 'default' as const })) : []),
         // A recording has no room: whoever watched it says so (model.ts watched).

@@ -389,7 +389,8 @@ export function trainingButtonHandler(env: TrainingEnv): Handler {
     const me = personOf(m);
     const st = stampOf(ctx, p.timeZone);
     const now = localNow(ctx, p.timeZone);
-    const out = await ctx.deps.store.changeSession(p.id, a.no, (s) => write(a.op === 'signup' ? decideSignUp(p, s, me, st, now) : decideCancelSignUp(p, s, me, st, now)));
+    // A department index the session has not (a forged or stale button) is refused by signUp.
+    const out = await ctx.deps.store.changeSession(p.id, a.no, (s) => write(a.op === 'signup' ? decideSignUp(p, s, me, st, now, a.d === undefined ? undefined : (s.departments[a.d] ?? `#${a.d}`)) : decideCancelSignUp(p, s, me, st, now)));
     if (!out) {
       await ctx.reply(notFound(lang, a.no));
       return true;

@@ -259,10 +259,10 @@ const notOpen = (s: Session, now: string): Refused | undefined => {
 };
 
 /** 报名: a seat while there is one, else the waitlist (5.2-10 keeps the seats at the limit). */
-export function decideSignUp(p: ProjectRecord, s: Session, actor: Person, st: Stamp, now: string): TrainingDecision {
+export function decideSignUp(p: ProjectRecord, s: Session, actor: Person, st: Stamp, now: string, department?: string): TrainingDecision {
   const closed = notOpen(s, now);
   if (closed) return closed;
-  const r = signUp(s, actor.id);
+  const r = signUp(s, actor.id, department);
   if (!r.ok) return { ok: false, why: r.why };
   if (r.outcome === 'already') return { ok: true, outcome: 'already', session: s, events: [], warnings: [], movedUp: [] };
   const next: Session = { ...r.session, names: actor.name ? { ...r.session.names, [actor.id]: actor.name } : r.session.names, updatedAt: st.at };

@@ -83,6 +83,8 @@ export const Session = z.strictObject({
   override: z.strictObject({ by: z.string().min(1), reason: z.string().min(5) }).optional(),
   signedUp: z.array(z.string()).default([]),
   waitlist: z.array(z.string()).default([]),
+  /** The department each person signed up (or waits) for, where the session names departments (报名 · 财务部): counts per department. */
+  departmentOf: z.record(z.string(), z.string()).optional(),
   /** Display names the platform gave for the people signed up, waiting or checked in, by user id (shown, never mentioned from). */
   names: z.record(z.string(), z.string()).default({}),
   checkIns: z.array(CheckIn).default([]),
@@ -148,21 +150,32 @@ export type SignUpOutcome = 'signed-up' | 'waitlisted' | 'already' | 'cancelled'
 
 export type SignUpDecision = { ok: true; outcome: SignUpOutcome; session: Session; movedUp?: string } | Refusal;
 
-/** 接龙: a seat while there is one, else the waitlist; the same person again changes nothing. */
-export function signUp(s: Session, userId: string): SignUpDecision {
+/**
+ * 接龙: a seat while there is one, else the waitlist; the same person again changes nothing.
+ * `department` (one of the session's): what the person signs up for, counted per department.
+ */
+export function signUp(s: Session, userId: string, department?: string): SignUpDecision {
   if (s.cancelled) return { ok: false, why: { zh: '这场培训已取消。', en: 'This session was cancelled.' } };
+  if (department !== undefined && !s.departments.includes(department)) return { ok: false, why: { zh: '这场培训没有这个部门。', en: 'This session has no such department.' } };
   if (s.signedUp.includes(userId) || s.waitlist.includes(userId)) return { ok: true, outcome: 'already', session: s };
-  if (s.signedUp.length < s.capacity) return { ok: true, outcome: 'signed-up', session: { ...s, signedUp: [...s.signedUp, userId] } };
-  return { ok: true, outcome: 'waitlisted', session: { ...s, waitlist: [...s.waitlist, userId] } };
+  const dept = department ? { departmentOf: { ...s.departmentOf, [userId]: department } } : {};
+  if (s.signedUp.length < s.capacity) return { ok: true, outcome: 'signed-up', session: { ...s, signedUp: [...s.signedUp, userId], ...dept } };
+  return { ok: true, outcome: 'waitlisted', session: { ...s, waitlist: [...s.waitlist, userId], ...dept } };
 }
+
+/** Signed up per department (the session's departments, in order; people who gave none are not counted). */
+export const signUpsByDepartment = (s: Pick<Session, 'departments' | 'departmentOf' | 'signedUp'>): [string, number][] =>
+  s.departments.map((d) => [d, s.signedUp.filter((u) => s.departmentOf?.[u] === d).length]);
 
 /** Cancelling frees the seat; the first on the waitlist moves up (and is told so by the caller). */
 export function cancelSignUp(s: Session, userId: string): SignUpDecision {
-  if (s.waitlist.includes(userId)) return { ok: true, outcome: 'cancelled', session: { ...s, waitlist: s.waitlist.filter((u) => u !== userId) } };
+  const { [userId]: _dept, ...rest0 } = s.departmentOf ?? {};
+  const departmentOf = s.departmentOf ? { departmentOf: rest0 } : {};
+  if (s.waitlist.includes(userId)) return { ok: true, outcome: 'cancelled', session: { ...s, waitlist: s.waitlist.filter((u) => u !== userId), ...departmentOf } };
   if (!s.signedUp.includes(userId)) return { ok: true, outcome: 'not-signed-up', session: s };
   const [next, ...rest] = s.waitlist;
   const signedUp = [...s.signedUp.filter((u) => u !== userId), ...(next ? [next] : [])];
-  return { ok: true, outcome: next ? 'moved-up' : 'cancelled', session: { ...s, signedUp, waitlist: rest }, ...(next ? { movedUp: next } : {}) };
+  return { ok: true, outcome: next ? 'moved-up' : 'cancelled', session: { ...s, signedUp, waitlist: rest, ...departmentOf }, ...(next ? { movedUp: next } : {}) };
 }
 
 /**

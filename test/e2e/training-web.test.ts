@@ -105,3 +105,37 @@ describe('checking in by direct message', () => {
     expect(app.feishu.sent().filter((c) => c.kind === 'reply' && c.messageId && JSON.stringify(c.card).includes(code))).toEqual([]);
   }, 30_000);
 });
+
+describe('signing up per department', () => {
+  it('a session for several departments gets a 报名 button per department; the card counts sign-ups per department, a cancel frees one', async () => {
+    const clock = fixedClock('2026-12-01T01:00:00Z');
+    t = await startTestApp({ clock, env: { ADMIN_TOKEN, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' } });
+    const app = t;
+    const token = app.env.FEISHU_VERIFICATION_TOKEN;
+    const chatId = 'oc_dept';
+    const ts = () => Math.floor(clock.now().getTime() / 1000);
+    expect((await app.postFeishu(feishuTextEvent({ text: '@bot 绑定项目 ACME OA 上线日期 2026-12-20', token, chatId, senderId: 'ou_admin' }), { timestamp: ts() })).status).toBe(200);
+    await app.idle();
+    expect((await app.postFeishu(feishuTextEvent({ text: '@bot 新建培训 12-10 14:00-16:00 普通员工 上限10 地点 三楼 部门 财务部、人事部', token, chatId, senderId: 'ou_admin' }), { timestamp: ts() })).status).toBe(200);
+    await app.idle();
+    const card = app.feishu.sent().find((c) => c.kind === 'create' && JSON.stringify(c.card).includes('培训报名 #1'))!;
+    const text = JSON.stringify(card.card);
+    expect(text).toContain('报名 · 财务部');
+    expect(text).toContain('报名 · 人事部');
+    const id: string = card.response.data.message_id;
+    const press = async (value: object, userId: string) => {
+      expect((await app.postFeishu(feishuCardAction({ value, token, messageId: id, chatId, userId }), { timestamp: ts() })).status).toBe(200);
+      await app.idle();
+    };
+    for (const [u, d] of [['ou_a', 0], ['ou_b', 0], ['ou_c', 1]] as const) await press({ type: 'training', op: 'signup', no: 1, d }, u);
+    const updated = () => JSON.stringify(app.feishu.sent().filter((c) => c.kind === 'patch').at(-1)!.card);
+    expect(updated()).toContain('财务部 2、人事部 1');
+    await press({ type: 'training', op: 'cancel', no: 1 }, 'ou_b');
+    expect(updated()).toContain('财务部 1、人事部 1');
+    // A department index the session does not have changes nothing.
+    await press({ type: 'training', op: 'signup', no: 1, d: 7 }, 'ou_x');
+    const s = (await app.app.bot.deps.store.getSession(`feishu:${chatId}`, 1))!;
+    expect(s.signedUp).toEqual(['ou_a', 'ou_c']);
+    expect(s.departmentOf).toEqual({ ou_a: '财务部', ou_c: '人事部' });
+  }, 30_000);
+});
