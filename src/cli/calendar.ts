@@ -6,6 +6,7 @@ import { basename, extname, join } from 'node:path';
 import { CalendarImportError, describeChange, planDays, planYear, readIcs, readYaml, renderYear, type YearPlan } from '../calendar/calendar-import.ts';
 import { CalendarError, createCalendar, loadCalendarFiles } from '../calendar/calendar.ts';
 import { weekday } from '../calendar/dates.ts';
+import { readInputFile } from './input-file.ts';
 import type { CliContext } from './context.ts';
 
 const USAGE = `usage: npm run cli -- calendar import FILE [--year YYYY] [--dry-run] [--force]
@@ -89,13 +90,9 @@ export async function calendarCommand(args: string[], ctx: CliContext): Promise<
     ctx.err(`${o ? `${o}\n` : ''}${USAGE}`);
     return 2;
   }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(o.file);
-  } catch (e) {
-    ctx.err(`${o.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was written`);
-    return 1;
-  }
+  const input = readInputFile(ctx, o.file);
+  if (!input) return 1;
+  const { bytes } = input;
   const ext = extname(o.file).toLowerCase();
   const isIcs = ext === '.ics' || ext === '.ical' || ext === '.ifb' || (!['.yaml', '.yml'].includes(ext) && /^(\uFEFF)?\s*BEGIN:VCALENDAR/i.test(bytes.subarray(0, 64).toString('utf8')));
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
@@ -9,6 +8,7 @@ import { openStore } from '../store/open.ts';
 import { StoreError } from '../store/store-error.ts';
 import { decideExternalResults, problemLine, readResultsCsv, type ResultsDecision } from '../training/exam-results.ts';
 import type { CliContext } from './context.ts';
+import { readInputFile } from './input-file.ts';
 
 export const RESULTS_USAGE = `usage: npm run cli -- training results --project <id> --session <n> FILE.csv [--pass 60] [--dry-run]
   FILE       a CSV file of an exam held outside the bot: a header row with user (the platform's user
@@ -66,15 +66,9 @@ export async function trainingResultsCommand(rest: string[], ctx: CliContext): P
     return 2;
   }
   const o: Options = parsed;
-  let bytes: Buffer;
-  let text: string;
-  try {
-    bytes = readFileSync(o.file);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (e) {
-    ctx.err(`${o.file}: cannot read it as UTF-8 text (${(e as NodeJS.ErrnoException).code ?? 'not UTF-8'}); nothing was written`);
-    return 1;
-  }
+  const input = readInputFile(ctx, o.file, { utf8: true });
+  if (!input) return 1;
+  const { bytes, text } = input;
   const read = readResultsCsv(text, o.file, o.pass);
   if (read.problems.length) {
     for (const p of read.problems) ctx.err(problemLine(p));

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createCalendar } from '../calendar/calendar.ts';
@@ -15,6 +14,7 @@ import { decideImportRow, planImport, problemLine, readCsvRows, readYamlRows, ty
 import { MAX_SESSION_SIZE } from '../training/model.ts';
 import { whenWords } from '../training/words.ts';
 import type { CliContext } from './context.ts';
+import { readInputFile } from './input-file.ts';
 
 export const TRAINING_HELP = 'training import --project <id> FILE.csv|FILE.yaml [--dry-run]   plan training sessions from a file, as 新建培训 does in chat (all rows or none); training results --project <id> --session <n> FILE.csv   an external exam\'s results';
 
@@ -86,21 +86,9 @@ export async function trainingCommand(args: string[], ctx: CliContext): Promise<
     return 2;
   }
   const o: Options = opts;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(o.file);
-  } catch (e) {
-    ctx.err(`${o.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was written`);
-    return 1;
-  }
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let content: string;
-  try {
-    content = text.decode(bytes);
-  } catch {
-    ctx.err(`${o.file}: not UTF-8 text (save the file as UTF-8, e.g. Excel's "CSV UTF-8"); nothing was written`);
-    return 1;
-  }
+  const input = readInputFile(ctx, o.file, { utf8: true });
+  if (!input) return 1;
+  const { bytes, text: content } = input;
   const ext = extname(o.file).toLowerCase();
   const isYaml = ext === '.yaml' || ext === '.yml';
   if (!isYaml && ext !== '.csv') {
