@@ -15,7 +15,7 @@ import { parseTrainingCommand, type TrainingCommand } from './parse.ts';
 import { attendanceCard, checkNote, checkRefusedNote, codePageNote, watchedNote } from './room-card.ts';
 import { mdText, mention } from '../core/markdown.ts';
 import type { Lang } from './words.ts';
-import { decideAnswer, decideEndExam, decideRetake, decideStartExam, mayAnswer, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
+import { decideAnswer, decideEndExam, decideRetake, decideStartExam, examTakers, pickBank, type ExamBank, type ExamDecision } from './exam.ts';
 import { answerNote, examCard, externalResultsCard, resultsCard } from './exam-card.ts';
 import { trainingReportCard } from './report-card.ts';
 import { factLine, goalFact, trainingReport } from './report-model.ts';
@@ -189,38 +189,29 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
       const bank = pickBank(env.examBanks ?? [], cmd.module, p.id);
       if (!('questions' in bank)) return void (await ctx.reply(note(say(lang, '考试未开始', 'Exam not started'), mdText(bank[lang]), 'warning')));
       const st = stampOf(ctx, p.timeZone);
-      const out = await store.changeSession(p.id, cmd.no, (s) => write(decideStartExam(p, s, bank, me, st, now)));
-      if (!out) return void (await ctx.reply(notFound(lang, cmd.no)));
-      const d = out.result;
-      if (!d.ok) return void (await ctx.reply(note(say(lang, '考试未开始', 'Exam not started'), mdText(d.why[lang]), 'warning')));
+      const s = await examStep(ctx, p, cmd.no, lang, say(lang, '考试未开始', 'Exam not started'), (x) => decideStartExam(p, x, bank, me, st, now));
+      if (!s) return;
       log.info('training exam started', { projectId: p.id, no: cmd.no, by: me.id, bank: bank.module });
-      // To those who take it: everyone who checked in (a recording: who watched it), mentioned by the ids the platform gave.
-      const takers = [...new Set(out.session.checkIns.filter((c) => mayAnswer(out.session, c.userId)).map((c) => c.userId))];
-      const to = takers.length ? ` ${takers.map(mention).join(' ')}` : '';
-      await ctx.post(examCard(out.session, out.session.exam!, lang, say(lang, `${mdText(me.name ?? me.id)} 开始了考试。${to}`, `${mdText(me.name ?? me.id)} started the exam.${to}`)));
+      await ctx.post(examCard(s, s.exam!, lang, `${say(lang, `${mdText(me.name ?? me.id)} 开始了考试。`, `${mdText(me.name ?? me.id)} started the exam.`)}${takersMd(s)}`));
       return;
     }
     case 'exam-end': {
       const st = stampOf(ctx, p.timeZone);
-      const out = await store.changeSession(p.id, cmd.no, (s) => write(decideEndExam(p, s, me, st)));
-      if (!out) return void (await ctx.reply(notFound(lang, cmd.no)));
-      const d = out.result;
-      if (!d.ok) return void (await ctx.reply(note(say(lang, '考试未结束', 'Exam not ended'), mdText(d.why[lang]), 'warning')));
-      log.info('training exam ended', { projectId: p.id, no: cmd.no, by: me.id, answered: out.session.exam?.results?.length });
+      const s = await examStep(ctx, p, cmd.no, lang, say(lang, '考试未结束', 'Exam not ended'), (x) => decideEndExam(p, x, me, st));
+      if (!s) return;
+      log.info('training exam ended', { projectId: p.id, no: cmd.no, by: me.id, answered: s.exam?.results?.length });
       // The group sees the counts; who ended it (one who runs the session) gets every score, privately.
-      await ctx.post(resultsCard(out.session, lang, undefined, true));
-      await ctx.privately(resultsCard(out.session, lang));
+      await ctx.post(resultsCard(s, lang, undefined, true));
+      await ctx.privately(resultsCard(s, lang));
       return;
     }
     case 'exam-retake': {
       const st = stampOf(ctx, p.timeZone);
-      const out = await store.changeSession(p.id, cmd.no, (s) => write(decideRetake(p, s, me, st)));
-      if (!out) return void (await ctx.reply(notFound(lang, cmd.no)));
-      const d = out.result;
-      if (!d.ok) return void (await ctx.reply(note(say(lang, '补考未开始', 'Retake not started'), mdText(d.why[lang]), 'warning')));
-      const e = out.session.exam!;
-      log.info('training exam retake', { projectId: p.id, no: cmd.no, by: me.id, round: (e.rounds ?? []).length + 1 });
-      await ctx.post(examCard(out.session, e, lang, say(lang, `${mdText(me.name ?? me.id)} 开始了补考(第 ${(e.rounds ?? []).length + 1} 次):没通过的人再答一次。`, `${mdText(me.name ?? me.id)} started a retake (round ${(e.rounds ?? []).length + 1}): those who did not pass answer again.`)));
+      const s = await examStep(ctx, p, cmd.no, lang, say(lang, '补考未开始', 'Retake not started'), (x) => decideRetake(p, x, me, st));
+      if (!s) return;
+      const round = (s.exam!.rounds ?? []).length + 1;
+      log.info('training exam retake', { projectId: p.id, no: cmd.no, by: me.id, round });
+      await ctx.post(examCard(s, s.exam!, lang, `${say(lang, `${mdText(me.name ?? me.id)} 开始了补考(第 ${round} 次):没通过的人再答一次。`, `${mdText(me.name ?? me.id)} started a retake (round ${round}): those who did not pass answer again.`)}${takersMd(s)}`));
       return;
     }
     case 'exam-results': {
@@ -238,6 +229,20 @@ async function run(ctx: Ctx, msg: TextMessage, p: ProjectRecord, cmd: Exclude<Tr
     }
   }
 }
+
+/**
+ * One exam step under the session's lock (start, end, retake): the session as written, or
+ * undefined after saying why not (no such session, or the decision's refusal under `refused`).
+ */
+async function examStep(ctx: Ctx, p: ProjectRecord, no: number, lang: Lang, refused: string, decide: (s: Session) => ExamDecision): Promise<Session | undefined> {
+  const out = await ctx.deps.store.changeSession(p.id, no, (s) => write(decide(s)));
+  if (!out) return void (await ctx.reply(notFound(lang, no)));
+  if (!out.result.ok) return void (await ctx.reply(note(refused, mdText(out.result.why[lang]), 'warning')));
+  return out.session;
+}
+
+/** The people who answer the open round, mentioned by the ids the platform gave (the exam is posted to them). */
+const takersMd = (s: Session) => examTakers(s).map((u) => ` ${mention(u)}`).join('');
 
 /** `签到` without a number: the one session of the project whose check is open now; otherwise says which to name. */
 async function openSessionNo(ctx: Ctx, p: ProjectRecord, kind: CheckKind, now: string, lang: Lang): Promise<number | undefined> {

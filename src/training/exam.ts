@@ -120,6 +120,9 @@ export function bestResults(e: Exam): ExamResult[] {
 /** Who may sit the retake: took part in the session, and has not passed a round yet. */
 const passedBefore = (e: Exam, userId: string) => (e.rounds ?? []).some((r) => r.results.some((x) => x.userId === userId && x.passed));
 
+/** Who answers the open round: those who may answer (mayAnswer), less those who passed an earlier one. */
+export const examTakers = (s: Session): string[] => [...new Set(s.checkIns.map((c) => c.userId))].filter((u) => mayAnswer(s, u) && !(s.exam && passedBefore(s.exam, u)));
+
 /**
  * 补考 N / retake exam N: once an exam has ended, a new round of the same bank for those who did
  * not pass (and those who did not answer); the closed round is kept with its scores. Audited.

@@ -143,6 +143,9 @@ describe('training exam through Feishu', () => {
     await say('@bot 补考 1', 'ou_pm');
     const retake = posts('考试 · 培训 #1').at(-1)!;
     expect(JSON.stringify(retake.card)).toContain('开始了补考(第 2 次)');
+    // Posted to those who retake it: ou_b, not ou_a who passed.
+    expect(JSON.stringify(retake.card)).toContain('<at id=ou_b></at>');
+    expect(JSON.stringify(retake.card)).not.toContain('<at id=ou_a></at>');
     const retakeId: string = retake.response.data.message_id;
     await click({ type: 'training', op: 'answer', no: 1, q: 0, c: 0 }, retakeId, 'ou_a');
     expect(lastPrivate('ou_a')).toContain('补考只给没通过的人');
