@@ -66,7 +66,7 @@ export function createFeatures(deps: FeaturesDeps): Features {
     // The training plan's live status under the checklist items it speaks to.
     ruleFacts: (p) => training.ruleFacts(p),
     // The plan the customer's lead signs (5.2-17), kept with the confirm.
-    itemEvidence: (p) => training.planEvidence(p),
+    itemEvidence: { rules: ['5.2-17'], make: (p) => training.planEvidence(p) },
     ...(deps.cron ? { cron: deps.cron } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     ...(deps.evidenceMaxBytes ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}),

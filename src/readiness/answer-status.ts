@@ -39,7 +39,7 @@ export function createProjectStatus(deps: { store: Store; template: Template; jo
     const project = await store.getProject(projectIdOf(chat.platform, chat.chatId));
     if (!project) return undefined;
     // The project's numbers (as on the latest checklist), which a bare "@bot 确认 n" or a button off a checklist refers to.
-    const { checklist } = await job.card(project);
+    const checklist = await job.checklist(project);
     const items = checklist.lines
       .filter((l) => l.item.rules.includes(ruleId))
       .map(

@@ -20,5 +20,9 @@ export interface ReadinessEnv {
    * Snapshots other features make of what an item confirms, by rule id (training: the plan, for
    * 5.2-17): kept as the confirm's evidence (source bot-file), so the trail holds what was signed.
    */
-  itemEvidence?: (project: ProjectRecord) => Promise<ReadonlyMap<string, OutgoingFile>>;
+  itemEvidence?: {
+    /** The rules it makes snapshots for: only a confirm of an item behind one of them asks for it. */
+    rules: readonly string[];
+    make(project: ProjectRecord): Promise<ReadonlyMap<string, OutgoingFile>>;
+  };
 }

@@ -114,7 +114,7 @@ async function run(ctx: Ctx, msg: TextMessage, cmd: ProjectCommand, env: Readine
     }
     case 'status': {
       if (!project) return void (await ctx.reply(notBound(lang)));
-      const { checklist } = await env.job.card(project);
+      const checklist = await env.job.checklist(project);
       await ctx.reply(note(say(lang, '进度', 'Status'), statusLine(checklist), 'info'));
       return;
     }

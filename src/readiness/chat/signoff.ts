@@ -147,11 +147,14 @@ async function apply(ctx: Ctx, env: ReadinessEnv, t: Target, r: Request): Promis
   const keptBefore = await store.listEvidence(project.id);
   const carries = !!(r.attachments?.length || r.links?.length);
   // What other features make of what an item confirms (the training plan for 5.2-17), by item id.
+  // Asked for only when the confirm touches such an item: most confirms read nothing more.
   const made = new Map<string, OutgoingFile>();
-  if (r.req.kind === 'confirm' && env.itemEvidence) {
+  const asked = (r.req.items === 'all' ? t.order : r.req.items.map((n) => t.order[n - 1])).flatMap((id) => (id ? (env.template.byId.get(id) ?? []) : []));
+  const ie = env.itemEvidence;
+  if (r.req.kind === 'confirm' && ie && asked.some((item) => item.rules.some((rule) => ie.rules.includes(rule)))) {
     try {
-      const byRule = await env.itemEvidence(project);
-      for (const item of env.template.items) for (const rule of item.rules) if (byRule.has(rule) && !made.has(item.id)) made.set(item.id, byRule.get(rule)!);
+      const byRule = await ie.make(project);
+      for (const item of asked) for (const rule of item.rules) if (byRule.has(rule) && !made.has(item.id)) made.set(item.id, byRule.get(rule)!);
     } catch (err) {
       log.warn('bot-made evidence unavailable', { projectId: project.id, err });
     }

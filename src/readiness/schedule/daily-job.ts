@@ -56,19 +56,25 @@ export interface DailyJob {
   runProject(projectId: string): Promise<JobResult>;
   /** Posts the final summary now if everything is confirmed (after the last sign-off). */
   finishIfComplete(projectId: string): Promise<JobResult | undefined>;
-  /** The checklist card as it stands now, with the calendar warning when needed. */
+  /** The checklist card as it stands now, with the calendar warning and other features' facts when needed. */
   card(project: ProjectRecord, order?: string[]): Promise<{ checklist: Checklist; card: Card }>;
+  /** The checklist alone (what a status line, an answer or the last sign-off needs): no card, no facts read. */
+  checklist(project: ProjectRecord, order?: string[]): Promise<Checklist>;
 }
 
 export function createDailyJob(deps: JobDeps): DailyJob {
   const { store, clock, log, template, calendar } = deps;
   const staleMs = deps.staleMs ?? STALE_CLAIM_MS;
 
-  const card = async (project: ProjectRecord, order?: string[]) => {
+  const checklistOf = async (project: ProjectRecord, order?: string[]) => {
     const today = localDate(clock.now(), project.timeZone);
     const [signoffs, evidence, latest] = await Promise.all([store.listSignoffs(project.id), store.listEvidence(project.id), order ? undefined : store.latestChecklistMessage(project.id)]);
     // A new checklist keeps the project's numbers (numberingFor); one being redrawn keeps its own.
-    const checklist = buildChecklist(template, project, signoffs, today, order ?? numberingFor(template, latest?.items), evidence);
+    return buildChecklist(template, project, signoffs, today, order ?? numberingFor(template, latest?.items), evidence);
+  };
+
+  const card = async (project: ProjectRecord, order?: string[]) => {
+    const checklist = await checklistOf(project, order);
     const beyond = calendar.knows(project.goLive, project.timeZone) ? undefined : calendar.knownYears().at(-1);
     const dashboardUrl = deps.publicUrl && `${deps.publicUrl}/dashboard/projects/${encodeURIComponent(project.id)}`;
     // A feature that cannot say (its store read failed) leaves the card as it is.
@@ -136,6 +142,7 @@ export function createDailyJob(deps: JobDeps): DailyJob {
 
   return {
     card,
+    checklist: checklistOf,
     async run() {
       // Several projects at a time (RUN_CONCURRENCY); the claims keep it exactly once.
       const projects = await store.listProjects();
@@ -158,7 +165,7 @@ export function createDailyJob(deps: JobDeps): DailyJob {
     async finishIfComplete(projectId) {
       const p = await store.getProject(projectId);
       if (!p) return undefined;
-      const { checklist } = await card(p);
+      const checklist = await checklistOf(p);
       if (!checklist.allConfirmed) return undefined;
       return counted(p, await postOnce(p, finalSlot(p), 'final', checklist, finalCard(checklist)));
     },
