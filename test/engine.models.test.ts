@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBayes, posterior } from '../src/qa/bayes.ts';
 import { confidenceOf, FEATURES, fitLogistic, type Features, type Labelled } from '../src/qa/confidence.ts';
@@ -58,6 +59,30 @@ describe('the confidence model', () => {
     const r = never.answer('培训人数太多怎么办');
     expect(r.id).toBeNull();
     expect(r.candidates[0]?.id).toBe('5.2-10');
+  });
+});
+
+describe('the choices of a question the bot does not answer', () => {
+  const rb = loadRulebook('data');
+  // Same weights, a threshold nothing reaches: every question gets choices, scored as usual.
+  const shy = { ...rb.confidence, threshold: 0.9999 };
+  const unsure = createEngine(rb, { confidence: shy });
+  const old = createEngine(rb, { confidence: shy, unsureAt: 1 });
+  const offered = (e: ReturnType<typeof createEngine>, lines: { q: string; expect: string[] }[]) =>
+    lines.filter((l) => e.answer(l.q).candidates.some((c) => l.expect.includes(c.id))).length;
+  const lines = readFileSync('test/fixtures/tune-b-2026-12.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { q: string; expect: string[] });
+
+  it('are the three best rules when the question is about the rulebook, so the right one is offered more often', () => {
+    const inScope = lines.filter((l) => l.expect.length);
+    const choices = inScope.map((l) => unsure.answer(l.q).candidates.length);
+    expect(choices.reduce((a, b) => a + b, 0) / choices.length).toBeGreaterThan(2.8);
+    expect(offered(unsure, inScope)).toBeGreaterThan(offered(old, inScope));
+  });
+
+  it('stay few for a question that looks off-topic (its confidence is lower than any rule question\'s)', () => {
+    const off = lines.filter((l) => !l.expect.length).map((l) => unsure.answer(l.q));
+    const withThree = off.filter((r) => r.candidates.length === 3).length;
+    expect(withThree / off.length).toBeLessThan(0.35);
   });
 });
 

@@ -9,6 +9,14 @@ import type { Answerer, AnswerResult, Lang, Match } from './types.ts';
 export interface EngineOptions {
   /** Candidates below this combined score are not worth offering at all. */
   suggestFloor: number;
+  /**
+   * An unanswered question whose confidence is at least this is about the rulebook, only not
+   * clearly about one rule (on the fitting sets such questions score ≥ 0.05, off-topic ones
+   * mostly below): it is offered its three best rules down to `unsureSuggestFloor`, because the
+   * right one is often third with a small score when the two views of the question disagree.
+   */
+  unsureAt: number;
+  unsureSuggestFloor: number;
   /** Weight of question coverage against phrase coverage in a phrase's score. */
   queryShare: number;
   /** queryShare for the longest messages, and how fast it falls per symbol beyond 12. */
@@ -34,6 +42,8 @@ export interface EngineOptions {
 
 export const defaultOptions: EngineOptions = {
   suggestFloor: 0.1,
+  unsureAt: 0.1,
+  unsureSuggestFloor: 0.02,
   queryShare: 0.65,
   longShare: 0.4,
   lengthSlope: 0.01,
@@ -276,7 +286,10 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
       const conf = r.features ? confidenceOf(model, r.features) : 0;
       // A question naming a stage by its title is answered with it (its score is the rule, not a guess).
       const confident = top && (conf >= model.threshold || r.stageNamed) ? top : undefined;
-      const candidates = r.scored.slice(confident ? 1 : 0).filter((m) => m.score >= o.suggestFloor).slice(0, 3);
+      // An answer's runners-up become its related buttons, where the card fills any gap with
+      // the rule's neighbours; a runner-up the question touched at all is the better button.
+      const floor = confident || conf >= o.unsureAt ? o.unsureSuggestFloor : o.suggestFloor;
+      const candidates = r.scored.slice(confident ? 1 : 0).filter((m) => m.score >= floor).slice(0, 3);
       const evidence = { lexical: r.lexical, bayes: r.bayes, known: r.known };
       return { question, lang: r.lang, id: confident?.id ?? null, score: Math.round((r.stageNamed ? Math.max(conf, model.threshold) : conf) * 1000) / 1000, candidates, evidence };
     },

@@ -56,11 +56,15 @@ function stageBlocks(rb: Rulebook, e: StageEntry, lang: Lang, o: PresentOptions)
   ];
 }
 
-/** Two or three related entries: the engine's runners-up, then the entry's neighbours in its stage. */
+/**
+ * Three related entries (fewer in a stage this small): the engine's runners-up, then the
+ * entry's neighbours in its stage. All the runners-up are shown, because they are what the
+ * evaluation counts as offered when the answer is wrong.
+ */
 export function relatedTo(rb: Rulebook, e: Entry, result: Pick<AnswerResult, 'candidates'>): Entry[] {
   const out: Entry[] = [];
   const add = (x: Entry | undefined) => x && x.id !== e.id && !out.some((y) => y.id === x.id) && out.push(x);
-  for (const c of result.candidates) if (out.length < 2) add(rb.byId.get(c.id));
+  for (const c of result.candidates) if (out.length < 3) add(rb.byId.get(c.id));
   const stageRisks = rb.risks.filter((r) => r.stageId === (e.kind === 'risk' ? e.stageId : e.id));
   const at = e.kind === 'risk' ? stageRisks.findIndex((r) => r.id === e.id) : -1;
   for (const x of [stageRisks[at + 1], stageRisks[at - 1], ...stageRisks]) if (out.length < 3) add(x);
