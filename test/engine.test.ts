@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/qa/engine.ts';
+import { createNormalizer } from '../src/qa/normalize.ts';
 import { loadRulebook } from '../src/rulebook/load.ts';
 
 const rb = loadRulebook('data');
@@ -71,6 +72,24 @@ describe('answering questions', () => {
     expect(engine.answer('规则 5.1-8 说的是什么').id).toBe('5.1-8');
     expect(engine.answer('给我讲讲5.3').id).toBe('5.3');
     expect(engine.answer('5.9-1').id).toBeNull();
+  });
+
+  // People set a close rule aside to name the one they mean: the rule they say it is NOT
+  // about must not win. Each pair swaps the two sides, so only the contrast can decide.
+  it.each([
+    ['不是培训人数太多,而是每场只来了两三个人', '5.2-9'],
+    ['不是每场都只来两三个人,而是一场来了两百人', '5.2-10'],
+    ['我问的不是领导不参加培训,是员工签完到就走了', '5.3-5'],
+    ['不是员工签到就走,而是领导根本不来培训', '5.2-15'],
+  ])('"%s" is about what it asserts (→ %s), not what it sets aside', (q, id) => {
+    expect(engine.answer(q).id).toBe(id);
+  });
+
+  it('keeps a plain negation and 是不是: only 不是X,而是/就是/是Y drops X', () => {
+    const n = createNormalizer(rb.lexicon);
+    expect(n('不是很多人来,是不是要改时间?', { question: true }).text).toContain('很多人');
+    expect(n('这些功能不是之前都定好的吗', { question: true }).text).toContain('不是');
+    expect(n('不是方案没签字,是客户不安排培训', { question: true }).text).not.toContain('签字');
   });
 
   it('is deterministic', () => {

@@ -41,6 +41,15 @@ function chineseNumber(s: string): number | undefined {
 const ZH_HEADCOUNT = /([0-9]+|[零一二两三四五六七八九十百千几上好]+)\s*[多来余]?\s*[个位名号]?\s*(?:人|用户|员工|学员|同事)/g;
 const EN_HEADCOUNT = /\b([0-9]+|hundreds?|dozens?|a handful|a few|few)\s*(?:\+|or more|or so|plus)?\s*(?:people|persons|users|trainees|attendees|participants|staff|employees|learners|students)\b/g;
 
+/**
+ * "不是X,而是Y" / "我要的不是X,也不是Y,就是Z": people set a close rule aside to say which one
+ * they mean. X is what the question is NOT about, so it is dropped before matching, or the
+ * rule it names would win. Only with the asserting clause after it (而是/就是/只是/是, never
+ * 是不是/是否), and never "是不是" itself, so a plain negation keeps its words.
+ */
+const ZH_CONTRAST =
+  /(?:我要的|我说的|我问的|要的|说的|问的|说)?(?<!是)不是(?:说|问)?[^，,。？?！!；;]{1,40}?(?:[，,]\s*(?:也|更|又)不是[^，,。？?！!；;]{1,40}?)*(?:[，,]\s*|(?=而是))(?=而是|就是|只是|倒是|是(?!不是|否))/g;
+
 let converter: ((s: string) => string) | undefined;
 
 /**
@@ -109,7 +118,7 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
       .normalize('NFKC')
       .toLowerCase();
     s = t2s(s);
-    if (opts.question) s = typos.fix(s);
+    if (opts.question) s = typos.fix(s.replace(ZH_CONTRAST, ' '));
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
     const offTopicCue = cues.contains(s) || enCues.contains(s);
