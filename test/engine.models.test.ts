@@ -62,6 +62,23 @@ describe('the confidence model', () => {
   });
 });
 
+describe('how far the vocabulary view leans', () => {
+  const engine = createEngine(loadRulebook('data'));
+  const x = (q: string) => engine.features(q)!.x;
+
+  it('says by how much a request is closer to the off-topic class than to any rule, where the posterior only says 0', () => {
+    const rule = x('培训人数太多怎么办');
+    const request = x('帮我订一间下午开培训用的会议室');
+    expect(request.offGap).toBeGreaterThan(rule.offGap);
+    expect(rule.offTopicClass).toBeLessThan(1e-3);
+    for (const v of [rule.offGap, request.offGap, rule.bayesGap, request.bayesGap]) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+  });
+
+  it('is larger for a question clearly about one rule than for one between two', () => {
+    expect(x('培训人数太多怎么办').bayesGap).toBeGreaterThan(x('培训的事情怎么安排').bayesGap);
+  });
+});
+
 describe('the choices of a question the bot does not answer', () => {
   const rb = loadRulebook('data');
   // Same weights, a threshold nothing reaches: every question gets choices, scored as usual.

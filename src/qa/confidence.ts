@@ -28,6 +28,14 @@ export const FEATURES = [
   'bayesAgrees',
   /** The naive Bayes posterior of the off-topic class (data/qa/offtopic.yaml). */
   'offTopicClass',
+  /**
+   * The off-topic class's mean log-likelihood minus the best entry's, clipped to ±3 and over 3.
+   * The posteriors above are sharp (a low temperature ranks well) and so say 0 or 1; these
+   * gaps say by how much, which is what tells a near-domain request from a rule question.
+   */
+  'offGap',
+  /** The best entry's mean log-likelihood minus the next rule's, clipped and scaled alike. */
+  'bayesGap',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, number>;

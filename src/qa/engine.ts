@@ -66,6 +66,15 @@ function argmax(xs: ArrayLike<number>): number {
   return best;
 }
 
+/** A log-likelihood gap as a feature: clipped to ±3 (chosen by the confidence CV), over 3. */
+const gap = (v: number) => Math.max(-3, Math.min(3, v)) / 3;
+/** The largest log-likelihood of a rule entry other than `best` (the off-topic class `off` is last). */
+function secondLl(ll: ArrayLike<number>, best: number, off: number): number {
+  let m = -Infinity;
+  for (let i = 0; i < off; i++) if (i !== best && ll[i]! > m) m = ll[i]!;
+  return m === -Infinity ? ll[best]! : m;
+}
+
 /** A message that is nothing but a rule id, maybe with a word such as 规则/rule around it. */
 const ONLY_ID = /^\s*(?:规则|条款|风险|第|rule|risk|show)?\s*\d+\.\d+(?:-\d+)?\s*(?:条|号)?\s*[?？。.!！]*\s*$/i;
 /** Latin tokens that say nothing about the asker's language ("@bot OA" is not English). */
@@ -236,7 +245,8 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     const lexical = scoreText(text, units);
     // Both views of the question: the phrase it resembles most, and the vocabulary it is in.
     const qsyms = symbols(text);
-    const post = posterior(bayes.logLikelihoods(qsyms), o.bayesTemperature);
+    const ll = bayes.logLikelihoods(qsyms);
+    const post = posterior(ll, o.bayesTemperature);
     const fused = new Float64Array(entries.length);
     const w = o.bayesWeight;
     for (let e = 0; e < entries.length; e++) fused[e] = (w * post[e]!) / (1 + w);
@@ -266,6 +276,8 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
             lexicalAgrees: lexTop === best ? 1 : 0,
             bayesAgrees: argmax(post) === best ? 1 : 0,
             offTopicClass: post[OFF]!,
+            offGap: gap(ll[OFF]! - ll[best]!),
+            bayesGap: gap(ll[best]! - secondLl(ll, best, OFF)),
           };
     const scored: Match[] = order.map((e) => ({ id: entries[e]!.id, score: Math.round(fused[e]! * damp * 1000) / 1000 }));
     return { lang, scored, features, stageNamed: stage !== undefined && stage === best, known, lexical: best !== undefined ? (lexical.get(best) ?? 0) : 0, bayes: best !== undefined ? post[best]! : 0 };
