@@ -40,6 +40,17 @@ describe('answer quality', () => {
     expect(r.off).toBeGreaterThanOrEqual(0.93);
   });
 
+  it.each([
+    // [set, zh, en, off-topic]: fitted on too, a little below what they score (README)
+    ['test/fixtures/tune-c-2026-12.jsonl', 0.93, 0.83, 0.92], // indirect and very short English, "不是X,而是Y"
+    ['test/fixtures/tune-d-2026-12.jsonl', 0.92, 0.9, 0.9], // Chinese narratives and pinyin slips
+  ])('stays above the bar on the later fitting set %s', (file, zhBar, enBar, offBar) => {
+    const r = rates(read(file));
+    expect(r.zh).toBeGreaterThanOrEqual(zhBar);
+    expect(r.en).toBeGreaterThanOrEqual(enBar);
+    expect(r.off).toBeGreaterThanOrEqual(offBar);
+  });
+
   it('stays above the bar on narrative, mixed-language and tricky off-topic messages', () => {
     const r = rates(read('test/fixtures/paraphrases-2.jsonl'));
     expect(r.zh).toBeGreaterThanOrEqual(0.88);
