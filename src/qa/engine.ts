@@ -16,6 +16,7 @@ export interface EngineOptions {
    * right one is often third with a small score when the two views of the question disagree.
    */
   unsureAt: number;
+  /** The score floor of those choices, and of an answer's runners-up. */
   unsureSuggestFloor: number;
   /** Weight of question coverage against phrase coverage in a phrase's score. */
   queryShare: number;
@@ -298,8 +299,9 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
       const conf = r.features ? confidenceOf(model, r.features) : 0;
       // A question naming a stage by its title is answered with it (its score is the rule, not a guess).
       const confident = top && (conf >= model.threshold || r.stageNamed) ? top : undefined;
-      // An answer's runners-up become its related buttons, where the card fills any gap with
-      // the rule's neighbours; a runner-up the question touched at all is the better button.
+      // The low floor for an unsure question (see unsureAt), and for an answer, whose runners-up
+      // become its related buttons: the card fills any gap with the rule's neighbours, and a
+      // runner-up the question touched at all is the better button.
       const floor = confident || conf >= o.unsureAt ? o.unsureSuggestFloor : o.suggestFloor;
       const candidates = r.scored.slice(confident ? 1 : 0).filter((m) => m.score >= floor).slice(0, 3);
       const evidence = { lexical: r.lexical, bayes: r.bayes, known: r.known };

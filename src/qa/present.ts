@@ -57,9 +57,9 @@ function stageBlocks(rb: Rulebook, e: StageEntry, lang: Lang, o: PresentOptions)
 }
 
 /**
- * Three related entries (fewer in a stage this small): the engine's runners-up, then the
- * entry's neighbours in its stage. All the runners-up are shown, because they are what the
- * evaluation counts as offered when the answer is wrong.
+ * Up to three related entries: the engine's runners-up, then the entry's neighbours in its
+ * stage. Every runner-up is shown, because when the answer is wrong they are what the asker
+ * can turn to (and what `evaluate` counts as offered).
  */
 export function relatedTo(rb: Rulebook, e: Entry, result: Pick<AnswerResult, 'candidates'>): Entry[] {
   const out: Entry[] = [];
