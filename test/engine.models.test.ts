@@ -110,10 +110,16 @@ describe('questions about a stage as a whole', () => {
     ['上线前培训准备阶段要做什么?', '5.2'],
     ['培训准备', '5.2'],
     ['What are the key points of the user training stage?', '5.3'],
+    // by the names people give a stage (lexicon.yaml stageNames), with 阶段/stage after them
+    ['用户培训阶段要做什么', '5.3'],
+    ['培训准备阶段的工作要点有哪些?', '5.2'],
+    ['上线检查阶段要做什么', '5.1'],
+    ['what happens in the training prep stage', '5.2'],
   ])('%s → %s', (q, id) => {
     expect(engine.answer(q).id).toBe(id);
   });
   it('a risk question that names a stage is still about the risk', () => {
     expect(engine.answer('用户使用培训的时候有人中途打断提需求').id).toBe('5.3-6');
+    expect(engine.answer('用户培训的时候有人打断要做什么').id).toBe('5.3-6');
   });
 });

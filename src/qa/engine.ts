@@ -210,10 +210,15 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
     return into;
   }
 
-  // Stage titles in canonical form, longest first ("上线前培训准备" before "上线前检查"'s "上线前").
+  // A stage's other name (lexicon.yaml stageNames) counts only as "<name>阶段" / "<name> stage":
+  // "用户培训的时候有人打断" is about a risk, "用户培训阶段要做什么" about the stage.
+  const stageNameTexts = (id: string) =>
+    (rulebook.lexicon.stageNames[id] ?? []).flatMap((n) => (/[\u3400-\u9fff]/.test(n) ? [`${n}阶段`, `${n}环节`] : [`${n} stage`, `${n} phase`]));
+  // Stage titles and those names, in canonical form, longest first ("上线前培训准备" before
+  // "上线前检查"'s "上线前").
   const squash = (t: string) => t.replace(/ /g, '');
   const titles = rulebook.stages
-    .flatMap((st) => [st.title.zh, st.title.en].map((t) => ({ index: entries.indexOf(st), text: squash(normalize(t).text) })))
+    .flatMap((st) => [st.title.zh, st.title.en, ...stageNameTexts(st.id)].map((t) => ({ index: entries.indexOf(st), text: squash(normalize(t).text) })))
     .filter((t) => t.text)
     .sort((a, b) => b.text.length - a.text.length);
   /** The stage a question names by its title, when it also asks about a stage as a whole. */

@@ -67,6 +67,9 @@ export function loadRulebook(dataDir = 'data'): Rulebook {
     entry.examples = ex;
   }
   const lexicon = read('qa/lexicon.yaml', LexiconFile);
+  for (const id of Object.keys(lexicon.stageNames))
+    if (!stages.some((s) => s.id === id))
+      throw new RulebookError(`${shown(join(dataDir, 'qa/lexicon.yaml'))}: stageNames: ${id} is not a stage (the stages are ${stages.map((s) => s.id).join(', ')})`);
   const confidence = read('qa/confidence.yaml', ConfidenceFile);
   const offTopicQuestions = read('qa/offtopic.yaml', OffTopicFile);
 

@@ -91,6 +91,11 @@ export const LexiconFile = z.strictObject({
   stageCues: z
     .strictObject({ zh: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) })
     .default({ zh: [], en: [] }),
+  /**
+   * Other names people give a stage (用户培训 for 用户使用培训): with a stage cue they name the
+   * stage as its title does. Keys are stage ids.
+   */
+  stageNames: z.record(z.string(), z.array(z.string().min(1))).default({}),
   headcount: z
     .strictObject({ many: z.number().int().positive(), few: z.number().int().positive(), manyTerm: z.string(), fewTerm: z.string() })
     .optional(),
