@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { loadTemplate } from '../readiness/model/template.ts';
 import { loadConfig } from '../config.ts';
 import { generateReport, REPORT_FORMATS, REPORT_KINDS, type ReportFormat, type ReportKind } from '../reports/index.ts';
 import { loadRulebook } from '../rulebook/load.ts';
 import { openStore } from '../store/open.ts';
 import { StoreError } from '../store/store-error.ts';
+import { operatorName } from './operator.ts';
 import type { CliContext } from './context.ts';
 
 export const REPORT_HELP =
@@ -69,13 +69,7 @@ export async function reportCommand(args: string[], ctx: CliContext): Promise<nu
       ctx.err(`no project ${project}; known: ${known.join(', ') || '(none)'}`);
       return 1;
     }
-    const who = (() => {
-      try {
-        return userInfo().username;
-      } catch {
-        return 'unknown';
-      }
-    })();
+    const who = operatorName();
     const r = await generateReport({
       store,
       template,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
 import { loadConfig } from '../config.ts';
@@ -7,6 +6,7 @@ import { loadRulebook } from '../rulebook/load.ts';
 import { openStore } from '../store/open.ts';
 import { StoreError } from '../store/store-error.ts';
 import { decideExternalResults, problemLine, readResultsCsv, type ResultsDecision } from '../training/exam-results.ts';
+import { operatorName } from './operator.ts';
 import type { CliContext } from './context.ts';
 import { readInputFile } from './input-file.ts';
 
@@ -45,14 +45,6 @@ function options(rest: string[]): Options | string {
   if (!o.file) return 'FILE is missing';
   return o as Options;
 }
-
-const operator = () => {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-};
 
 /**
  * `training results --project ID --session N FILE`: an external exam's results, every row read
@@ -94,7 +86,7 @@ export async function trainingResultsCommand(rest: string[], ctx: CliContext): P
     const clock = new Date();
     const now = `${localDate(clock, p.timeZone)}T${localTime(clock, p.timeZone)}`;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const who = operator();
+    const who = operatorName();
     const actor = { id: `cli:${who}`, name: `CLI (${who})` };
     const at = isoWithOffset(clock, p.timeZone);
     const st = { at, via: 'cli' as const, platform: p.platform, evidenceMessageId: `sha256:${sha256}`, text: `[cli] training results ${basename(o.file)}`, rulebookVersion: rulebook.version };

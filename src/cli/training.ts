@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createCalendar } from '../calendar/calendar.ts';
 import { isoWithOffset, localDate, localTime } from '../calendar/dates.ts';
@@ -13,6 +12,7 @@ import type { SessionChange } from '../store/store.ts';
 import { decideImportRow, planImport, problemLine, readCsvRows, readYamlRows, type ImportContext, type Problem, type RawRow } from '../training/import.ts';
 import { MAX_SESSION_SIZE } from '../training/model.ts';
 import { whenWords } from '../training/words.ts';
+import { operatorName } from './operator.ts';
 import type { CliContext } from './context.ts';
 import { readInputFile } from './input-file.ts';
 
@@ -64,14 +64,6 @@ function quoteRule(rb: Rulebook, id: string): string[] {
   ];
 }
 
-const operator = () => {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-};
-
 /**
  * `training import --project ID FILE [--dry-run]`: every row is read and decided as the chat's
  * 新建培训 would be (decide.ts decideCreate, with its audit events); only when no row has a
@@ -116,7 +108,7 @@ export async function trainingCommand(args: string[], ctx: CliContext): Promise<
       return 1;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const who = operator();
+    const who = operatorName();
     const clock = new Date();
     const c: ImportContext = {
       project: p,
