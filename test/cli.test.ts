@@ -54,6 +54,19 @@ describe('the CLI', () => {
     expect(res.stdout).toMatch(/out-of-scope rejected: \d+\/\d+/);
   });
 
+  it('eval refuses a question set that expects a rule the rulebook does not have, or has an unknown key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+    const typo = join(dir, 'typo.jsonl');
+    writeFileSync(typo, '{"q": "培训人数多怎么办", "expect": ["5.2-10"]}\n{"q": "培训人数少怎么办", "expect": ["5.2-1"]}\n');
+    const bad = await cli(['eval', typo]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`${typo}:2: "5.2-1" is not a rule of the rulebook`);
+    expect(bad.stdout).toBe(''); // no figures from a set that cannot be scored
+    const extra = join(dir, 'extra.jsonl');
+    writeFileSync(extra, '{"q": "培训人数多怎么办", "expect": ["5.2-10"], "expected": ["5.2-9"]}\n');
+    expect((await cli(['eval', extra])).stderr).toContain(`${extra}:1: expected {"q": string, "expect": [ids]} (unknown key "expected")`);
+  });
+
   it('rulebook check reports the version; an unknown id is a clear error', async () => {
     const version = loadRulebook('data').version;
     expect((await cli(['rulebook', 'check'])).stdout).toContain(`31 risks, version ${version}`);

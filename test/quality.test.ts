@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/qa/engine.ts';
 import { evaluate, parseEvalFile, type EvalLine } from '../src/qa/evaluate.ts';
 import { loadRulebook } from '../src/rulebook/load.ts';
 
-const engine = createEngine(loadRulebook('data'));
-const read = (f: string) => parseEvalFile(readFileSync(f, 'utf8'), f);
+const rulebook = loadRulebook('data');
+const engine = createEngine(rulebook);
+const read = (f: string) => parseEvalFile(readFileSync(f, 'utf8'), f, new Set(rulebook.byId.keys()));
 const zh = (l: EvalLine) => /[\u3400-\u9fff]/.test(l.q);
 
 function rates(lines: EvalLine[]) {
@@ -20,6 +21,12 @@ function rates(lines: EvalLine[]) {
 // held-out sets were written independently of data/qa (one of them with long, mixed-language
 // and tricky off-topic messages) and keep the engine honest about generalising.
 describe('answer quality', () => {
+  it('every question set kept here names only rules the rulebook has (a typo would count as a miss nobody could mend)', () => {
+    const sets = readdirSync('test/fixtures').filter((f) => f.endsWith('.jsonl'));
+    expect(sets.length).toBeGreaterThanOrEqual(15);
+    for (const f of [...sets.map((f) => `test/fixtures/${f}`), '../shared/eval/dev-qa.jsonl']) expect(read(f).length).toBeGreaterThan(0);
+  });
+
   it('answers the whole development set', () => {
     expect(evaluate(engine, read('../shared/eval/dev-qa.jsonl')).misses).toEqual([]);
   });

@@ -57,5 +57,8 @@ describe('the review page (/review) over HTTP, fed by the playground', () => {
     expect(ok).toMatch(/加上审核中已接受的<\/td><td>2\/2 = 100\.0%/);
     const bad = await (await post('/review/eval', { lines: '{"q": 1}' })).text();
     expect(bad).toContain('无法读取这组问题：the question set:1: expected {&quot;q&quot;: string, &quot;expect&quot;: [ids]}');
+    const typo = await (await post('/review/eval', { lines: `${lines}\n${JSON.stringify({ q: '培训人数少', expect: ['5.2-99'] })}` })).text();
+    expect(typo).toContain('the question set:3: &quot;5.2-99&quot; is not a rule of the rulebook');
+    expect(typo).not.toMatch(/只用数据文件<\/td>/); // no figures from a set that cannot be scored
   });
 });

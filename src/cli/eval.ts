@@ -14,8 +14,8 @@ export async function evalCommand(args: string[], ctx: CliContext): Promise<numb
     ctx.err('usage: eval FILE.jsonl [--summary]');
     return 2;
   }
-  const lines = parseEvalFile(readFileSync(file, 'utf8'), file);
-  const { answerer } = ctx.load();
+  const { answerer, rulebook } = ctx.load();
+  const lines = parseEvalFile(readFileSync(file, 'utf8'), file, new Set(rulebook.byId.keys()));
   const r = evaluate(answerer, lines);
   if (!args.includes('--summary'))
     for (const m of r.misses) ctx.out(`MISS  ${m.q}  expected ${m.expect.length ? m.expect.join('|') : '(no answer)'}  got ${m.got ?? '(no answer)'} ${m.score}${m.offered ? '  (offered)' : ''}`);

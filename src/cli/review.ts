@@ -116,8 +116,8 @@ async function evalWith(store: Store, args: string[], ctx: CliContext): Promise<
     ctx.err('usage: review eval FILE.jsonl');
     return 2;
   }
-  const lines = parseEvalFile(readFileSync(file, 'utf8'), file);
   const { rulebook } = ctx.load();
+  const lines = parseEvalFile(readFileSync(file, 'utf8'), file, new Set(rulebook.byId.keys()));
   const decided = await store.listReview(['accepted', 'offtopic']);
   const rows: [string, ReturnType<typeof evaluate>][] = [
     ['data files only', evaluate(createEngine(rulebook), lines)],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Answerer, Lang } from './types.ts';
 
-export const EvalLine = z.object({ q: z.string().min(1), expect: z.array(z.string()) });
+export const EvalLine = z.strictObject({ q: z.string().min(1), expect: z.array(z.string()) });
 export type EvalLine = z.infer<typeof EvalLine>;
 
 export interface EvalPart {
@@ -19,8 +19,12 @@ export interface EvalReport extends EvalPart {
 
 const emptyPart = (): EvalPart => ({ inScope: { total: 0, correct: 0, offered: 0 }, outOfScope: { total: 0, rejected: 0 } });
 
-/** Parses a JSONL file of {q, expect}; a bad line is an error naming the line. */
-export function parseEvalFile(text: string, name: string): EvalLine[] {
+/**
+ * Parses a JSONL file of {q, expect}; a bad line is an error naming the line. With `ruleIds`
+ * (the rulebook's entry ids), a line expecting a rule the rulebook does not have is an error
+ * too: scored, it would only count as a miss nobody could mend (a typo such as 5.2-1).
+ */
+export function parseEvalFile(text: string, name: string, ruleIds?: ReadonlySet<string>): EvalLine[] {
   return text
     .split('\n')
     .map((l, i) => [l.trim(), i + 1] as const)
@@ -33,7 +37,13 @@ export function parseEvalFile(text: string, name: string): EvalLine[] {
         throw new Error(`${name}:${no}: not valid JSON`);
       }
       const r = EvalLine.safeParse(raw);
-      if (!r.success) throw new Error(`${name}:${no}: expected {"q": string, "expect": [ids]}`);
+      if (!r.success) {
+        const extra = r.error.issues.find((i) => i.code === 'unrecognized_keys');
+        const keys = extra && 'keys' in extra ? ` (unknown key ${extra.keys.map((k) => JSON.stringify(k)).join(', ')})` : '';
+        throw new Error(`${name}:${no}: expected {"q": string, "expect": [ids]}${keys}`);
+      }
+      const unknown = ruleIds && r.data.expect.find((id) => !ruleIds.has(id));
+      if (unknown !== undefined) throw new Error(`${name}:${no}: "${unknown}" is not a rule of the rulebook; "expect" lists rule or stage ids (5.2-10, 5.3), or is [] for a question it must not answer`);
       return r.data;
     });
 }
