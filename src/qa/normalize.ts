@@ -74,9 +74,9 @@ export interface Normalized {
   /** Canonical text: half-width, lower case, simplified, synonyms rewritten, fillers removed. */
   text: string;
   lang: Lang;
-  /** The question contains an everyday office request the rulebook does not cover. */
+  /** The question contains an everyday office request the rulebook does not cover (questions only). */
   offTopicCue: boolean;
-  /** The question asks about a stage as a whole (阶段, 工作要点, key points). */
+  /** The question asks about a stage as a whole (阶段, 工作要点, key points; questions only). */
   stageCue: boolean;
 }
 
@@ -121,8 +121,10 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
     if (opts.question) s = typos.fix(s.replace(ZH_CONTRAST, ' '));
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
-    const offTopicCue = cues.contains(s) || enCues.contains(s);
-    const stageCue = stageZh.contains(s) || stageEn.contains(s);
+    // Cues say something about a question only; the rulebook's own phrases (thousands, at
+    // every start and review rebuild) skip the four scans.
+    const offTopicCue = !!opts.question && (cues.contains(s) || enCues.contains(s));
+    const stageCue = !!opts.question && (stageZh.contains(s) || stageEn.contains(s));
     if (h) {
       s = s.replace(ZH_HEADCOUNT, (m, n: string) => {
         const v = /^[0-9]+$/.test(n) ? Number(n) : chineseNumber(n);
