@@ -37,7 +37,7 @@ const rows: Row[] = [];
 /** Questions with no candidate at all: never answered, whatever the model (counted in the rates). */
 const unanswerable: Record<string, [number, number]> = {};
 for (const file of files)
-  for (const { q, expect } of parseEvalFile(readFileSync(file, 'utf8'), file, new Set(rulebook.byId.keys()))) {
+  for (const { q, expect } of parseEvalFile(readFileSync(file, 'utf8'), file, rulebook.byId)) {
     if (engine.answer(q).evidence === undefined) continue; // a rule id: answered without the model
     const f = engine.features(q);
     const key = `${/[\u3400-\u9fff]/.test(q) ? 'zh' : 'en'} ${expect.length ? 'in-scope' : 'off-topic'}`;

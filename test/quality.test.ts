@@ -6,7 +6,7 @@ import { loadRulebook } from '../src/rulebook/load.ts';
 
 const rulebook = loadRulebook('data');
 const engine = createEngine(rulebook);
-const read = (f: string) => parseEvalFile(readFileSync(f, 'utf8'), f, new Set(rulebook.byId.keys()));
+const read = (f: string) => parseEvalFile(readFileSync(f, 'utf8'), f, rulebook.byId);
 const zh = (l: EvalLine) => /[\u3400-\u9fff]/.test(l.q);
 
 function rates(lines: EvalLine[]) {

@@ -15,7 +15,7 @@ export async function evalCommand(args: string[], ctx: CliContext): Promise<numb
     return 2;
   }
   const { answerer, rulebook } = ctx.load();
-  const lines = parseEvalFile(readFileSync(file, 'utf8'), file, new Set(rulebook.byId.keys()));
+  const lines = parseEvalFile(readFileSync(file, 'utf8'), file, rulebook.byId);
   const r = evaluate(answerer, lines);
   if (!args.includes('--summary'))
     for (const m of r.misses) ctx.out(`MISS  ${m.q}  expected ${m.expect.length ? m.expect.join('|') : '(no answer)'}  got ${m.got ?? '(no answer)'} ${m.score}${m.offered ? '  (offered)' : ''}`);

@@ -117,7 +117,7 @@ async function evalWith(store: Store, args: string[], ctx: CliContext): Promise<
     return 2;
   }
   const { rulebook } = ctx.load();
-  const lines = parseEvalFile(readFileSync(file, 'utf8'), file, new Set(rulebook.byId.keys()));
+  const lines = parseEvalFile(readFileSync(file, 'utf8'), file, rulebook.byId);
   const decided = await store.listReview(['accepted', 'offtopic']);
   const rows: [string, ReturnType<typeof evaluate>][] = [
     ['data files only', evaluate(createEngine(rulebook), lines)],

@@ -21,10 +21,10 @@ const emptyPart = (): EvalPart => ({ inScope: { total: 0, correct: 0, offered: 0
 
 /**
  * Parses a JSONL file of {q, expect}; a bad line is an error naming the line. With `ruleIds`
- * (the rulebook's entry ids), a line expecting a rule the rulebook does not have is an error
+ * (the rulebook's `byId`), a line expecting a rule the rulebook does not have is an error
  * too: scored, it would only count as a miss nobody could mend (a typo such as 5.2-1).
  */
-export function parseEvalFile(text: string, name: string, ruleIds?: ReadonlySet<string>): EvalLine[] {
+export function parseEvalFile(text: string, name: string, ruleIds?: Pick<ReadonlySet<string>, 'has'>): EvalLine[] {
   return text
     .split('\n')
     .map((l, i) => [l.trim(), i + 1] as const)

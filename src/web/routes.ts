@@ -112,7 +112,7 @@ export function webRoutes(): RouteModule {
       const text = formBody(ctx).get('lines') ?? '';
       let evalView: EvalView = { text };
       try {
-        const lines = parseEvalFile(text, 'the question set', new Set(bot.deps.rulebook.byId.keys()));
+        const lines = parseEvalFile(text, 'the question set', bot.deps.rulebook.byId);
         evalView = { text, before: evaluate(dataFilesEngine(), lines), after: evaluate(bot.deps.answerer, lines) };
       } catch (e) {
         evalView = { text, error: (e as Error).message };
