@@ -67,6 +67,14 @@ describe('answering questions', () => {
     expect(r.candidates.map((c) => c.id)).toContain('5.1-2');
   });
 
+  it('does not recommend a tool (the rulebook names none), yet answers training over a video conference', () => {
+    // 5.3's work points name 视频会议培训, so "which video-conferencing tool" drew 5.3 before the cue
+    expect(engine.answer('Which video conferencing tool is best?').id).toBeNull();
+    expect(engine.answer('培训视频用什么软件录屏比较好?').id).toBeNull();
+    expect(engine.answer('Can we train the remote offices over a video conference?').id).toBe('5.3');
+    expect(engine.answer('外地员工可以用视频会议来培训吗').id).toBe('5.3');
+  });
+
   it('answers a rule id with that rule, and an id the rulebook lacks with nothing', () => {
     expect(engine.answer('@bot 5.2-17').id).toBe('5.2-17');
     expect(engine.answer('规则 5.1-8 说的是什么').id).toBe('5.1-8');
