@@ -75,6 +75,22 @@ describe('answering questions', () => {
     expect(engine.answer('外地员工可以用视频会议来培训吗').id).toBe('5.3');
   });
 
+  it('gives no answer to a request for a product or a vendor, however well its other words match', () => {
+    // words between the choice and the product: 哪个*软件, which * software (lexicon offTopic.reject)
+    for (const q of ['外地培训用的视频会议软件哪个好用?', '给用户录操作视频,用什么录屏软件好', 'What software should I use to record training videos?', 'Which OA vendor is best for a 300-person company?'])
+      expect(engine.answer(q).id, q).toBeNull();
+  });
+
+  it('still answers questions that name the vendor 泛普软件 or ask 为什么 / 什么时候 (masked before the reject scan)', () => {
+    expect(engine.answer('为什么泛普软件不给我们写业务操作手册').id).toBe('5.2-2');
+    const rejects = (q: string) => createNormalizer(rb.lexicon)(q, { question: true }).rejectCue;
+    expect(rejects('为什么泛普软件不给我们写业务操作手册')).toBe(false);
+    expect(rejects('什么时候软件能正式上线')).toBe(false);
+    expect(rejects('哪个部门先用了很久的软件')).toBe(false); // more than four characters between
+    expect(rejects('which parts of the training should the vendor run')).toBe(false);
+    expect(rejects('用什么视频会议软件')).toBe(true);
+  });
+
   it('answers a rule id with that rule, and an id the rulebook lacks with nothing', () => {
     expect(engine.answer('@bot 5.2-17').id).toBe('5.2-17');
     expect(engine.answer('规则 5.1-8 说的是什么').id).toBe('5.1-8');

@@ -54,8 +54,8 @@ describe('answer quality', () => {
     ['test/fixtures/tune-c-2026-12.jsonl', 0.93, 0.83, 0.92], // indirect and very short English, "不是X,而是Y"
     ['test/fixtures/tune-d-2026-12.jsonl', 0.97, 0.95, 0.95], // Chinese narratives and pinyin slips (now examples)
     ['test/fixtures/tune-e-2026-12.jsonl', 0.97, 0.95, 0.95], // close rules, stage questions, slips (now examples)
-    ['test/fixtures/tune-f-2026-12.jsonl', 0.95, 0.95, 0.93], // customer-side askers, short asks, work-point questions
-    ['test/fixtures/tune-g-2026-12.jsonl', 0.94, 0.95, 0.88], // stories, close pairs, mixed Chinese and English
+    ['test/fixtures/tune-f-2026-12.jsonl', 0.95, 0.95, 0.97], // customer-side askers, short asks, work-point questions (off-topic 99/100 with the reject cues)
+    ['test/fixtures/tune-g-2026-12.jsonl', 0.94, 0.95, 0.93], // stories, close pairs, mixed Chinese and English (off-topic 95/100)
   ])('stays above the bar on the later fitting set %s', (file, zhBar, enBar, offBar) => {
     const r = rates(read(file));
     expect(r.zh).toBeGreaterThanOrEqual(zhBar);

@@ -61,6 +61,7 @@ describe('a broken rulebook file', () => {
     ['a confidence model missing a weight', 'qa/confidence.yaml', (t) => t.replace(/^ {2}margin: .*\n/m, ''), /qa\/confidence\.yaml: weights\.margin is required/],
     ['an off-topic list with a misspelt language', 'qa/offtopic.yaml', (t) => t.replace(/^en:/m, 'eng:'), /qa\/offtopic\.yaml: .*unknown key "eng"/],
     ['another name for a stage that does not exist', 'qa/lexicon.yaml', (t) => t.replace(/^stageNames:\n/m, 'stageNames:\n  "5.4": [验收]\n'), /qa\/lexicon\.yaml: stageNames: 5\.4 is not a stage \(the stages are 5\.1, 5\.2, 5\.3\)/],
+    ['a reject cue that is only a wildcard', 'qa/lexicon.yaml', (t) => t.replace(/^( {4}zh: \[)哪个\*软件,/m, '$1"*",'), /qa\/lexicon\.yaml: offTopic\.reject\.zh\[0\]: a reject cue is words with a single \*/],
     ['a synonym group of one', 'qa/lexicon.yaml', (t) => t.replace(/synonyms:\n(\s+)zh:\n/, 'synonyms:\n$1zh:\n$1  - [孤单]\n'), /qa\/lexicon\.yaml: synonyms\.zh\[0\]/],
   ];
   it.each(cases)('%s stops loading with an error naming file, entry and field', (_name, file, edit, message) => {

@@ -18,6 +18,8 @@ export interface EngineOptions {
   unsureAt: number;
   /** The score floor of those choices, and of an answer's runners-up. */
   unsureSuggestFloor: number;
+  /** How many choices an unanswered question is offered, and how many runners-up an answer has. */
+  choices: number;
   /** Weight of question coverage against phrase coverage in a phrase's score. */
   queryShare: number;
   /** queryShare for the longest messages, and how fast it falls per symbol beyond 12. */
@@ -45,6 +47,7 @@ export const defaultOptions: EngineOptions = {
   suggestFloor: 0.1,
   unsureAt: 0.1,
   unsureSuggestFloor: 0.02,
+  choices: 3,
   queryShare: 0.65,
   longShare: 0.4,
   lengthSlope: 0.01,
@@ -286,7 +289,7 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
             bayesGap: gap(ll[best]! - secondLl(ll, best, OFF)),
           };
     const scored: Match[] = order.map((e) => ({ id: entries[e]!.id, score: Math.round(fused[e]! * damp * 1000) / 1000 }));
-    return { lang, scored, features, stageNamed: stage !== undefined && stage === best, known, lexical: best !== undefined ? (lexical.get(best) ?? 0) : 0, bayes: best !== undefined ? post[best]! : 0 };
+    return { lang, scored, features, rejected: normalized.rejectCue, stageNamed: stage !== undefined && stage === best, known, lexical: best !== undefined ? (lexical.get(best) ?? 0) : 0, bayes: best !== undefined ? post[best]! : 0 };
   }
 
   return {
@@ -303,12 +306,13 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
       const top = r.scored[0];
       const conf = r.features ? confidenceOf(model, r.features) : 0;
       // A question naming a stage by its title is answered with it (its score is the rule, not a guess).
-      const confident = top && (conf >= model.threshold || r.stageNamed) ? top : undefined;
+      // A request the rulebook never answers (which software to use) gets choices only.
+      const confident = top && !r.rejected && (conf >= model.threshold || r.stageNamed) ? top : undefined;
       // The low floor for an unsure question (see unsureAt), and for an answer, whose runners-up
       // become its related buttons: the card fills any gap with the rule's neighbours, and a
       // runner-up the question touched at all is the better button.
       const floor = confident || conf >= o.unsureAt ? o.unsureSuggestFloor : o.suggestFloor;
-      const candidates = r.scored.slice(confident ? 1 : 0).filter((m) => m.score >= floor).slice(0, 3);
+      const candidates = r.scored.slice(confident ? 1 : 0).filter((m) => m.score >= floor).slice(0, o.choices);
       const evidence = { lexical: r.lexical, bayes: r.bayes, known: r.known };
       return { question, lang: r.lang, id: confident?.id ?? null, score: Math.round((r.stageNamed ? Math.max(conf, model.threshold) : conf) * 1000) / 1000, candidates, evidence };
     },

@@ -78,6 +78,25 @@ export interface Normalized {
   offTopicCue: boolean;
   /** The question asks about a stage as a whole (阶段, 工作要点, key points; questions only). */
   stageCue: boolean;
+  /** The question asks for something the rulebook never answers (lexicon offTopic.reject; questions only). */
+  rejectCue: boolean;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A reject cue as a pattern: `*` is up to four characters between Chinese words ("哪个*软件":
+ * 哪个录屏软件, 用什么视频会议软件), up to two words between English ones ("which video
+ * conferencing software"); English cues match whole words only.
+ */
+export function rejectPattern(cue: string): RegExp {
+  const parts = cue
+    .split('*')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => escapeRe(p).replace(/\s+/g, String.raw`\s+`));
+  if (CJK.test(cue)) return new RegExp(parts.join('.{0,4}?'));
+  return new RegExp(`(?<![a-z0-9])${parts.join(String.raw`(?:\s+\S+){0,2}?\s+`)}(?![a-z0-9])`);
 }
 
 export type Normalizer = (raw: string, opts?: { question?: boolean }) => Normalized;
@@ -92,7 +111,9 @@ export type Normalizer = (raw: string, opts?: { question?: boolean }) => Normali
 export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> = []): Normalizer {
   const t2s = simplifier();
   const canon = (v: string) => t2s(v.normalize('NFKC').toLowerCase());
-  const lexiconTexts = [lexicon.synonyms.zh.flat(), lexicon.fillers.zh, lexicon.offTopic.zh].flat();
+  // The cues' words are vocabulary too: a slip is never "corrected" away from them.
+  const rejectWords = lexicon.offTopic.reject.zh.flatMap((c) => c.split('*'));
+  const lexiconTexts = [lexicon.synonyms.zh.flat(), lexicon.fillers.zh, lexicon.offTopic.zh, rejectWords, lexicon.offTopic.reject.except].flat();
   const typos = createTypoFixer([...known, ...lexiconTexts].map(canon));
   const h = lexicon.headcount;
   const zhSyn = new PhraseTrie(false);
@@ -111,6 +132,13 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
   for (const c of lexicon.stageCues.zh) stageZh.add(t2s(c.toLowerCase()), '');
   const stageEn = new PhraseTrie(true);
   for (const c of lexicon.stageCues.en) stageEn.add(c.toLowerCase(), '');
+  const reject = lexicon.offTopic.reject;
+  const rejectRes = [...reject.zh, ...reject.en].map((c) => rejectPattern(canon(c)));
+  const rejectExcept = reject.except.map(canon);
+  const rejects = (s: string) => {
+    for (const name of rejectExcept) s = s.replaceAll(name, ' ');
+    return rejectRes.some((re) => re.test(s));
+  };
 
   return (raw, opts = {}): Normalized => {
     let s = raw
@@ -125,6 +153,7 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
     // every start and review rebuild) skip the four scans.
     const offTopicCue = !!opts.question && (cues.contains(s) || enCues.contains(s));
     const stageCue = !!opts.question && (stageZh.contains(s) || stageEn.contains(s));
+    const rejectCue = !!opts.question && rejects(s);
     if (h) {
       s = s.replace(ZH_HEADCOUNT, (m, n: string) => {
         const v = /^[0-9]+$/.test(n) ? Number(n) : chineseNumber(n);
@@ -137,7 +166,7 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
       });
     }
     s = enFill.replaceAll(zhFill.replaceAll(enSyn.replaceAll(zhSyn.replaceAll(s))));
-    return { text: s.replace(/\s+/g, ' ').trim(), lang, offTopicCue, stageCue };
+    return { text: s.replace(/\s+/g, ' ').trim(), lang, offTopicCue, stageCue, rejectCue };
   };
 }
 

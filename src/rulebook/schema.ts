@@ -64,6 +64,9 @@ export const OffTopicFile = z.strictObject({
  * The answering lexicon: synonym groups (every member is read as the first one),
  * filler words stripped from questions, and number rules such as "一百多人" → 人数多.
  */
+/** Words with single `*` between them ("哪个*软件"): a bare or doubled `*` would match anything. */
+const rejectCue = z.string().regex(/^[^*]+(?:\*[^*]+)*$/, 'a reject cue is words with a single * between them, never at either end ("哪个*软件")');
+
 export const LexiconFile = z.strictObject({
   synonyms: z.strictObject({
     zh: z.array(z.array(z.string().min(1)).min(2)).default([]),
@@ -82,8 +85,22 @@ export const LexiconFile = z.strictObject({
       zh: z.array(z.string().min(1)).default([]),
       en: z.array(z.string().min(1)).default([]),
       penalty: z.number().gt(0).max(1).default(0.7),
+      /**
+       * Requests the rulebook never answers, whatever else they say (which software or tool to
+       * use, which vendor to choose): a question with one gets no answer, only choices. `*`
+       * stands for up to four characters in Chinese, up to two words in English ("哪个*软件",
+       * "which * software"). `except` is masked before the scan: names that contain such a word
+       * and are the rulebook's own (泛普软件, the vendor), words such as 为什么.
+       */
+      reject: z
+        .strictObject({
+          zh: z.array(rejectCue).default([]),
+          en: z.array(rejectCue).default([]),
+          except: z.array(z.string().min(1)).default([]),
+        })
+        .default({ zh: [], en: [], except: [] }),
     })
-    .default({ zh: [], en: [], penalty: 0.7 }),
+    .default({ zh: [], en: [], penalty: 0.7, reject: { zh: [], en: [], except: [] } }),
   /**
    * Words that ask about a stage as a whole (阶段, 工作要点, key points). A question naming a
    * stage's title with one of them is about that stage, not about one of its risks.
