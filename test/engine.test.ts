@@ -105,6 +105,11 @@ describe('answering questions', () => {
     ['不是每场都只来两三个人,而是一场来了两百人', '5.2-10'],
     ['我问的不是领导不参加培训,是员工签完到就走了', '5.3-5'],
     ['不是员工签到就走,而是领导根本不来培训', '5.2-15'],
+    // the English form, at the start of a sentence: "Not (about/the) X. (It's about) Y"
+    ["Not the managers skipping training. It's about staff who sign in and then leave.", '5.3-5'],
+    ["This isn't about staff signing in and leaving. It's about the managers never attending training.", '5.2-15'],
+    ['Not about too many people in one session, I mean only two or three people turn up each time.', '5.2-9'],
+    ['Not about only two or three people turning up. I mean two hundred people crammed into one session.', '5.2-10'],
   ])('"%s" is about what it asserts (→ %s), not what it sets aside', (q, id) => {
     expect(engine.answer(q).id).toBe(id);
   });
@@ -114,6 +119,14 @@ describe('answering questions', () => {
     expect(n('不是很多人来,是不是要改时间?', { question: true }).text).toContain('很多人');
     expect(n('这些功能不是之前都定好的吗', { question: true }).text).toContain('不是');
     expect(n('不是方案没签字,是客户不安排培训', { question: true }).text).not.toContain('签字');
+  });
+
+  it('keeps an English negation inside a sentence and "Not a single …": only "Not about/the X, Y" drops X', () => {
+    const n = createNormalizer(rb.lexicon);
+    expect(n('Users do not attend the training, what now?', { question: true }).text).toContain('attend');
+    expect(n('Not a single manager came to the training. What now?', { question: true }).text).toContain('manag');
+    expect(n('We are not the ones writing the manual, are we?', { question: true }).text).toContain('manual');
+    expect(n('Not the manual, the rules of use. Who writes those?', { question: true }).text).not.toContain('manual');
   });
 
   it('is deterministic', () => {

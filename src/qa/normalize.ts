@@ -50,6 +50,14 @@ const EN_HEADCOUNT = /\b([0-9]+|hundreds?|dozens?|a handful|a few|few)\s*(?:\+|o
 const ZH_CONTRAST =
   /(?:我要的|我说的|我问的|要的|说的|问的|说)?(?<!是)不是(?:说|问)?[^，,。？?！!；;]{1,40}?(?:[，,]\s*(?:也|更|又)不是[^，,。？?！!；;]{1,40}?)*(?:[，,]\s*|(?=而是))(?=而是|就是|只是|倒是|是(?!不是|否))/g;
 
+/**
+ * The English form: "Not about X, (I mean) Y", "Not the X. Y", "This isn't about X. It's about
+ * Y". Only at the start of a sentence, with a word that sets something aside (about, asking,
+ * the) and more text after it, so "users do not attend" and "not sure" keep their words.
+ */
+const EN_CONTRAST =
+  /(?:^|(?<=[.!?]\s*))(?:(?:i['’]?m |i am |this is |it['’]?s )?not|(?:this|it|that|my question) (?:isn['’]?t|is not)) (?:about |asking about |asking |talking about |the )[^.:;!?]{1,80}?(?:[.:;!?,]+|\s+-+)\s*(?:but |rather |instead )?(?:(?:i mean|i['’]?m asking about|it['’]?s about|what i mean is|asking about|about)\b[,:]?\s*)?(?=\S+\s+\S)/g;
+
 let converter: ((s: string) => string) | undefined;
 
 /**
@@ -146,7 +154,7 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
       .normalize('NFKC')
       .toLowerCase();
     s = t2s(s);
-    if (opts.question) s = typos.fix(s.replace(ZH_CONTRAST, ' '));
+    if (opts.question) s = typos.fix(s.replace(ZH_CONTRAST, ' ').replace(EN_CONTRAST, ' '));
     const lang = languageOf(s);
     s = s.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ');
     // Cues say something about a question only; the rulebook's own phrases (thousands, at
