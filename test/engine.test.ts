@@ -81,6 +81,15 @@ describe('answering questions', () => {
       expect(engine.answer(q).id, q).toBeNull();
   });
 
+  it("answers a question with a reject cue once it is one of a rule's alternate questions (accepted in review)", () => {
+    const q = '培训视频用什么录屏软件比较好';
+    expect(engine.answer(q).id).toBeNull();
+    const risks = rb.risks.map((r) => (r.id === '5.3-4' ? { ...r, questions: { ...r.questions, zh: [...r.questions.zh, q] } } : r));
+    const accepted = createEngine({ ...rb, risks, byId: new Map([...rb.stages, ...risks].map((e) => [e.id, e])) });
+    expect(accepted.answer(q).id).toBe('5.3-4');
+    expect(accepted.answer('外地培训用的视频会议软件哪个好用?').id).toBeNull();
+  });
+
   it('still answers questions that name the vendor 泛普软件 or ask 为什么 / 什么时候 (masked before the reject scan)', () => {
     expect(engine.answer('为什么泛普软件不给我们写业务操作手册').id).toBe('5.2-2');
     const rejects = (q: string) => createNormalizer(rb.lexicon)(q, { question: true }).rejectCue;

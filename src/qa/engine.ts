@@ -289,7 +289,10 @@ export function createEngine(rulebook: Rulebook, options: Partial<EngineOptions>
             bayesGap: gap(ll[best]! - secondLl(ll, best, OFF)),
           };
     const scored: Match[] = order.map((e) => ({ id: entries[e]!.id, score: Math.round(fused[e]! * damp * 1000) / 1000 }));
-    return { lang, scored, features, rejected: normalized.rejectCue, stageNamed: stage !== undefined && stage === best, known, lexical: best !== undefined ? (lexical.get(best) ?? 0) : 0, bayes: best !== undefined ? post[best]! : 0 };
+    // A reject cue gives way only to one of the rulebook's own questions, word for word (an
+    // alternate accepted in review: the rulebook owner's decision is the answer).
+    const exact = best !== undefined && (lexical.get(best) ?? 0) >= 0.99;
+    return { lang, scored, features, rejected: normalized.rejectCue && !exact, stageNamed: stage !== undefined && stage === best, known, lexical: best !== undefined ? (lexical.get(best) ?? 0) : 0, bayes: best !== undefined ? post[best]! : 0 };
   }
 
   return {
