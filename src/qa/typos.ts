@@ -44,7 +44,9 @@ export function createTypoFixer(knownTexts: Iterable<string>): TypoFixer {
   const vocab = [...chars];
   const bySound = new Map<string, string[]>();
   const byFuzzy = new Map<string, string[]>();
-  syllables(vocab.join('')).forEach((py, i) => {
+  // Spaced apart, each character gets its commonest reading: joined, pinyin-pro would segment
+  // the meaningless concatenation into words (ten times slower, and a reading from a false word).
+  syllables(vocab.join(' ')).forEach((py, i) => {
     const c = vocab[i]!;
     (bySound.get(py) ?? bySound.set(py, []).get(py)!).push(c);
     const f = fuzzy(py);
