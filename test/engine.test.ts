@@ -81,6 +81,16 @@ describe('answering questions', () => {
       expect(engine.answer(q).id, q).toBeNull();
   });
 
+  it('gives no answer to a choice between two named products, yet answers training held over one of them', () => {
+    for (const q of ['异地培训到底用腾讯会议还是钉钉?', 'Teams or Zoom for the remote sessions, which is better?', '泛微和致远比起来哪家更适合我们'])
+      expect(engine.answer(q).id, q).toBeNull();
+    expect(engine.answer('外地员工能不能用腾讯会议来培训').id).toBe('5.3');
+    expect(engine.answer('Can we train the branch offices over Zoom?').id).toBe('5.3');
+    const rejects = (q: string) => createNormalizer(rb.lexicon)(q, { question: true }).rejectCue;
+    expect(rejects('Should the IT teams or the trainers write the manual?')).toBe(false); // teams, not Teams
+    expect(rejects('the client teams or our teams?')).toBe(false); // the same word twice is no choice
+  });
+
   it("answers a question with a reject cue once it is one of a rule's alternate questions (accepted in review)", () => {
     const q = '培训视频用什么录屏软件比较好';
     expect(engine.answer(q).id).toBeNull();

@@ -58,6 +58,24 @@ const ZH_CONTRAST =
 const EN_CONTRAST =
   /(?:^|(?<=[.!?]\s*))(?:(?:i['’]?m |i am |this is |it['’]?s )?not|(?:this|it|that|my question) (?:isn['’]?t|is not)) (?:about |asking about |asking |talking about |the )[^.:;!?]{1,80}?(?:[.:;!?,]+|\s+-+)\s*(?:but |rather |instead )?(?:(?:i mean|i['’]?m asking about|it['’]?s about|what i mean is|asking about|about)\b[,:]?\s*)?(?=\S+\s+\S)/g;
 
+/**
+ * Two different products joined by a word such as 还是 / or, at most eight characters from
+ * each ("腾讯会议还是钉钉会议", "DingTalk vs WeCom"): a question which one to choose.
+ */
+function productChoice(products: string[], between: string[]): (s: string) => boolean {
+  if (products.length < 2 || !between.length) return () => false;
+  const alt = (xs: string[]) =>
+    [...xs]
+      .sort((a, b) => b.length - a.length) // 企业微信 before 微信
+      .map((x) => (CJK.test(x) ? escapeRe(x) : `(?<![a-z])${escapeRe(x)}(?![a-z])`))
+      .join('|');
+  const re = new RegExp(`(${alt(products)}).{0,8}?(?:${alt(between)}).{0,8}?(${alt(products)})`, 'g');
+  return (s) => {
+    for (const m of s.matchAll(re)) if (m[1] !== m[2]) return true;
+    return false;
+  };
+}
+
 let converter: ((s: string) => string) | undefined;
 
 /**
@@ -143,9 +161,10 @@ export function createNormalizer(lexicon: LexiconFile, known: Iterable<string> =
   const reject = lexicon.offTopic.reject;
   const rejectRes = [...reject.zh, ...reject.en].map((c) => rejectPattern(canon(c)));
   const rejectExcept = reject.except.map(canon);
+  const choice = productChoice(reject.products.map(canon), reject.between.map(canon));
   const rejects = (s: string) => {
     for (const name of rejectExcept) s = s.replaceAll(name, ' ');
-    return rejectRes.some((re) => re.test(s));
+    return rejectRes.some((re) => re.test(s)) || choice(s);
   };
 
   return (raw, opts = {}): Normalized => {

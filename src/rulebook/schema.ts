@@ -97,10 +97,17 @@ export const LexiconFile = z.strictObject({
           zh: z.array(rejectCue).default([]),
           en: z.array(rejectCue).default([]),
           except: z.array(z.string().min(1)).default([]),
+          /**
+           * Named products (钉钉, Zoom, 泛微 …): two different ones joined by a word of `between`
+           * (还是, or, vs) ask which to choose ("腾讯会议还是钉钉", "Zoom or Teams"); one alone may
+           * be how a rule's training is held ("用腾讯会议给外地培训").
+           */
+          products: z.array(z.string().min(1)).default([]),
+          between: z.array(z.string().min(1)).default([]),
         })
-        .default({ zh: [], en: [], except: [] }),
+        .default({ zh: [], en: [], except: [], products: [], between: [] }),
     })
-    .default({ zh: [], en: [], penalty: 0.7, reject: { zh: [], en: [], except: [] } }),
+    .default({ zh: [], en: [], penalty: 0.7, reject: { zh: [], en: [], except: [], products: [], between: [] } }),
   /**
    * Words that ask about a stage as a whole (阶段, 工作要点, key points). A question naming a
    * stage's title with one of them is about that stage, not about one of its risks.
