@@ -60,13 +60,13 @@ export const OffTopicFile = z.strictObject({
   en: z.array(z.string().min(1)).default([]),
 });
 
+/** Words with single `*` between them ("哪个*软件"): a bare or doubled `*` would match anything. */
+const rejectCue = z.string().regex(/^[^*]+(?:\*[^*]+)*$/, 'a reject cue is words with a single * between them, never at either end ("哪个*软件")');
+
 /**
  * The answering lexicon: synonym groups (every member is read as the first one),
  * filler words stripped from questions, and number rules such as "一百多人" → 人数多.
  */
-/** Words with single `*` between them ("哪个*软件"): a bare or doubled `*` would match anything. */
-const rejectCue = z.string().regex(/^[^*]+(?:\*[^*]+)*$/, 'a reject cue is words with a single * between them, never at either end ("哪个*软件")');
-
 export const LexiconFile = z.strictObject({
   synonyms: z.strictObject({
     zh: z.array(z.array(z.string().min(1)).min(2)).default([]),
