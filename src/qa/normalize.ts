@@ -1,5 +1,6 @@
 import * as OpenCC from 'opencc-js/t2cn';
 import type { LexiconFile } from '../rulebook/schema.ts';
+import { escapeRegExp } from '../core/regexp.ts';
 import { PhraseTrie } from './phrases.ts';
 import { createTypoFixer } from './typos.ts';
 import type { Lang } from './types.ts';
@@ -67,7 +68,7 @@ function productChoice(products: string[], between: string[]): (s: string) => bo
   const alt = (xs: string[]) =>
     [...xs]
       .sort((a, b) => b.length - a.length) // 企业微信 before 微信
-      .map((x) => (CJK.test(x) ? escapeRe(x) : `(?<![a-z])${escapeRe(x)}(?![a-z])`))
+      .map((x) => (CJK.test(x) ? escapeRegExp(x) : `(?<![a-z])${escapeRegExp(x)}(?![a-z])`))
       .join('|');
   const re = new RegExp(`(${alt(products)}).{0,8}?(?:${alt(between)}).{0,8}?(${alt(products)})`, 'g');
   return (s) => {
@@ -108,19 +109,17 @@ export interface Normalized {
   rejectCue: boolean;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * A reject cue as a pattern: `*` is up to four characters between Chinese words ("哪个*软件":
  * 哪个录屏软件, 用什么视频会议软件), up to two words between English ones ("which video
  * conferencing software"); English cues match whole words only.
  */
-export function rejectPattern(cue: string): RegExp {
+function rejectPattern(cue: string): RegExp {
   const parts = cue
     .split('*')
     .map((p) => p.trim())
     .filter(Boolean)
-    .map((p) => escapeRe(p).replace(/\s+/g, String.raw`\s+`));
+    .map((p) => escapeRegExp(p).replace(/\s+/g, String.raw`\s+`));
   if (CJK.test(cue)) return new RegExp(parts.join('.{0,4}?'));
   return new RegExp(`(?<![a-z0-9])${parts.join(String.raw`(?:\s+\S+){0,2}?\s+`)}(?![a-z0-9])`);
 }

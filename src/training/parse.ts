@@ -1,4 +1,5 @@
 import { mdText } from '../core/markdown.ts';
+import { escapeRegExp } from '../core/regexp.ts';
 import { addDays, isValidDate } from '../calendar/dates.ts';
 import type { SessionDraft, SessionPatch } from './decide.ts';
 import type { Audience, CheckKind } from './model.ts';
@@ -101,9 +102,8 @@ const KEYS: [string, Field, 'zh' | 'en'][] = [
   ['exercises', 'exercises', 'en'], ['homework', 'exercises', 'en'],
   ['override', 'reason', 'en'],
 ];
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const KEY_RE = new RegExp(
-  `(?:^|\\s)(?:(${KEYS.filter((k) => k[2] === 'zh').map((k) => esc(k[0])).join('|')})|(${KEYS.filter((k) => k[2] === 'en').map((k) => esc(k[0])).join('|')})(?=[\\s:]|\\d|$))\\s*:?\\s*`,
+  `(?:^|\\s)(?:(${KEYS.filter((k) => k[2] === 'zh').map((k) => escapeRegExp(k[0])).join('|')})|(${KEYS.filter((k) => k[2] === 'en').map((k) => escapeRegExp(k[0])).join('|')})(?=[\\s:]|\\d|$))\\s*:?\\s*`,
   'giu',
 );
 const fieldOf = (word: string): Field => KEYS.find((k) => k[0].toLowerCase() === word.toLowerCase())![1];
